@@ -1,0 +1,676 @@
+"""Poverty and inequality measures: FGT, relative poverty lines, Alkire-Foster, Gini, Theil.
+
+All functions take plain sequences, NumPy arrays or pandas objects, validate them with the shared
+checks in :mod:`utils._validation`, and raise :class:`ValueError` with a message naming the
+argument and the rule that was broken.
+
+Optional ``weights`` (``sample_weights`` in :func:`alkire_foster`) are *sampling* (frequency)
+weights: an observation with weight 2 counts as two identical observations. Every weighted
+formula below reduces to the unweighted one when all weights are equal.
+
+Hand-written code, and why: no maintained package in the project environment implements the
+Foster-Greer-Thorbecke family, the Alkire-Foster adjusted headcount or the Theil decomposition
+(pymcdm, statsmodels, scipy and pingouin do not), and each is a few vectorised NumPy lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+
+from utils._validation import as_float_matrix, as_float_vector, check_weights
+
+__all__ = [
+    "AFResult",
+    "TheilResult",
+    "alkire_foster",
+    "alkire_foster_by_group",
+    "fgt",
+    "gini",
+    "relative_poverty_line",
+    "theil",
+    "transition_matrix",
+]
+
+#: Tolerance used when comparing a deprivation score with the cutoff ``k`` (so that floating
+#: sums such as 1/3 + 1/3 + 1/3 tie with k = 1).
+AF_TIE_TOLERANCE = 1e-12
+
+
+# ----------------------------------------------------------------------------- helpers
+def _sampling_weights(weights, n: int, name: str = "weights") -> np.ndarray | None:
+    """Validate optional sampling weights (length n, finite, >= 0, positive sum); not rescaled."""
+    if weights is None:
+        return None
+    w = check_weights(weights, n, name, normalise=True)
+    return w * n  # mean 1: keeps magnitudes readable; every formula divides by the total
+
+
+def _check_same_length(n_a: int, n_b: int, a: str, b: str) -> None:
+    if n_a != n_b:
+        raise ValueError(f"{a} and {b} must have the same length, got {n_a} and {n_b}")
+
+
+# ----------------------------------------------------------------------------- FGT
+def fgt(
+    income,
+    line: float,
+    alpha: float | Sequence[float] = 0,
+    weights=None,
+) -> float | pd.Series:
+    r"""Foster-Greer-Thorbecke poverty measure :math:`P_\alpha`.
+
+    .. math::
+
+        P_\alpha(y; z) = \frac{1}{N} \sum_{i:\, y_i < z} \left(\frac{z - y_i}{z}\right)^\alpha
+
+    and, with sampling weights :math:`w_i`,
+    :math:`P_\alpha = \sum_{i: y_i < z} w_i ((z - y_i)/z)^\alpha / \sum_i w_i`.
+
+    ``alpha = 0`` is the headcount ratio (poverty incidence), ``alpha = 1`` the poverty-gap index
+    and ``alpha = 2`` the squared poverty gap (severity).
+
+    Parameters
+    ----------
+    income : array-like of float
+        Incomes (or consumption) :math:`y_i`; finite. Negative values are accepted (net income);
+        note that the measure is monotone in the line only for non-negative incomes.
+    line : float
+        Poverty line :math:`z > 0`. A person is poor when ``income < line`` (strict inequality,
+        as in Foster, Greer & Thorbecke 1984); an income exactly at the line is not poor.
+    alpha : float or sequence of float, default 0
+        Poverty-aversion parameter(s), each ``>= 0``. With a sequence the result is a Series
+        indexed ``"P0"``, ``"P1"``, ... (label ``f"P{alpha:g}"``).
+    weights : array-like of float, optional
+        Sampling weights (non-negative, positive sum). Default: equal weights.
+
+    Returns
+    -------
+    float or pandas.Series
+
+    References
+    ----------
+    Foster, J., Greer, J. & Thorbecke, E. (1984). A class of decomposable poverty measures.
+    *Econometrica*, 52(3), 761-766.
+    """
+    y, _ = as_float_vector(income, "income")
+    z = _check_line(line)
+    alphas, scalar = _check_alpha(alpha)
+    w = _sampling_weights(weights, y.size)
+    poor = y < z
+    gap = (z - y[poor]) / z
+    total = float(y.size) if w is None else float(w.sum())
+    wp = None if w is None else w[poor]
+    out = {}
+    for a in alphas:
+        if a == 0:
+            terms_sum = float(poor.sum()) if w is None else float(wp.sum())
+        else:
+            g = gap if a == 1 else (gap * gap if a == 2 else gap**a)
+            terms_sum = float(g.sum()) if w is None else float(g @ wp)
+        out[f"P{a:g}"] = terms_sum / total
+    if scalar:
+        return next(iter(out.values()))
+    return pd.Series(out, name="fgt", dtype=float)
+
+
+def _check_line(line) -> float:
+    if isinstance(line, bool) or not isinstance(line, Real):
+        raise ValueError(f"line: must be a real number, got {line!r}")
+    z = float(line)
+    if not np.isfinite(z) or z <= 0:
+        raise ValueError(f"line: the poverty line must be a positive finite number, got {z!r}")
+    return z
+
+
+def _check_alpha(alpha) -> tuple[list[float], bool]:
+    scalar = isinstance(alpha, Real) and not isinstance(alpha, bool)
+    items = [alpha] if scalar else list(alpha) if isinstance(alpha, Sequence | np.ndarray) else None
+    if items is None or len(items) == 0:
+        raise ValueError(f"alpha: expected a number >= 0 or a non-empty sequence, got {alpha!r}")
+    out = []
+    for a in items:
+        if isinstance(a, bool) or not isinstance(a, Real) or not np.isfinite(a) or a < 0:
+            raise ValueError(f"alpha: each value must be a finite number >= 0, got {a!r}")
+        out.append(float(a))
+    return out, scalar
+
+
+# ----------------------------------------------------------------------------- lines
+def relative_poverty_line(
+    income,
+    share: float = 0.5,
+    statistic: str = "median",
+    weights=None,
+) -> float:
+    r"""Relative poverty line :math:`z = s \cdot m(y)`, a share of the median or mean income.
+
+    Parameters
+    ----------
+    income : array-like of float
+        Incomes; finite.
+    share : float, default 0.5
+        The share :math:`s > 0`; in practice 0.4-0.6 (the EU uses 60 % of the median, the OECD
+        50 %; Chinese proposals for a post-2020 relative poverty line are mostly 40-50 % of the
+        rural median).
+    statistic : {"median", "mean"}, default "median"
+        Which centre :math:`m(y)` to use.
+    weights : array-like, optional
+        Sampling weights. The **weighted median** is the smallest income :math:`y_{(i)}` (in
+        sorted order) whose cumulative weight reaches half the total weight; when the cumulative
+        weight equals exactly half, the average of that income and the next one (with positive
+        weight) is returned. With equal (or integer) weights this equals ``numpy.median`` of the
+        (replicated) data. Zero-weight observations are ignored.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Foster, J. E. (1998). Absolute versus relative poverty. *American Economic Review*, 88(2),
+    335-341; OECD (2008), *Growing Unequal?*, OECD Publishing (50 % of median convention).
+    """
+    y, _ = as_float_vector(income, "income")
+    if isinstance(share, bool) or not isinstance(share, Real) or not np.isfinite(share):
+        raise ValueError(f"share: must be a finite number, got {share!r}")
+    if share <= 0:
+        raise ValueError(f"share: must be positive, got {share!r}")
+    if statistic not in ("median", "mean"):
+        raise ValueError(f"statistic: must be 'median' or 'mean', got {statistic!r}")
+    w = _sampling_weights(weights, y.size)
+    if statistic == "mean":
+        centre = float(y.mean()) if w is None else float(y @ w / w.sum())
+    else:
+        centre = float(np.median(y)) if w is None else _weighted_median(y, w)
+    return float(share) * centre
+
+
+def _weighted_median(y: np.ndarray, w: np.ndarray) -> float:
+    keep = w > 0
+    y, w = y[keep], w[keep]
+    order = np.argsort(y, kind="stable")
+    y, w = y[order], w[order]
+    cw = np.cumsum(w)
+    half = cw[-1] / 2.0
+    tol = 1e-12 * cw[-1]
+    i = int(np.searchsorted(cw, half - tol, side="left"))
+    if abs(cw[i] - half) <= tol and i + 1 < y.size:
+        return float((y[i] + y[i + 1]) / 2.0)
+    return float(y[i])
+
+
+# ----------------------------------------------------------------------------- Alkire-Foster
+@dataclass(frozen=True)
+class AFResult:
+    """Result of :func:`alkire_foster`.
+
+    Attributes
+    ----------
+    H : float
+        Multidimensional headcount ratio (share of households identified as poor).
+    A : float
+        Intensity: average deprivation score among the poor (0 when nobody is poor, by convention).
+    M0 : float
+        Adjusted headcount ratio, ``H * A`` = mean of the censored scores.
+    contributions : pandas.Series
+        Percentage contribution of each indicator to M0, ``w_j * CH_j / M0`` (sums to 1; NaN when
+        M0 = 0).
+    censored_headcounts : pandas.Series
+        Share of all households that are poor *and* deprived in indicator j (``CH_j``).
+    uncensored_headcounts : pandas.Series
+        Share of all households deprived in indicator j, poor or not.
+    scores : pandas.Series
+        Weighted deprivation score ``c_i`` of each household (uncensored).
+    poor : pandas.Series of bool
+        ``c_i >= k`` (with tolerance 1e-12).
+    k : float
+        The poverty cutoff used.
+    """
+
+    H: float
+    A: float
+    M0: float
+    contributions: pd.Series
+    censored_headcounts: pd.Series
+    uncensored_headcounts: pd.Series
+    scores: pd.Series
+    poor: pd.Series
+    k: float
+
+
+def _af_inputs(deprivations, weights, k, sample_weights):
+    g, rows, cols = as_float_matrix(deprivations, "deprivations")
+    bad = (g != 0) & (g != 1)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise ValueError(
+            "deprivations: entries must be 0 (not deprived) or 1 (deprived); "
+            f"found {g[i, j]:g} at row {rows[i]!r}, column {cols[j]!r}"
+        )
+    if isinstance(weights, Mapping | pd.Series):
+        wmap = dict(weights.items())
+        missing = [c for c in cols if c not in wmap]
+        extra = [key for key in wmap if key not in set(cols)]
+        if missing or extra:
+            raise ValueError(
+                "weights: keys must match the deprivation columns; "
+                f"missing {missing}, unknown {extra}"
+            )
+        weights = [wmap[c] for c in cols]
+    w = check_weights(weights, len(cols), "weights", normalise=False)
+    if isinstance(k, bool) or not isinstance(k, Real) or not np.isfinite(k):
+        raise ValueError(f"k: must be a finite number in (0, 1], got {k!r}")
+    if not 0 < k <= 1:
+        raise ValueError(
+            f"k: the poverty cutoff is a share of the weighted indicators and must lie in "
+            f"(0, 1], got {k!r}"
+        )
+    sw = _sampling_weights(sample_weights, len(rows), "sample_weights")
+    return g, rows, cols, w, float(k), sw
+
+
+def alkire_foster(
+    deprivations: pd.DataFrame,
+    weights: pd.Series | Mapping | Sequence[float],
+    k: float,
+    sample_weights=None,
+) -> AFResult:
+    r"""Alkire-Foster multidimensional poverty measure (adjusted headcount ratio M0).
+
+    With deprivation indicators :math:`g_{ij} \in \{0, 1\}` and indicator weights
+    :math:`w_j` summing to 1:
+
+    - deprivation score :math:`c_i = \sum_j w_j g_{ij}`;
+    - identification (dual cutoff): household *i* is poor when :math:`c_i \ge k`, compared with a
+      tolerance of 1e-12 so exact ties count as poor;
+    - headcount :math:`H = q / n`, intensity :math:`A = \sum_{i\,poor} c_i / q`,
+      adjusted headcount :math:`M_0 = H A = \frac{1}{n}\sum_i c_i(k)` with censored score
+      :math:`c_i(k) = c_i \cdot 1[c_i \ge k]`;
+    - censored headcount :math:`CH_j = \frac{1}{n} \sum_i g_{ij} 1[c_i \ge k]`, so that
+      :math:`M_0 = \sum_j w_j CH_j` and the contribution of indicator j is
+      :math:`w_j CH_j / M_0` (summing to 1).
+
+    With sampling weights every ``1/n`` average becomes a weighted average.
+
+    Parameters
+    ----------
+    deprivations : DataFrame
+        Households x indicators, entries 0/1 (bool accepted). Index/columns label the result.
+    weights : Series, dict or sequence
+        Indicator weights. A Series/dict must be keyed by exactly the deprivation columns; a
+        plain sequence is taken in column order. Must be non-negative and **sum to 1** (within
+        1e-6): they are refused, not silently rescaled, because k is read on the same scale.
+    k : float
+        Poverty cutoff in (0, 1]; ``k = min w_j`` is the union approach, ``k = 1`` the
+        intersection approach. E.g. "deprived in 2 of 4 equally weighted indicators" is 0.5.
+    sample_weights : array-like, optional
+        Household sampling weights.
+
+    Returns
+    -------
+    AFResult
+
+    References
+    ----------
+    Alkire, S. & Foster, J. (2011). Counting and multidimensional poverty measurement.
+    *Journal of Public Economics*, 95(7-8), 476-487.
+    Alkire, S., Foster, J. E., Seth, S., Santos, M. E., Roche, J. M. & Ballon, P. (2015).
+    *Multidimensional Poverty Measurement and Analysis*. Oxford University Press, ch. 5.
+    """
+    g, rows, cols, w, k, sw = _af_inputs(deprivations, weights, k, sample_weights)
+    scores = g @ w
+    poor = scores >= k - AF_TIE_TOLERANCE
+    if sw is None:
+        total = float(g.shape[0])
+        H = poor.sum() / total
+        censored_hc = g[poor].sum(axis=0) / total
+        uncensored_hc = g.sum(axis=0) / total
+        M0 = float(scores[poor].sum() / total)
+    else:
+        total = float(sw.sum())
+        H = float(sw[poor].sum() / total)
+        censored_hc = (sw * poor) @ g / total
+        uncensored_hc = sw @ g / total
+        M0 = float(scores[poor] @ sw[poor] / total)
+    H = float(H)
+    A = M0 / H if H > 0 else 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        contrib = w * censored_hc / M0 if M0 > 0 else np.full(len(cols), np.nan)
+    return AFResult(
+        H=H,
+        A=float(A),
+        M0=M0,
+        contributions=pd.Series(contrib, index=cols, name="contribution"),
+        censored_headcounts=pd.Series(censored_hc, index=cols, name="censored_headcount"),
+        uncensored_headcounts=pd.Series(uncensored_hc, index=cols, name="uncensored_headcount"),
+        scores=pd.Series(scores, index=rows, name="score"),
+        poor=pd.Series(poor, index=rows, name="poor"),
+        k=k,
+    )
+
+
+def alkire_foster_by_group(
+    deprivations: pd.DataFrame,
+    weights: pd.Series | Mapping | Sequence[float],
+    k: float,
+    groups,
+    sample_weights=None,
+) -> pd.DataFrame:
+    r"""Alkire-Foster M0 decomposed by population subgroup (e.g. township).
+
+    M0 is subgroup decomposable (Alkire & Foster 2011, property "subgroup decomposability"):
+
+    .. math:: M_0 = \sum_g \frac{n_g}{n} M_{0,g}, \qquad
+              \text{contribution}_g = \frac{n_g}{n} \frac{M_{0,g}}{M_0}
+
+    so the contributions sum to 1 (NaN when the overall M0 is 0).
+
+    Parameters
+    ----------
+    deprivations, weights, k, sample_weights
+        As in :func:`alkire_foster`.
+    groups : array-like or Series
+        Group label of each household, same length as ``deprivations`` (no missing values).
+
+    Returns
+    -------
+    DataFrame
+        Index = group (sorted), columns ``n`` (households), ``population_share`` (weighted),
+        ``H``, ``A``, ``M0``, ``contribution``.
+
+    References
+    ----------
+    Alkire, S. & Foster, J. (2011). Counting and multidimensional poverty measurement.
+    *Journal of Public Economics*, 95(7-8), 476-487.
+    """
+    g, rows, cols, w, k, sw = _af_inputs(deprivations, weights, k, sample_weights)
+    labels = _check_groups(groups, len(rows))
+    codes, uniques = pd.factorize(labels, sort=True)
+    n_groups = len(uniques)
+    scores = g @ w
+    poor = scores >= k - AF_TIE_TOLERANCE
+    hw = np.ones(len(rows)) if sw is None else sw
+    n = np.bincount(codes, minlength=n_groups)
+    pop = np.bincount(codes, weights=hw, minlength=n_groups)
+    q = np.bincount(codes, weights=hw * poor, minlength=n_groups)
+    cens = np.bincount(codes, weights=hw * scores * poor, minlength=n_groups)
+    H = q / pop
+    M0g = cens / pop
+    with np.errstate(invalid="ignore", divide="ignore"):
+        A = np.where(q > 0, cens / np.where(q > 0, q, 1), 0.0)
+    share = pop / pop.sum()
+    M0 = float(cens.sum() / pop.sum())
+    contrib = share * M0g / M0 if M0 > 0 else np.full(n_groups, np.nan)
+    out = pd.DataFrame(
+        {
+            "n": n.astype(int),
+            "population_share": share,
+            "H": H,
+            "A": A,
+            "M0": M0g,
+            "contribution": contrib,
+        },
+        index=pd.Index(uniques, name="group"),
+    )
+    return out
+
+
+def _check_groups(groups, n: int) -> np.ndarray:
+    arr = groups.to_numpy() if isinstance(groups, pd.Series) else np.asarray(groups, dtype=object)
+    if arr.ndim != 1:
+        raise ValueError(f"groups: expected a 1-D sequence of labels, got {arr.ndim} dimension(s)")
+    _check_same_length(arr.size, n, "groups", "the data")
+    missing = pd.isna(arr)
+    if missing.any():
+        raise ValueError(f"groups: missing group label at position {int(np.argmax(missing))}")
+    return arr
+
+
+# ----------------------------------------------------------------------------- Gini
+def gini(x, weights=None, correction: bool = False) -> float:
+    r"""Gini coefficient (population formula), optionally weighted.
+
+    Unweighted, with :math:`x_{(1)} \le \dots \le x_{(n)}` sorted ascending:
+
+    .. math:: G = \frac{2 \sum_{i=1}^n i\, x_{(i)}}{n \sum_i x_i} - \frac{n+1}{n}
+              = \frac{\sum_i \sum_j |x_i - x_j|}{2 n^2 \mu}.
+
+    Weighted (sampling weights :math:`w_i`, population shares :math:`p_i = w_i / \sum w`,
+    cumulative income shares :math:`L_i` in sorted order, :math:`L_0 = 0`) it is one minus twice
+    the area under the Lorenz curve (trapezoid rule, exact for a step distribution):
+
+    .. math:: G = 1 - \sum_i p_i (L_{i-1} + L_i).
+
+    Both give the same number for equal weights, and integer weights give the Gini of the
+    replicated data. Equal incomes give 0; one person holding everything gives (n-1)/n.
+
+    Parameters
+    ----------
+    x : array-like of float
+        Non-negative incomes with a positive total.
+    weights : array-like, optional
+        Sampling weights.
+    correction : bool, default False
+        Multiply by n/(n-1) (small-sample, "unbiased" version, so that one person holding all
+        gives 1). Only for unweighted data (refused with weights: the factor is not defined).
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Gini, C. (1912). *Variabilita e mutabilita*. Bologna: Tipografia di Paolo Cuppini;
+    Lambert, P. J. (2001). *The Distribution and Redistribution of Income*, 3rd ed.,
+    Manchester University Press, ch. 2 (sorted and Lorenz-curve formulas).
+    """
+    v, _ = as_float_vector(x, "x")
+    if np.any(v < 0):
+        raise ValueError(f"x: incomes must be non-negative for the Gini, got minimum {v.min():g}")
+    if v.sum() <= 0:
+        raise ValueError("x: incomes sum to 0; the Gini is undefined")
+    if correction and weights is not None:
+        raise ValueError("correction: the n/(n-1) correction is only defined for unweighted data")
+    n = v.size
+    if weights is None:
+        s = np.sort(v)
+        ranks = np.arange(1, n + 1, dtype=float)
+        G = 2.0 * float(ranks @ s) / (n * s.sum()) - (n + 1.0) / n
+    else:
+        w = _sampling_weights(weights, n)
+        order = np.argsort(v, kind="stable")
+        s, ws = v[order], w[order]
+        p = ws / ws.sum()
+        inc = ws * s
+        L = np.cumsum(inc) / inc.sum()
+        L_prev = np.concatenate(([0.0], L[:-1]))
+        G = 1.0 - float(p @ (L_prev + L))
+    if correction:
+        if n < 2:
+            raise ValueError("correction: needs at least 2 observations")
+        G *= n / (n - 1.0)
+    return 0.0 if abs(G) < 1e-15 else float(G)
+
+
+# ----------------------------------------------------------------------------- Theil
+@dataclass(frozen=True)
+class TheilResult:
+    """Result of :func:`theil`.
+
+    Attributes
+    ----------
+    total : float
+        Theil T index of the whole population.
+    between : float
+        Between-group component :math:`\\sum_g s_g \\ln(\\mu_g / \\mu)`.
+    within : float
+        Within-group component :math:`\\sum_g s_g T_g`.
+    by_group : pandas.DataFrame
+        One row per group: ``n``, ``population_share``, ``income_share`` (:math:`s_g`),
+        ``mean``, ``theil`` (:math:`T_g`), ``within_contribution`` (:math:`s_g T_g`).
+    """
+
+    total: float
+    between: float
+    within: float
+    by_group: pd.DataFrame
+
+
+def theil(x, groups=None, weights=None) -> TheilResult:
+    r"""Theil T index (generalised entropy GE(1)) with exact between/within decomposition.
+
+    .. math:: T = \frac{1}{N} \sum_i \frac{x_i}{\mu} \ln \frac{x_i}{\mu}
+
+    (weighted: :math:`T = \sum_i p_i (x_i/\mu) \ln(x_i/\mu)`, :math:`p_i = w_i / \sum w`).
+    For groups g with population shares :math:`p_g`, means :math:`\mu_g` and income shares
+    :math:`s_g = p_g \mu_g / \mu`:
+
+    .. math:: T = \underbrace{\sum_g s_g T_g}_{\text{within}}
+              + \underbrace{\sum_g s_g \ln(\mu_g/\mu)}_{\text{between}}
+
+    exactly. Without ``groups`` the whole sample is one group ``"all"`` (between = 0).
+
+    Parameters
+    ----------
+    x : array-like of float
+        Strictly positive incomes (the logarithm is undefined at 0).
+    groups : array-like, optional
+        Group label per observation (no missing values).
+    weights : array-like, optional
+        Sampling weights.
+
+    Returns
+    -------
+    TheilResult
+
+    References
+    ----------
+    Theil, H. (1967). *Economics and Information Theory*. Amsterdam: North-Holland;
+    Shorrocks, A. F. (1980). The class of additively decomposable inequality measures.
+    *Econometrica*, 48(3), 613-625.
+    """
+    v, _ = as_float_vector(x, "x")
+    if np.any(v <= 0):
+        i = int(np.argmax(v <= 0))
+        raise ValueError(
+            f"x: incomes must be strictly positive for the Theil index (log of 0 or a negative "
+            f"number), got {v[i]:g} at position {i}"
+        )
+    w = np.ones(v.size) if weights is None else _sampling_weights(weights, v.size)
+    if groups is None:
+        labels = np.zeros(v.size, dtype=int)
+        uniques = pd.Index(["all"])
+        codes = labels
+    else:
+        arr = _check_groups(groups, v.size)
+        codes, uniques = pd.factorize(arr, sort=True)
+    G = len(uniques)
+    W = w.sum()
+    mu = float(w @ v / W)
+    pop = np.bincount(codes, weights=w, minlength=G)
+    inc = np.bincount(codes, weights=w * v, minlength=G)
+    mu_g = inc / pop
+    # sum_i w_i x_i ln(x_i) per group, then T_g = (1/(pop_g mu_g)) sum w x ln(x/mu_g)
+    xlnx = np.bincount(codes, weights=w * v * np.log(v), minlength=G)
+    T_g = xlnx / inc - np.log(mu_g)
+    s_g = inc / inc.sum()
+    within = float(s_g @ T_g)
+    between = float(s_g @ np.log(mu_g / mu))
+    ratio = v / mu
+    total = float(w @ (ratio * np.log(ratio)) / W)
+    by_group = pd.DataFrame(
+        {
+            "n": np.bincount(codes, minlength=G).astype(int),
+            "population_share": pop / W,
+            "income_share": s_g,
+            "mean": mu_g,
+            "theil": T_g,
+            "within_contribution": s_g * T_g,
+        },
+        index=pd.Index(uniques, name="group"),
+    )
+    return TheilResult(total=total, between=between, within=within, by_group=by_group)
+
+
+# ----------------------------------------------------------------------------- transitions
+def transition_matrix(
+    state_before,
+    state_after,
+    normalize: bool = True,
+    states: Sequence | None = None,
+) -> pd.DataFrame:
+    r"""Transition (mobility) matrix between two categorical states, e.g. poor/non-poor in two waves.
+
+    Entry :math:`(a, b)` counts units in state *a* before and *b* after; with
+    ``normalize=True`` each row is divided by its total, giving the empirical transition
+    probabilities :math:`\hat p_{ab} = n_{ab} / n_{a\cdot}` (maximum-likelihood estimate of a
+    first-order Markov chain; Anderson & Goodman 1957). Rows with no observations are NaN.
+
+    Parameters
+    ----------
+    state_before, state_after : array-like
+        States of the same units at the two dates (same length, no missing values).
+    normalize : bool, default True
+        Row shares (True) or counts (False).
+    states : sequence, optional
+        Order of the categories (rows and columns). Default: the sorted union of the observed
+        states. Every observed state must be listed.
+
+    Returns
+    -------
+    DataFrame
+        Index ``before`` (rows), columns ``after``.
+
+    References
+    ----------
+    Anderson, T. W. & Goodman, L. A. (1957). Statistical inference about Markov chains.
+    *Annals of Mathematical Statistics*, 28(1), 89-110.
+    """
+    a = _states_array(state_before, "state_before")
+    b = _states_array(state_after, "state_after")
+    _check_same_length(a.size, b.size, "state_before", "state_after")
+    observed = pd.unique(np.concatenate([a, b]))
+    if states is None:
+        try:
+            order = sorted(observed)
+        except TypeError as exc:
+            raise ValueError(
+                f"states: observed states {list(observed)} cannot be sorted; pass states="
+            ) from exc
+    else:
+        order = list(states)
+        if len(set(order)) != len(order):
+            raise ValueError(f"states: contains duplicates: {order}")
+        unknown = [s for s in observed if s not in set(order)]
+        if unknown:
+            raise ValueError(f"states: observed states {unknown} are not listed in states={order}")
+    ia = pd.Index(order).get_indexer(a)
+    ib = pd.Index(order).get_indexer(b)
+    m = len(order)
+    counts = np.bincount(ia * m + ib, minlength=m * m).reshape(m, m).astype(float)
+    if normalize:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            counts = counts / counts.sum(axis=1, keepdims=True)
+    out = pd.DataFrame(
+        counts,
+        index=pd.Index(order, name="before"),
+        columns=pd.Index(order, name="after"),
+    )
+    return out if normalize else out.astype(int)
+
+
+def _states_array(s, name: str) -> np.ndarray:
+    arr = s.to_numpy(dtype=object) if isinstance(s, pd.Series) else np.asarray(s, dtype=object)
+    if arr.ndim != 1:
+        raise ValueError(f"{name}: expected a 1-D sequence, got {arr.ndim} dimension(s)")
+    if arr.size == 0:
+        raise ValueError(f"{name}: is empty")
+    missing = pd.isna(arr)
+    if missing.any():
+        raise ValueError(f"{name}: missing state at position {int(np.argmax(missing))}")
+    return arr
