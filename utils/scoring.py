@@ -1,0 +1,468 @@
+"""Multi-criteria scoring: normalisation, fuzzy comprehensive evaluation, TOPSIS, grey relational
+analysis (and, re-exported from sibling modules when present, DEA, bootstrap and weight
+sensitivity).
+
+Why hand-written: pymcdm's TOPSIS is used as the independent check in the tests, but it returns
+only the closeness, loops over columns in Python and knows no labels; fuzzy comprehensive
+evaluation and Deng's grey relational analysis are not in any maintained Python library the
+project depends on. Every function is a few lines of vectorised NumPy around shared input checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from utils._validation import as_float_matrix, as_float_vector, check_benefit, check_weights
+
+__all__ = [
+    "normalize",
+    "likert_membership",
+    "FCEResult",
+    "fuzzy_evaluation",
+    "fuzzy_evaluation_hierarchy",
+    "topsis",
+    "GreyResult",
+    "grey_relational_grades",
+]
+
+
+def _aligned_weights(weights, labels: list, name: str = "weights") -> np.ndarray:
+    """Weights as an array in the order of ``labels`` (a Series must carry exactly those labels)."""
+    if isinstance(weights, pd.Series):
+        if weights.index.has_duplicates or set(weights.index) != set(labels):
+            raise ValueError(
+                f"{name}: labels {list(weights.index)} do not match the criteria {labels}"
+            )
+        weights = weights.reindex(labels)
+    return check_weights(weights, len(labels), name)
+
+
+def normalize(X, benefit=None, method: str = "minmax") -> pd.DataFrame:
+    """Normalise a decision matrix column by column so that larger is better.
+
+    ``minmax``: benefit ``(x - min) / (max - min)``, cost ``(max - x) / (max - min)``; a constant
+    column becomes 1 (pymcdm's convention).
+    ``vector``: benefit ``x / sqrt(sum x^2)``, cost ``1 - x / sqrt(sum x^2)`` (pymcdm's
+    ``vector_normalization``; Hwang & Yoon 1981 keep ``x / ||x||`` for cost criteria and handle
+    the direction when choosing the ideal, which gives the same TOPSIS distances).
+    ``sum``: benefit ``x / sum x`` (x >= 0), cost ``(1/x) / sum(1/x)`` (x > 0), as pymcdm's
+    ``sum_normalization``.
+
+    Parameters
+    ----------
+    X : DataFrame or array-like, shape (m, n)
+    benefit : sequence, optional
+        Direction per column; default all benefit.
+    method : {"minmax", "vector", "sum"}, default "minmax"
+
+    Returns
+    -------
+    pd.DataFrame with X's labels.
+
+    References
+    ----------
+    Hwang, C. L. & Yoon, K. (1981). *Multiple Attribute Decision Making: Methods and
+    Applications*. Springer, Berlin.
+    Jahan, A. & Edwards, K. L. (2015). A state-of-the-art survey on the influence of
+    normalization techniques in ranking. *Materials & Design*, 65, 335-342.
+    """
+    V, rows, cols = as_float_matrix(X, "X")
+    b = check_benefit(benefit, V.shape[1])
+    if method == "minmax":
+        lo, hi = V.min(axis=0), V.max(axis=0)
+        span = hi - lo
+        Z = np.where(b, V - lo, hi - V) / np.where(span > 0, span, 1.0)
+        Z[:, span == 0] = 1.0
+    elif method == "vector":
+        norm = np.sqrt((V**2).sum(axis=0))
+        if np.any(norm == 0):
+            j = int(np.argmax(norm == 0))
+            raise ValueError(f"X: column {cols[j]!r} is all zero, vector normalisation undefined")
+        R = V / norm
+        Z = np.where(b, R, 1.0 - R)
+    elif method == "sum":
+        if np.any(V < 0):
+            i, j = np.argwhere(V < 0)[0]
+            raise ValueError(
+                f"X: method='sum' needs non-negative data, got {V[i, j]:g} at row {rows[i]!r}, "
+                f"column {cols[j]!r}"
+            )
+        cost_zero = (~b)[None, :] & (V == 0)
+        if np.any(cost_zero):
+            i, j = np.argwhere(cost_zero)[0]
+            raise ValueError(
+                f"X: method='sum' takes 1/x for cost column {cols[j]!r}, which has a zero at "
+                f"row {rows[i]!r}"
+            )
+        T = np.where(b, V, 1.0 / np.where(V == 0, 1.0, V))
+        s = T.sum(axis=0)
+        if np.any(s == 0):
+            j = int(np.argmax(s == 0))
+            raise ValueError(f"X: column {cols[j]!r} sums to 0, sum normalisation undefined")
+        Z = T / s
+    else:
+        raise ValueError(f"method: must be 'minmax', 'vector' or 'sum', got {method!r}")
+    return pd.DataFrame(Z, index=rows, columns=cols)
+
+
+def likert_membership(responses: pd.DataFrame, levels=(1, 2, 3, 4, 5)) -> pd.DataFrame:
+    """Fuzzy membership matrix from Likert answers: share of each grade per item.
+
+        r_ik = #{respondents answering level k to item i} / #{non-missing answers to item i}
+
+    Parameters
+    ----------
+    responses : pd.DataFrame
+        Rows = respondents, columns = items; NaN = no answer.
+    levels : sequence, default (1, 2, 3, 4, 5)
+        Allowed answers, ordered from lowest to highest (1 = very dissatisfied ... 5 = very
+        satisfied); they become the output's columns in this order.
+
+    Returns
+    -------
+    pd.DataFrame
+        Rows = items, columns = levels; each row sums to 1.
+
+    Raises
+    ------
+    ValueError
+        Not a DataFrame, empty, duplicated levels, answers outside ``levels`` (the item and
+        value are named) or an item with no answers.
+
+    References
+    ----------
+    Zadeh, L. A. (1965). Fuzzy sets. *Information and Control*, 8(3), 338-353.
+    """
+    if not isinstance(responses, pd.DataFrame):
+        raise ValueError(
+            "responses: expected a pandas DataFrame (rows = respondents, columns = items)"
+        )
+    if responses.shape[0] == 0 or responses.shape[1] == 0:
+        raise ValueError(f"responses: is empty (shape {responses.shape})")
+    levels = list(levels)
+    if len(levels) == 0 or len(set(levels)) != len(levels):
+        raise ValueError(f"levels: must be a non-empty sequence of distinct values, got {levels}")
+    out = {}
+    for item in responses.columns:
+        col = responses[item]
+        answered = col.dropna()
+        if answered.empty:
+            raise ValueError(f"responses: item {item!r} has no non-missing answers")
+        outside = answered[~answered.isin(levels)]
+        if not outside.empty:
+            raise ValueError(
+                f"responses: item {item!r} has value {outside.iloc[0]!r} (row "
+                f"{outside.index[0]!r}) outside the levels {levels}"
+            )
+        counts = answered.value_counts()
+        out[item] = [counts.get(lv, 0) / answered.size for lv in levels]
+    return pd.DataFrame.from_dict(out, orient="index", columns=levels).rename_axis(
+        index="item", columns="level"
+    )
+
+
+@dataclass(frozen=True)
+class FCEResult:
+    """Result of :func:`fuzzy_evaluation`.
+
+    Attributes
+    ----------
+    vector : pd.Series
+        Evaluation vector ``B = W . R`` over the grades (sums to 1).
+    score : float
+        ``B . grade_scores``.
+    grade : str
+        Grade with the largest membership in ``B`` (maximum-membership principle; the first
+        such grade in column order on ties).
+    """
+
+    vector: pd.Series
+    score: float
+    grade: str
+
+
+def _membership(membership, name: str) -> tuple[np.ndarray, list, list]:
+    R, rows, cols = as_float_matrix(membership, name)
+    if np.any((R < 0) | (R > 1)):
+        i, j = np.argwhere((R < 0) | (R > 1))[0]
+        raise ValueError(
+            f"{name}: memberships must lie in [0, 1], got {R[i, j]:g} at row {rows[i]!r}, "
+            f"grade {cols[j]!r}"
+        )
+    sums = R.sum(axis=1)
+    if np.any(np.abs(sums - 1) > 1e-3):
+        i = int(np.argmax(np.abs(sums - 1) > 1e-3))
+        raise ValueError(
+            f"{name}: row {rows[i]!r} sums to {sums[i]:.6g}; each row of memberships must sum to 1"
+        )
+    return R, rows, cols
+
+
+def _grade_scores(grade_scores, grades: list) -> np.ndarray:
+    k = len(grades)
+    if grade_scores is None:
+        return 100.0 * np.arange(1, k + 1) / k
+    if isinstance(grade_scores, pd.Series):
+        if set(grade_scores.index) != set(grades) or grade_scores.index.has_duplicates:
+            raise ValueError(
+                f"grade_scores: labels {list(grade_scores.index)} do not match the grades {grades}"
+            )
+        grade_scores = grade_scores.reindex(grades)
+    s, _ = as_float_vector(grade_scores, "grade_scores")
+    if s.size != k:
+        raise ValueError(f"grade_scores: expected {k} scores (one per grade), got {s.size}")
+    return s
+
+
+def fuzzy_evaluation(membership, weights, grade_scores=None) -> FCEResult:
+    """One-level fuzzy comprehensive evaluation with the weighted-average operator M(., +).
+
+        B = W . R,     b_k = sum_i w_i r_ik,     score = sum_k b_k s_k,
+
+    grade = argmax_k b_k (maximum-membership principle).
+
+    Parameters
+    ----------
+    membership : DataFrame or array-like, shape (n_items, n_grades)
+        Membership matrix R (e.g. from :func:`likert_membership`); values in [0, 1], rows sum
+        to 1 (within 1e-3).
+    weights : Series or array-like, length n_items
+        Item weights (non-negative; rescaled to sum 1). A Series must carry R's row labels.
+    grade_scores : Series or array-like, optional
+        Score of each grade. Default: grades are taken to be ordered from LOWEST to HIGHEST
+        (as :func:`likert_membership` returns 1 = very dissatisfied ... 5 = very satisfied) and
+        scored ``100 k / K`` for k = 1..K, i.e. (20, 40, 60, 80, 100) for five grades. Pass
+        ``(100, 80, 60, 40, 20)`` explicitly for grades ordered high -> low.
+
+    Returns
+    -------
+    FCEResult
+
+    References
+    ----------
+    Zadeh, L. A. (1965). Fuzzy sets. *Information and Control*, 8(3), 338-353.
+    Wang, P. Z. (1983). *Fuzzy Set Theory and Its Applications* (in Chinese). Shanghai
+    Scientific and Technical Publishers (M(., +) operator of comprehensive evaluation).
+    """
+    R, rows, grades = _membership(membership, "membership")
+    w = _aligned_weights(weights, rows)
+    s = _grade_scores(grade_scores, grades)
+    B = w @ R
+    return FCEResult(
+        vector=pd.Series(B, index=grades, name="membership"),
+        score=float(B @ s),
+        grade=str(grades[int(np.argmax(B))]),
+    )
+
+
+def fuzzy_evaluation_hierarchy(
+    memberships: Mapping[str, pd.DataFrame],
+    local_weights: Mapping[str, pd.Series],
+    criteria_weights: pd.Series,
+    grade_scores=None,
+) -> tuple[FCEResult, pd.DataFrame]:
+    """Two-level fuzzy comprehensive evaluation (indicators -> criteria -> overall).
+
+    For every criterion c, ``B_c = W_c . R_c`` (:func:`fuzzy_evaluation` on its indicators); the
+    ``B_c`` rows form the criterion-level membership matrix, and ``B = W . [B_c]`` with the
+    criterion weights W.
+
+    Parameters
+    ----------
+    memberships : dict {criterion: DataFrame}
+        Indicator x grade membership matrices; all must have the same grade columns.
+    local_weights : dict {criterion: Series}
+        Indicator weights within each criterion (indexed like the membership rows).
+    criteria_weights : pd.Series
+        Criterion weights indexed by criterion; keys of the two dicts must be exactly these.
+    grade_scores : optional
+        As in :func:`fuzzy_evaluation`.
+
+    Returns
+    -------
+    overall : FCEResult
+    per_criterion : pd.DataFrame
+        One row per criterion: the grade memberships ``B_c``, then ``score`` and ``grade``.
+
+    References
+    ----------
+    As :func:`fuzzy_evaluation`.
+    """
+    if not isinstance(criteria_weights, pd.Series):
+        raise ValueError("criteria_weights: expected a pandas Series indexed by criterion")
+    crit = list(criteria_weights.index)
+    for name, d in (("memberships", memberships), ("local_weights", local_weights)):
+        if not isinstance(d, Mapping):
+            raise ValueError(f"{name}: expected a dict keyed by criterion")
+        if set(d) != set(crit):
+            raise ValueError(
+                f"{name}: keys {sorted(map(str, d))} must match criteria_weights' index "
+                f"{sorted(map(str, crit))}"
+            )
+    grades = None
+    results = {}
+    for c in crit:
+        _, _, g = _membership(memberships[c], f"memberships[{c!r}]")
+        if grades is None:
+            grades = g
+        elif g != grades:
+            raise ValueError(
+                f"memberships[{c!r}]: grades {g} differ from the first criterion's {grades}"
+            )
+        try:
+            results[c] = fuzzy_evaluation(memberships[c], local_weights[c], grade_scores)
+        except ValueError as exc:
+            raise ValueError(f"criterion {c!r}: {exc}") from exc
+    per = pd.DataFrame([results[c].vector.to_numpy() for c in crit], index=crit, columns=grades)
+    overall = fuzzy_evaluation(per, criteria_weights, grade_scores)
+    table = per.copy()
+    table["score"] = [results[c].score for c in crit]
+    table["grade"] = [results[c].grade for c in crit]
+    table.index.name = "criterion"
+    return overall, table
+
+
+def topsis(X, weights, benefit=None) -> pd.DataFrame:
+    """TOPSIS ranking with Hwang & Yoon's vector normalisation.
+
+        r_ij = x_ij / sqrt(sum_i x_ij^2),   v_ij = w_j r_ij
+        A+_j = max_i v_ij (benefit) or min_i v_ij (cost);  A-_j the opposite
+        d+_i = ||v_i - A+||_2,  d-_i = ||v_i - A-||_2,  C_i = d-_i / (d+_i + d-_i)
+
+    Rank 1 = largest closeness (ties share the smallest rank).
+
+    Parameters
+    ----------
+    X : DataFrame or array-like, shape (m, n)
+        Decision matrix, alternatives in rows.
+    weights : Series or array-like, length n
+        Non-negative criterion weights (rescaled to sum 1); a Series must carry X's column labels.
+    benefit : sequence, optional
+        Direction per column; default all benefit.
+
+    Returns
+    -------
+    pd.DataFrame
+        Index = X's rows; columns ``d_best``, ``d_worst``, ``closeness`` (in [0, 1]), ``rank``.
+
+    Raises
+    ------
+    ValueError
+        Bad matrix/weights/directions, an all-zero column, or all alternatives identical on the
+        weighted criteria (closeness undefined).
+
+    References
+    ----------
+    Hwang, C. L. & Yoon, K. (1981). *Multiple Attribute Decision Making: Methods and
+    Applications*. Springer, Berlin, pp. 128-140.
+    """
+    V, rows, cols = as_float_matrix(X, "X")
+    b = check_benefit(benefit, V.shape[1])
+    w = _aligned_weights(weights, cols)
+    norm = np.sqrt(np.einsum("ij,ij->j", V, V))
+    if np.any(norm == 0):
+        j = int(np.argmax(norm == 0))
+        raise ValueError(f"X: column {cols[j]!r} is all zero, vector normalisation undefined")
+    W = V * (w / norm)
+    vmax, vmin = W.max(axis=0), W.min(axis=0)
+    best = np.where(b, vmax, vmin)
+    worst = np.where(b, vmin, vmax)
+    Dp, Dm = W - best, W - worst
+    dp = np.sqrt(np.einsum("ij,ij->i", Dp, Dp))
+    dm = np.sqrt(np.einsum("ij,ij->i", Dm, Dm))
+    tot = dp + dm
+    if np.any(tot == 0):
+        raise ValueError(
+            "X: all alternatives are identical on the weighted criteria, closeness is undefined"
+        )
+    c = dm / tot
+    out = pd.DataFrame({"d_best": dp, "d_worst": dm, "closeness": c}, index=rows)
+    out["rank"] = out["closeness"].rank(ascending=False, method="min").astype(int)
+    return out
+
+
+@dataclass(frozen=True)
+class GreyResult:
+    """Result of :func:`grey_relational_grades`.
+
+    Attributes
+    ----------
+    coefficients : pd.DataFrame
+        Grey relational coefficients xi_ij (alternatives x criteria), in (0, 1].
+    grades : pd.Series
+        Weighted grey relational grades gamma_i.
+    ranks : pd.Series
+        1 = largest grade (ties share the smallest rank).
+    """
+
+    coefficients: pd.DataFrame
+    grades: pd.Series
+    ranks: pd.Series
+
+
+def grey_relational_grades(X, weights=None, benefit=None, rho: float = 0.5) -> GreyResult:
+    """Deng's grey relational analysis against the ideal (all-ones) reference series.
+
+        z_ij = min-max score by direction (1 = best; constant column -> 1)
+        Delta_ij = |1 - z_ij|,  Delta_min = min_ij Delta_ij,  Delta_max = max_ij Delta_ij
+        xi_ij = (Delta_min + rho Delta_max) / (Delta_ij + rho Delta_max)
+        gamma_i = sum_j w_j xi_ij
+
+    Delta_min and Delta_max are taken over the whole matrix (Deng's two-level min/max). If every
+    alternative equals the reference (Delta_max = 0) all coefficients are 1.
+
+    Parameters
+    ----------
+    X : DataFrame or array-like, shape (m, n)
+    weights : Series or array-like, optional
+        Criterion weights (rescaled to sum 1); default equal weights 1/n.
+    benefit : sequence, optional
+        Direction per column; default all benefit.
+    rho : float in (0, 1], default 0.5
+        Distinguishing coefficient.
+
+    Returns
+    -------
+    GreyResult
+
+    References
+    ----------
+    Deng, J. L. (1982). Control problems of grey systems. *Systems & Control Letters*, 1(5),
+    288-294.
+    Deng, J. L. (1989). Introduction to grey system theory. *The Journal of Grey System*, 1(1),
+    1-24.
+    """
+    V, rows, cols = as_float_matrix(X, "X")
+    n = V.shape[1]
+    b = check_benefit(benefit, n)
+    if not (np.isfinite(rho) and 0 < rho <= 1):
+        raise ValueError(f"rho: the distinguishing coefficient must lie in (0, 1], got {rho!r}")
+    w = np.full(n, 1.0 / n) if weights is None else _aligned_weights(weights, cols)
+    lo, hi = V.min(axis=0), V.max(axis=0)
+    span = hi - lo
+    Z = np.where(b, V - lo, hi - V) / np.where(span > 0, span, 1.0)
+    Z[:, span == 0] = 1.0
+    delta = np.abs(1.0 - Z)
+    dmin, dmax = delta.min(), delta.max()
+    xi = np.ones_like(delta) if dmax == 0 else (dmin + rho * dmax) / (delta + rho * dmax)
+    grades = pd.Series(xi @ w, index=rows, name="grade")
+    ranks = grades.rank(ascending=False, method="min").astype(int).rename("rank")
+    return GreyResult(
+        coefficients=pd.DataFrame(xi, index=rows, columns=cols), grades=grades, ranks=ranks
+    )
+
+
+# DEA, bootstrap and weight sensitivity live in sibling modules (another engineer's); they are
+# re-exported here once they exist so that chapters can use ``utils.scoring`` alone.
+try:
+    from utils.dea import dea  # noqa: E402,F401
+except ImportError:
+    pass
+try:
+    from utils.resampling import bootstrap, weight_sensitivity  # noqa: E402,F401
+except ImportError:
+    pass

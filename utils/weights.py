@@ -1,0 +1,612 @@
+"""Indicator weights: AHP (single, group, hierarchy), entropy, CRITIC and combined weights.
+
+Subjective weights come from the analytic hierarchy process (AHP) applied to experts' pairwise
+comparison matrices; objective weights come from the dispersion of the indicator data (entropy
+method, CRITIC); :func:`combine_weights` merges the two, as most Chinese poverty-alleviation
+performance studies do.
+
+All functions validate their input and raise :class:`ValueError` naming the argument, the cell
+or label and the rule that was broken. Results carry the input's labels.
+
+Why some of this is hand-written
+--------------------------------
+pymcdm (the maintained MCDA library used elsewhere in the project) has entropy and CRITIC weights
+but (a) they ignore criterion directions, (b) its entropy weights set the entropy of any column
+containing a zero to 0 (so such a column gets the *largest* weight) instead of using the
+convention 0 ln 0 = 0, (c) they loop over columns in Python. Its AHP class has no input checks,
+no group aggregation and uses a different random-index table. The formulas below are short, so
+they are written out in vectorised NumPy and cross-checked against pymcdm in the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from utils._validation import as_float_matrix, as_float_vector, check_benefit, check_weights
+
+__all__ = [
+    "RANDOM_INDEX",
+    "AHPResult",
+    "ahp",
+    "ahp_group",
+    "ahp_hierarchy",
+    "entropy_weights",
+    "critic_weights",
+    "combine_weights",
+]
+
+#: Random consistency indices RI(n), n = 1, 2, ... (index 0 is n = 1).
+#:
+#: ``"saaty"``: Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill, New York
+#: (table of average consistency indices of random reciprocal matrices, n = 1..10).
+#: ``"saaty2005"``: the later, larger-sample table for n <= 15 in Saaty, T. L. (2005). *Theory and
+#: Applications of the Analytic Network Process*. RWS Publications, Pittsburgh, and Saaty, T. L. &
+#: Tran, L. T. (2007). On the invalidity of fuzzifying numerical judgments in the Analytic
+#: Hierarchy Process. *Mathematical and Computer Modelling*, 46(7-8), 962-975.
+RANDOM_INDEX: dict[str, tuple[float, ...]] = {
+    "saaty": (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49),
+    "saaty2005": (
+        0.0,
+        0.0,
+        0.52,
+        0.89,
+        1.11,
+        1.25,
+        1.35,
+        1.40,
+        1.45,
+        1.49,
+        1.52,
+        1.54,
+        1.56,
+        1.58,
+        1.59,
+    ),
+}
+
+#: Saaty's threshold: a comparison matrix is acceptably consistent when CR < 0.10.
+CR_THRESHOLD = 0.10
+
+
+@dataclass(frozen=True)
+class AHPResult:
+    """Result of :func:`ahp` / :func:`ahp_group`.
+
+    Attributes
+    ----------
+    weights : pd.Series
+        Priority vector (sums to 1), indexed by the criteria labels.
+    lambda_max : float
+        Principal eigenvalue of the comparison matrix.
+    ci : float
+        Consistency index ``(lambda_max - n) / (n - 1)`` (0 for n <= 2).
+    cr : float
+        Consistency ratio ``CI / RI(n)`` (0 for n <= 2).
+    consistent : bool
+        ``cr < 0.10`` (Saaty's rule).
+    n : int
+        Number of criteria compared.
+    individual : pd.DataFrame or None
+        For :func:`ahp_group` only: one row per expert with ``lambda_max``, ``ci``, ``cr``,
+        ``consistent`` and ``expert_weight`` of that expert's own matrix.
+    """
+
+    weights: pd.Series
+    lambda_max: float
+    ci: float
+    cr: float
+    consistent: bool
+    n: int
+    individual: pd.DataFrame | None = field(default=None, compare=False)
+
+
+def _random_index(ri: str, n: int) -> float:
+    if not isinstance(ri, str) or ri not in RANDOM_INDEX:
+        raise ValueError(
+            f"ri: unknown random-index table {ri!r}; choose one of {sorted(RANDOM_INDEX)}"
+        )
+    table = RANDOM_INDEX[ri]
+    if n > len(table):
+        raise ValueError(
+            f"matrix: {n} x {n} is larger than the {ri!r} random-index table allows "
+            f"(n <= {len(table)}); split the criteria into a deeper hierarchy or use "
+            f"ri='saaty2005' (n <= 15)"
+        )
+    return table[n - 1]
+
+
+def _pairwise_matrix(matrix, name: str, tol: float) -> tuple[np.ndarray, list]:
+    """Validate a reciprocal pairwise comparison matrix; return values and labels."""
+    if not (np.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol: must be a positive finite number, got {tol!r}")
+    A, rows, cols = as_float_matrix(matrix, name)
+    n, k = A.shape
+    if n != k:
+        raise ValueError(f"{name}: a pairwise comparison matrix must be square, got {n} x {k}")
+    if isinstance(matrix, pd.DataFrame) and rows != cols:
+        raise ValueError(
+            f"{name}: row labels {rows} and column labels {cols} must be the same criteria "
+            f"in the same order"
+        )
+    if np.any(A <= 0):
+        i, j = np.argwhere(A <= 0)[0]
+        raise ValueError(
+            f"{name}: judgments must be positive, got {A[i, j]:g} at row {rows[i]!r}, "
+            f"column {cols[j]!r}"
+        )
+    diag = np.diag(A)
+    if np.any(np.abs(diag - 1) > tol):
+        i = int(np.argmax(np.abs(diag - 1) > tol))
+        raise ValueError(
+            f"{name}: the diagonal must be 1, got {diag[i]:g} at ({rows[i]!r}, {cols[i]!r})"
+        )
+    bad = np.abs(A * A.T - 1) > tol
+    if np.any(bad):
+        i, j = np.argwhere(bad)[0]
+        raise ValueError(
+            f"{name}: not reciprocal at ({rows[i]!r}, {cols[j]!r}): a_ij = {A[i, j]:g} and "
+            f"a_ji = {A[j, i]:g}, but a_ij * a_ji must be 1 (relative tolerance {tol:g})"
+        )
+    return A, rows
+
+
+def _eigen_priorities(A: np.ndarray) -> tuple[np.ndarray, float]:
+    """Principal (Perron) eigenvalue and eigenvector (normalised to sum 1) of a positive matrix."""
+    vals, vecs = np.linalg.eig(A)
+    k = int(np.argmax(vals.real))
+    w = np.abs(vecs[:, k].real)
+    return w / w.sum(), float(vals[k].real)
+
+
+def _consistency(lambda_max: float, n: int, ri: str) -> tuple[float, float]:
+    ri_n = _random_index(ri, n)
+    if n <= 2:
+        return 0.0, 0.0
+    ci = max((lambda_max - n) / (n - 1), 0.0)
+    return ci, ci / ri_n
+
+
+def ahp(matrix, ri: str = "saaty", tol: float = 1e-2) -> AHPResult:
+    """Priority weights and consistency of one pairwise comparison matrix (Saaty's AHP).
+
+    The weights are the principal right eigenvector of the reciprocal matrix ``A``,
+    ``A w = lambda_max w``, normalised so that ``sum_i w_i = 1``. Consistency:
+
+        CI = (lambda_max - n) / (n - 1),   CR = CI / RI(n),   consistent  <=>  CR < 0.10.
+
+    For ``n <= 2`` a reciprocal matrix is always consistent, so ``CI = CR = 0``.
+    Tiny negative CIs from floating-point error are set to 0.
+
+    Parameters
+    ----------
+    matrix : DataFrame or array-like, shape (n, n)
+        Positive reciprocal matrix with ``a_ii = 1`` and ``a_ji = 1 / a_ij``. A DataFrame's
+        labels (index must equal columns) name the weights; otherwise ``0..n-1``.
+    ri : {"saaty", "saaty2005"}, default "saaty"
+        Random-index table (see :data:`RANDOM_INDEX`): Saaty (1980) for n <= 10 or the later
+        Saaty (2005) / Saaty & Tran (2007) table for n <= 15. Larger matrices are refused.
+    tol : float, default 1e-2
+        Relative tolerance of the reciprocity and diagonal checks: a cell fails when
+        ``|a_ij * a_ji - 1| > tol`` (so 1/3 typed as 0.333 passes; 0.33 does not). The matrix
+        is used as given (it is not re-symmetrised).
+
+    Returns
+    -------
+    AHPResult
+
+    Raises
+    ------
+    ValueError
+        Non-square, empty, non-finite or non-positive input, diagonal not 1, non-reciprocal
+        cells, mismatched DataFrame labels, unknown ``ri`` or a matrix larger than the table.
+
+    References
+    ----------
+    Saaty, T. L. (1977). A scaling method for priorities in hierarchical structures. *Journal of
+    Mathematical Psychology*, 15(3), 234-281.
+    Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill, New York.
+    """
+    A, labels = _pairwise_matrix(matrix, "matrix", tol)
+    n = A.shape[0]
+    _random_index(ri, n)  # refuse unknown tables / too-large matrices before computing
+    w, lam = _eigen_priorities(A)
+    ci, cr = _consistency(lam, n, ri)
+    return AHPResult(
+        weights=pd.Series(w, index=labels, name="weight"),
+        lambda_max=lam,
+        ci=ci,
+        cr=cr,
+        consistent=bool(cr < CR_THRESHOLD),
+        n=n,
+    )
+
+
+def ahp_group(
+    matrices: Sequence | Mapping,
+    method: str = "geometric",
+    weights=None,
+    ri: str = "saaty",
+    tol: float = 1e-2,
+) -> AHPResult:
+    """Group AHP: combine several experts' pairwise comparison matrices.
+
+    ``method="geometric"`` (aggregation of individual judgments, AIJ): element-wise weighted
+    geometric mean, which keeps the matrix reciprocal, then :func:`ahp` on the result:
+
+        a_ij^G = prod_k a_ij^(k) ^ lambda_k,   sum_k lambda_k = 1.
+
+    ``lambda_max``, ``ci``, ``cr`` and ``consistent`` are those of the aggregated matrix.
+
+    ``method="aip"`` (aggregation of individual priorities): each expert's eigenvector
+    priorities ``w^(k)`` are combined by the weighted geometric mean and renormalised:
+
+        w_i = prod_k (w_i^(k)) ^ lambda_k / sum_j prod_k (w_j^(k)) ^ lambda_k.
+
+    There is no aggregated matrix, so the reported ``lambda_max``, ``ci`` and ``cr`` are the
+    expert-weighted *arithmetic means* of the individual values and ``consistent`` is
+    ``cr < 0.10`` for that mean. Check ``result.individual`` for experts whose own matrix is
+    inconsistent (reported for both methods).
+
+    Parameters
+    ----------
+    matrices : list of matrices or dict {expert: matrix}
+        At least one matrix; all the same shape and (for DataFrames) the same labels.
+    method : {"geometric", "aip"}, default "geometric"
+    weights : array-like or Series, optional
+        Expert weights ``lambda_k`` (non-negative; rescaled to sum 1). Default: equal weights.
+        A Series must be indexed by the dict's expert names.
+    ri, tol
+        As in :func:`ahp`.
+
+    References
+    ----------
+    Aczél, J. & Saaty, T. L. (1983). Procedures for synthesizing ratio judgements. *Journal of
+    Mathematical Psychology*, 27(1), 93-102.
+    Forman, E. & Peniwati, K. (1998). Aggregating individual judgments and priorities with the
+    analytic hierarchy process. *European Journal of Operational Research*, 108(1), 165-169.
+    """
+    if isinstance(matrices, Mapping):
+        experts = list(matrices.keys())
+        mats = list(matrices.values())
+    elif isinstance(matrices, (list, tuple)):
+        mats = list(matrices)
+        experts = list(range(len(mats)))
+    else:
+        raise ValueError(
+            f"matrices: expected a list or a dict {{expert: matrix}}, got {type(matrices).__name__}"
+        )
+    if len(mats) == 0:
+        raise ValueError("matrices: at least one comparison matrix is required")
+    if method not in {"geometric", "aip"}:
+        raise ValueError(f"method: must be 'geometric' or 'aip', got {method!r}")
+
+    checked = [
+        _pairwise_matrix(m, f"matrices[{e!r}]", tol) for e, m in zip(experts, mats, strict=True)
+    ]
+    A0, labels0 = checked[0]
+    for e, (A, labels) in zip(experts[1:], checked[1:], strict=True):
+        if A.shape != A0.shape:
+            raise ValueError(
+                f"matrices[{e!r}]: shape {A.shape} differs from the first matrix's {A0.shape}"
+            )
+        if labels != labels0:
+            raise ValueError(
+                f"matrices[{e!r}]: labels {labels} differ from the first matrix's {labels0}"
+            )
+    n = A0.shape[0]
+    _random_index(ri, n)
+
+    if weights is None:
+        lam = np.full(len(mats), 1.0 / len(mats))
+    else:
+        if isinstance(weights, pd.Series):
+            missing = set(experts) ^ set(weights.index)
+            if missing:
+                raise ValueError(
+                    f"weights: expert labels {sorted(map(str, missing))} do not match the "
+                    f"matrices' experts {experts}"
+                )
+            weights = weights.reindex(experts)
+        lam = check_weights(weights, len(mats), "weights")
+
+    individual = [ahp(pd.DataFrame(A, index=labels0, columns=labels0), ri, tol) for A, _ in checked]
+    ind = pd.DataFrame(
+        {
+            "lambda_max": [r.lambda_max for r in individual],
+            "ci": [r.ci for r in individual],
+            "cr": [r.cr for r in individual],
+            "consistent": [r.consistent for r in individual],
+            "expert_weight": lam,
+        },
+        index=pd.Index(experts, name="expert"),
+    )
+
+    if method == "geometric":
+        logs = np.stack([np.log(A) for A, _ in checked])
+        G = np.exp(np.tensordot(lam, logs, axes=1))
+        res = ahp(pd.DataFrame(G, index=labels0, columns=labels0), ri, tol)
+        return AHPResult(res.weights, res.lambda_max, res.ci, res.cr, res.consistent, n, ind)
+
+    W = np.stack([r.weights.to_numpy() for r in individual])
+    g = np.exp(lam @ np.log(W))
+    g = g / g.sum()
+    cr = float(lam @ ind["cr"].to_numpy())
+    return AHPResult(
+        weights=pd.Series(g, index=labels0, name="weight"),
+        lambda_max=float(lam @ ind["lambda_max"].to_numpy()),
+        ci=float(lam @ ind["ci"].to_numpy()),
+        cr=cr,
+        consistent=bool(cr < CR_THRESHOLD),
+        n=n,
+        individual=ind,
+    )
+
+
+def _weights_summing_to_one(w, name: str, tol: float = 1e-3) -> tuple[np.ndarray, list]:
+    values, labels = as_float_vector(w, name)
+    check_weights(values, values.size, name)  # non-negative, positive sum
+    total = values.sum()
+    if abs(total - 1) > tol:
+        raise ValueError(f"{name}: weights must sum to 1 (within {tol:g}), got {total:.6g}")
+    return values / total, labels
+
+
+def ahp_hierarchy(
+    criteria_weights: pd.Series, local_weights: Mapping[str, pd.Series]
+) -> pd.DataFrame:
+    """Global indicator weights of a two-level AHP hierarchy (criterion -> indicator).
+
+    ``global_weight = criterion_weight * local_weight``; with both levels summing to 1 the global
+    weights sum to 1 (Saaty 1980, ch. 3, hierarchic composition). Each level is rescaled to sum
+    exactly 1 after the check, so rounded published weights (e.g. 0.333 + 0.333 + 0.334) work.
+
+    Parameters
+    ----------
+    criteria_weights : pd.Series
+        Criterion weights indexed by criterion name; non-negative, summing to 1 (within 1e-3).
+    local_weights : dict {criterion: pd.Series}
+        For every criterion, its indicators' local weights (non-negative, summing to 1 within
+        1e-3). Keys must be exactly the criteria in ``criteria_weights``.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``criterion, indicator, local_weight, criterion_weight, global_weight``, one row
+        per indicator, criteria in the order of ``criteria_weights``.
+
+    References
+    ----------
+    Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill, New York.
+    """
+    if not isinstance(criteria_weights, pd.Series):
+        raise ValueError("criteria_weights: expected a pandas Series indexed by criterion name")
+    if not isinstance(local_weights, Mapping):
+        raise ValueError("local_weights: expected a dict {criterion: Series of indicator weights}")
+    if criteria_weights.index.has_duplicates:
+        raise ValueError("criteria_weights: criterion names must be unique")
+    cw, crit = _weights_summing_to_one(criteria_weights, "criteria_weights")
+    missing = [c for c in crit if c not in local_weights]
+    extra = [c for c in local_weights if c not in set(crit)]
+    if missing or extra:
+        raise ValueError(
+            f"local_weights: keys must match criteria_weights' index; missing {missing}, "
+            f"unexpected {extra}"
+        )
+    rows = []
+    for c, wc in zip(crit, cw, strict=True):
+        lw = local_weights[c]
+        if not isinstance(lw, pd.Series):
+            raise ValueError(f"local_weights[{c!r}]: expected a pandas Series indexed by indicator")
+        lv, ind = _weights_summing_to_one(lw, f"local_weights[{c!r}]")
+        rows += [(c, i, v, wc, v * wc) for i, v in zip(ind, lv, strict=True)]
+    return pd.DataFrame(
+        rows,
+        columns=["criterion", "indicator", "local_weight", "criterion_weight", "global_weight"],
+    )
+
+
+def _minmax_by_direction(V: np.ndarray, benefit: np.ndarray, constant: float) -> np.ndarray:
+    """Min-max scale each column so that 1 = best; constant columns become ``constant``."""
+    lo, hi = V.min(axis=0), V.max(axis=0)
+    span = hi - lo
+    safe = np.where(span > 0, span, 1.0)
+    Z = np.where(benefit, V - lo, hi - V) / safe
+    if np.any(span == 0):
+        Z[:, span == 0] = constant
+    return Z
+
+
+def entropy_weights(X, benefit=None, normalize: str = "minmax", shift: float = 0.0) -> pd.Series:
+    """Entropy-method (objective) weights.
+
+    For m alternatives (rows) and n criteria (columns):
+
+        p_ij = z_ij / sum_i z_ij
+        e_j  = -(1 / ln m) * sum_i p_ij ln p_ij        (0 ln 0 := 0)
+        d_j  = 1 - e_j,      w_j = d_j / sum_k d_k.
+
+    ``normalize="minmax"`` (the usual variant of Chinese evaluation studies): ``z_ij`` is the
+    min-max score by direction, ``(x - min)/(max - min)`` for benefit and ``(max - x)/(max - min)``
+    for cost criteria. A constant column carries no information: ``z = 1``, ``e = 1``, weight 0.
+
+    ``normalize="sum"`` (Hwang & Yoon 1981; pymcdm's ``entropy_weights``): ``z_ij = x_ij``, so
+    X must be non-negative with a positive sum in each column. Entropy measures dispersion only,
+    so in this variant ``benefit`` is checked but has no effect (the same as pymcdm, which takes
+    no criterion types).
+
+    ``shift`` (default 0) is added to every ``z_ij`` before the proportions are taken; some
+    studies use e.g. 1e-4 instead of the 0 ln 0 := 0 convention. With ``shift = 0`` the convention
+    applies.
+
+    Parameters
+    ----------
+    X : DataFrame or array-like, shape (m, n), m >= 2
+    benefit : sequence, optional
+        Direction per column (True/1/"benefit" or False/-1/"cost"); default all benefit.
+    normalize : {"minmax", "sum"}, default "minmax"
+    shift : float, default 0.0
+        Non-negative constant added to z before computing proportions.
+
+    Returns
+    -------
+    pd.Series
+        Weights named ``"entropy_weight"`` indexed by the columns of X; non-negative, sum 1.
+
+    References
+    ----------
+    Shannon, C. E. (1948). A mathematical theory of communication. *Bell System Technical
+    Journal*, 27(3), 379-423.
+    Hwang, C. L. & Yoon, K. (1981). *Multiple Attribute Decision Making: Methods and
+    Applications*. Springer, Berlin (entropy method, pp. 52-54).
+    """
+    V, _, cols = as_float_matrix(X, "X")
+    m, n = V.shape
+    if m < 2:
+        raise ValueError(f"X: the entropy method needs at least 2 rows (alternatives), got {m}")
+    b = check_benefit(benefit, n)
+    if normalize not in {"minmax", "sum"}:
+        raise ValueError(f"normalize: must be 'minmax' or 'sum', got {normalize!r}")
+    if not (np.isfinite(shift) and shift >= 0):
+        raise ValueError(f"shift: must be a non-negative finite number, got {shift!r}")
+    if normalize == "minmax":
+        Z = _minmax_by_direction(V, b, constant=1.0)
+    else:
+        if np.any(V < 0):
+            i, j = np.argwhere(V < 0)[0]
+            raise ValueError(
+                f"X: normalize='sum' needs non-negative data, got {V[i, j]:g} at row {i}, "
+                f"column {cols[j]!r}"
+            )
+        Z = V
+    if shift:
+        Z = Z + shift
+    s = Z.sum(axis=0)
+    if np.any(s <= 0):
+        j = int(np.argmax(s <= 0))
+        raise ValueError(f"X: column {cols[j]!r} sums to 0, so its proportions are undefined")
+    P = Z / s
+    logP = np.log(P, out=np.zeros_like(P), where=P > 0)
+    e = -(P * logP).sum(axis=0) / np.log(m)
+    d = np.clip(1.0 - e, 0.0, None)
+    if d.sum() <= 0:
+        raise ValueError("X: every column has maximal entropy (no variation), weights undefined")
+    return pd.Series(d / d.sum(), index=cols, name="entropy_weight")
+
+
+def critic_weights(X, benefit=None) -> pd.Series:
+    """CRITIC weights (Criteria Importance Through Intercriteria Correlation).
+
+    On min-max scores by direction ``z_ij`` (1 = best):
+
+        C_j = sigma_j * sum_k (1 - r_jk),     w_j = C_j / sum_k C_k,
+
+    with ``sigma_j`` the standard deviation of column j (ddof=1 as in pymcdm; the choice of
+    ddof cancels in the weights) and ``r_jk`` the Pearson correlation of columns j and k.
+    A constant column has ``sigma = 0`` and weight 0; its (undefined) correlations are left
+    out of the other columns' conflict sums.
+
+    Parameters
+    ----------
+    X : DataFrame or array-like, shape (m, n), m >= 2
+    benefit : sequence, optional
+        Direction per column; default all benefit. Directions matter: reversing a column flips
+        the sign of its correlations.
+
+    Returns
+    -------
+    pd.Series
+        Weights named ``"critic_weight"`` indexed by the columns of X.
+
+    References
+    ----------
+    Diakoulaki, D., Mavrotas, G. & Papayannakis, L. (1995). Determining objective weights in
+    multiple criteria problems: the CRITIC method. *Computers & Operations Research*, 22(7),
+    763-770.
+    """
+    V, _, cols = as_float_matrix(X, "X")
+    m, n = V.shape
+    if m < 2:
+        raise ValueError(f"X: CRITIC needs at least 2 rows (alternatives), got {m}")
+    b = check_benefit(benefit, n)
+    Z = _minmax_by_direction(V, b, constant=0.0)
+    sigma = Z.std(axis=0, ddof=1)
+    varying = sigma > 0
+    if not varying.any():
+        raise ValueError("X: every column is constant, CRITIC weights are undefined")
+    R = np.zeros((n, n))
+    if varying.sum() > 0:
+        idx = np.flatnonzero(varying)
+        R[np.ix_(idx, idx)] = np.corrcoef(Z[:, idx], rowvar=False).reshape(idx.size, idx.size)
+    conflict = ((1.0 - R) * varying[None, :]).sum(axis=1)
+    C = sigma * conflict
+    if C.sum() <= 0:
+        raise ValueError(
+            "X: all varying columns are perfectly positively correlated, CRITIC weights are undefined"
+        )
+    return pd.Series(C / C.sum(), index=cols, name="critic_weight")
+
+
+def combine_weights(
+    subjective, objective, method: str = "multiplicative", alpha: float = 0.5
+) -> pd.Series:
+    """Combine subjective (e.g. AHP) and objective (e.g. entropy) weights.
+
+    Both vectors are first rescaled to sum 1. Then
+
+        multiplicative:  w_j = s_j o_j / sum_k s_k o_k
+        linear:          w_j = alpha s_j + (1 - alpha) o_j.
+
+    Parameters
+    ----------
+    subjective, objective : Series or array-like
+        Non-negative weights. Two Series must have the same labels (any order; the result
+        follows ``subjective``'s order); arrays must have the same length.
+    method : {"multiplicative", "linear"}, default "multiplicative"
+    alpha : float in [0, 1], default 0.5
+        Share of the subjective weights in the linear combination (ignored otherwise).
+
+    Returns
+    -------
+    pd.Series named ``"combined_weight"``.
+
+    References
+    ----------
+    Zeleny, M. (1982). *Multiple Criteria Decision Making*. McGraw-Hill, New York (weights as
+    the product of a priori and entropy-based importance).
+    Ma, J., Fan, Z.-P. & Huang, L.-H. (1999). A subjective and objective integrated approach to
+    determine attribute weights. *European Journal of Operational Research*, 112(2), 397-404.
+    """
+    if method not in {"multiplicative", "linear"}:
+        raise ValueError(f"method: must be 'multiplicative' or 'linear', got {method!r}")
+    if not (np.isfinite(alpha) and 0 <= alpha <= 1):
+        raise ValueError(f"alpha: must lie in [0, 1], got {alpha!r}")
+    s_vals, s_lab = as_float_vector(subjective, "subjective")
+    if isinstance(subjective, pd.Series) and isinstance(objective, pd.Series):
+        if set(subjective.index) != set(objective.index) or len(subjective) != len(objective):
+            raise ValueError(
+                f"objective: labels {list(objective.index)} do not match subjective's "
+                f"{list(subjective.index)}"
+            )
+        objective = objective.reindex(subjective.index)
+    o_vals, _ = as_float_vector(objective, "objective")
+    if o_vals.size != s_vals.size:
+        raise ValueError(
+            f"objective: expected {s_vals.size} weights (as subjective), got {o_vals.size}"
+        )
+    s = check_weights(s_vals, s_vals.size, "subjective")
+    o = check_weights(o_vals, o_vals.size, "objective")
+    if method == "multiplicative":
+        prod = s * o
+        if prod.sum() <= 0:
+            raise ValueError(
+                "subjective/objective: no criterion has positive weight in both, the "
+                "multiplicative combination is undefined"
+            )
+        w = prod / prod.sum()
+    else:
+        w = alpha * s + (1 - alpha) * o
+    return pd.Series(w, index=s_lab, name="combined_weight")
