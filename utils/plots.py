@@ -1,0 +1,1493 @@
+"""The house theme and the book's figures.
+
+Every public figure function
+
+- takes tidy pandas input (labels come from the index / columns),
+- validates it and raises :class:`ValueError` saying what is wrong and where,
+- builds a :class:`matplotlib.figure.Figure` directly (not through ``pyplot``), so nothing is
+  registered with the pyplot figure manager: no ``plt.show``, no figures left open, no
+  "more than 20 figures" warnings, and the code is safe under the non-interactive ``Agg`` backend,
+- returns that ``Figure`` (display it in a notebook by making it the cell's last expression or with
+  ``IPython.display.display(fig)``; save it with ``fig.savefig``),
+- draws inside the house theme (:func:`house_rc`), whatever the global rcParams are.
+
+Greyscale readability: ordered data use the "cividis" colormap (Nunez, Anderton & Renslow 2018),
+whose lightness increases monotonically, so order survives greyscale printing. Categorical series
+get colours sampled from cividis at well-separated lightness *and* a distinct hatch (bars) or
+marker / line style (lines), so no figure relies on hue alone. :func:`relative_luminance` and
+:func:`lightness` make the claim testable.
+
+No CJK font is installed, so any Chinese/Japanese/Korean character in a figure's text would render
+as empty boxes; every figure is checked and a :class:`ValueError` names the offending text.
+
+References
+----------
+Nunez, J. R., Anderton, C. R. & Renslow, R. S. (2018). Optimizing colormaps with consideration for
+color vision deficiency to enable accurate interpretation of scientific data. *PLoS ONE* 13(7),
+e0199239.
+W3C (2018). *Web Content Accessibility Guidelines (WCAG) 2.1*, definitions of "relative luminance"
+and "contrast ratio".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+from matplotlib.ticker import (
+    FuncFormatter,
+    LogLocator,
+    MaxNLocator,
+    NullFormatter,
+    PercentFormatter,
+)
+
+from utils._validation import as_float_matrix, as_float_vector
+
+__all__ = [
+    "BOOK_WIDTH",
+    "HATCHES",
+    "LINESTYLES",
+    "MARKERS",
+    "SeriesStyle",
+    "contrast_ratio",
+    "grouped_bars",
+    "heatmap",
+    "histogram",
+    "house_palette",
+    "house_rc",
+    "ipa_grid",
+    "lightness",
+    "likert_percentages",
+    "likert_stacked_bars",
+    "loadings_heatmap",
+    "radar",
+    "ranking_plot",
+    "relative_luminance",
+    "scree_plot",
+    "series_styles",
+    "series_with_gaps",
+    "set_theme",
+    "tornado",
+    "township_small_multiples",
+    "weights_bar",
+]
+
+#: Width of a book column in inches; every figure is this wide.
+BOOK_WIDTH: float = 7.5
+
+#: Hatches for categorical bar series (first is solid), distinct in greyscale print.
+HATCHES: tuple[str, ...] = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++")
+#: Markers for categorical line / point series.
+MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "*")
+#: Line styles for categorical line series.
+LINESTYLES: tuple[str, ...] = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 3)))
+
+_DEFAULT_LIKERT_LEVELS: tuple[str, ...] = (
+    "Very dissatisfied",
+    "Dissatisfied",
+    "Neutral",
+    "Satisfied",
+    "Very satisfied",
+)
+_IPA_QUADRANTS: dict[str, str] = {
+    "upper_left": "Concentrate here",
+    "upper_right": "Keep up the good work",
+    "lower_left": "Low priority",
+    "lower_right": "Possible overkill",
+}
+_CJK = re.compile(
+    "[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3200-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0002fa1f]"
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Theme, palette and greyscale helpers
+# --------------------------------------------------------------------------------------------
+def house_rc() -> dict[str, object]:
+    """Return the house matplotlib rcParams (seaborn "whitegrid" plus book settings).
+
+    Defaults: seaborn ``whitegrid`` style in the ``notebook`` context, DejaVu Sans (bundled with
+    matplotlib, so no font download and no CJK), title 12 pt, labels 10.5 pt, ticks 9.5 pt,
+    figure 7.5 x 4.5 in at 110 dpi, ``savefig.bbox = "tight"`` at 200 dpi, top/right spines off,
+    ``image.cmap = "cividis"`` and the cividis-sampled categorical colour cycle
+    (:func:`house_palette`).
+
+    Returns
+    -------
+    dict
+        rcParams suitable for ``matplotlib.rc_context`` or ``matplotlib.rcParams.update``.
+
+    References
+    ----------
+    Waskom, M. L. (2021). seaborn: statistical data visualization. *Journal of Open Source
+    Software* 6(60), 3021.
+    """
+    rc: dict[str, object] = {}
+    rc.update(sns.axes_style("whitegrid"))
+    rc.update(sns.plotting_context("notebook"))
+    rc.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": ["DejaVu Sans"],
+            "axes.titlesize": 12,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.labelsize": 10.5,
+            "xtick.labelsize": 9.5,
+            "ytick.labelsize": 9.5,
+            "legend.fontsize": 9,
+            "legend.title_fontsize": 9.5,
+            "legend.frameon": False,
+            "figure.titlesize": 12.5,
+            "figure.titleweight": "bold",
+            "figure.labelsize": 10.5,
+            "figure.figsize": (BOOK_WIDTH, 4.5),
+            "figure.dpi": 110,
+            "savefig.dpi": 200,
+            "savefig.bbox": "tight",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.prop_cycle": mpl.cycler(color=house_palette(6)),
+            "image.cmap": "cividis",
+            "hatch.linewidth": 0.7,
+            "lines.linewidth": 1.6,
+            "lines.markersize": 5.5,
+            "pdf.fonttype": 42,
+            "svg.fonttype": "none",
+        }
+    )
+    return rc
+
+
+def set_theme() -> None:
+    """Apply the house theme globally (for ad-hoc figures made in the chapters).
+
+    The figure functions in this module apply the same settings locally, so calling this is only
+    needed for figures drawn directly with matplotlib / seaborn. See :func:`house_rc` for the
+    settings.
+
+    References
+    ----------
+    Waskom, M. L. (2021). seaborn: statistical data visualization. *Journal of Open Source
+    Software* 6(60), 3021.
+    """
+    sns.set_theme(style="whitegrid", context="notebook")
+    mpl.rcParams.update(house_rc())
+
+
+@contextmanager
+def _themed() -> Iterator[None]:
+    with mpl.rc_context(house_rc()):
+        yield
+
+
+def house_palette(n: int) -> list[tuple[float, float, float]]:
+    """Return ``n`` colours sampled evenly from "cividis", dark to light.
+
+    Colour ``k`` is ``cividis(0.05 + 0.85 k / (n - 1))`` (``n = 1``: ``cividis(0.05)``). Cividis is
+    built to be linear in lightness and readable with colour-vision deficiency, so the colours are
+    ordered and separated in greyscale; for many categories add hatches/markers
+    (:func:`series_styles`).
+
+    Parameters
+    ----------
+    n : int
+        Number of colours, at least 1.
+
+    References
+    ----------
+    Nunez, J. R., Anderton, C. R. & Renslow, R. S. (2018). Optimizing colormaps with consideration
+    for color vision deficiency to enable accurate interpretation of scientific data. *PLoS ONE*
+    13(7), e0199239.
+    """
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"n: expected a positive integer number of colours, got {n!r}")
+    cmap = mpl.colormaps["cividis"]
+    if n == 1:
+        return [tuple(cmap(0.05)[:3])]
+    return [tuple(cmap(0.05 + 0.85 * k / (n - 1))[:3]) for k in range(n)]
+
+
+def relative_luminance(color) -> float:
+    """WCAG relative luminance of an sRGB colour (0 = black, 1 = white).
+
+    ``L = 0.2126 R + 0.7152 G + 0.0722 B`` with each channel linearised as
+    ``c / 12.92`` if ``c <= 0.04045`` else ``((c + 0.055) / 1.055) ** 2.4``.
+
+    Parameters
+    ----------
+    color : matplotlib colour
+        Anything :func:`matplotlib.colors.to_rgb` accepts (name, hex string, RGB(A) tuple).
+
+    References
+    ----------
+    W3C (2018). *Web Content Accessibility Guidelines (WCAG) 2.1*, definition of "relative
+    luminance".
+    """
+    try:
+        rgb = np.asarray(to_rgb(color), dtype=float)
+    except ValueError as exc:
+        raise ValueError(f"color: {color!r} is not a matplotlib colour") from exc
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(lin @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+def contrast_ratio(color1, color2) -> float:
+    """WCAG contrast ratio ``(L1 + 0.05) / (L2 + 0.05)`` with ``L1 >= L2`` (range 1 to 21).
+
+    References
+    ----------
+    W3C (2018). *Web Content Accessibility Guidelines (WCAG) 2.1*, definition of "contrast ratio".
+    """
+    a, b = sorted((relative_luminance(color1), relative_luminance(color2)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def lightness(color) -> float:
+    """CIE 1976 lightness ``L*`` (0 to 100) of an sRGB colour: how light it prints in greyscale.
+
+    ``L* = 116 f(Y) - 16`` with ``Y`` the relative luminance (:func:`relative_luminance`, D65
+    white ``Y_n = 1``) and ``f(t) = t ** (1/3)`` if ``t > (6/29) ** 3`` else
+    ``t / (3 (6/29) ** 2) + 4/29``. Differences in ``L*`` are roughly perceptually uniform, so a
+    pairwise gap of ~10 or more keeps greys distinguishable.
+
+    References
+    ----------
+    CIE (2004). *Colorimetry*, 3rd ed., CIE Publication 15:2004, section 8.2.1 (CIELAB).
+    """
+    y = relative_luminance(color)
+    d = 6 / 29
+    f = y ** (1 / 3) if y > d**3 else y / (3 * d**2) + 4 / 29
+    return 116 * f - 16
+
+
+@dataclass(frozen=True)
+class SeriesStyle:
+    """How one categorical series is drawn: colour plus a non-colour cue."""
+
+    label: str
+    color: tuple[float, float, float]
+    hatch: str
+    marker: str
+    linestyle: object
+
+
+def series_styles(labels: Sequence) -> list[SeriesStyle]:
+    """Assign each categorical series a colour, hatch, marker and line style.
+
+    Colours come from :func:`house_palette` (separated in lightness); hatches, markers and line
+    styles cycle through :data:`HATCHES`, :data:`MARKERS` and :data:`LINESTYLES`, so each of up to
+    six series has a unique combination even in greyscale.
+    """
+    labels = [str(x) for x in labels]
+    if not labels:
+        raise ValueError("labels: no series to style")
+    colors = house_palette(len(labels))
+    return [
+        SeriesStyle(
+            label=lab,
+            color=colors[k],
+            hatch=HATCHES[k % len(HATCHES)],
+            marker=MARKERS[k % len(MARKERS)],
+            linestyle=LINESTYLES[k % len(LINESTYLES)],
+        )
+        for k, lab in enumerate(labels)
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Internal checks
+# --------------------------------------------------------------------------------------------
+def _check_text(value, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name}: expected a non-empty string, got {value!r}")
+    return value
+
+
+def _check_frame(df, name: str, required: Sequence[str] = ()) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"{name}: expected a pandas DataFrame, got {type(df).__name__}")
+    if df.empty:
+        raise ValueError(f"{name}: is empty (shape {df.shape})")
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{name}: missing required column(s) {missing}; it has columns {list(df.columns)}"
+        )
+    return df
+
+
+def _check_numeric_columns(df: pd.DataFrame, cols: Sequence[str], name: str, *, allow_nan=False):
+    for c in cols:
+        if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]):
+            raise ValueError(f"{name}: column {c!r} is not numeric (dtype {df[c].dtype})")
+        bad = ~np.isfinite(df[c].to_numpy(dtype=float))
+        if not allow_nan and bad.any():
+            raise ValueError(
+                f"{name}: column {c!r} has NaN or infinite values "
+                f"(first at row {df.index[np.argmax(bad)]!r})"
+            )
+
+
+def _check_unique_index(index: pd.Index, name: str) -> None:
+    dup = index[index.duplicated()]
+    if len(dup):
+        raise ValueError(f"{name}: index labels must be unique; duplicated: {list(dup[:5])}")
+
+
+def _frame_from_series_or_frame(data, name: str, default_col: str) -> pd.DataFrame:
+    if isinstance(data, pd.Series):
+        col = data.name if data.name is not None else default_col
+        data = data.to_frame(name=col)
+    if not isinstance(data, pd.DataFrame):
+        raise ValueError(
+            f"{name}: expected a pandas Series or DataFrame, got {type(data).__name__}"
+        )
+    if data.empty:
+        raise ValueError(f"{name}: is empty (shape {data.shape})")
+    as_float_matrix(data, name)  # numeric and finite
+    _check_unique_index(data.index, name)
+    return data.astype(float)
+
+
+def _new_figure(height: float, *, polar: bool = False, nrows=1, ncols=1, **kw):
+    fig = Figure(figsize=(BOOK_WIDTH, height), layout="constrained")
+    if polar:
+        ax = fig.add_subplot(projection="polar")
+        return fig, ax
+    axes = fig.subplots(nrows, ncols, squeeze=nrows == 1 and ncols == 1, **kw)
+    return fig, axes
+
+
+def _finish(fig: Figure) -> Figure:
+    """Refuse figures with CJK text (no CJK font installed: it would render as boxes)."""
+    for t in fig.findobj(Text):
+        s = t.get_text()
+        if s and _CJK.search(s):
+            raise ValueError(
+                f"figure text {s!r} contains Chinese/Japanese/Korean characters, but no CJK "
+                "font is installed; pass English (or pinyin) labels"
+            )
+    return fig
+
+
+def _title(ax: Axes, title: str) -> None:
+    ax.set_title(_check_text(title, "title"))
+
+
+# --------------------------------------------------------------------------------------------
+# Survey figures
+# --------------------------------------------------------------------------------------------
+def likert_percentages(
+    responses: pd.DataFrame, level_labels: Sequence[str] = _DEFAULT_LIKERT_LEVELS
+) -> pd.DataFrame:
+    """Percentage of valid answers at each level, per item (rows = items, columns = levels).
+
+    ``p_{jk} = 100 n_{jk} / sum_k n_{jk}`` where ``n_{jk}`` counts respondents answering level
+    ``k`` (coded ``1..K``) on item ``j``; missing answers (NaN) are excluded item by item. An extra
+    column ``n`` holds the number of valid answers.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Rows = respondents, columns = items, values in ``1..K`` (``K = len(level_labels)``) or NaN.
+    level_labels : sequence of str
+        Names of the levels, lowest first.
+
+    Raises
+    ------
+    ValueError
+        Empty input, non-numeric column, a value outside ``1..K`` or non-integer, or an item
+        without any valid answer.
+    """
+    responses = _check_frame(responses, "responses")
+    levels = [str(x) for x in level_labels]
+    if len(levels) < 2:
+        raise ValueError(f"level_labels: need at least 2 levels, got {len(levels)}")
+    _check_unique_index(pd.Index(responses.columns), "responses (columns)")
+    _check_numeric_columns(responses, list(responses.columns), "responses", allow_nan=True)
+    K = len(levels)
+    rows = {}
+    for item in responses.columns:
+        x = responses[item].to_numpy(dtype=float)
+        if np.isinf(x).any():
+            raise ValueError(f"responses: column {item!r} has infinite values")
+        x = x[~np.isnan(x)]
+        if x.size == 0:
+            raise ValueError(f"responses: column {item!r} has no valid (non-NaN) answers")
+        bad = (x != np.round(x)) | (x < 1) | (x > K)
+        if bad.any():
+            raise ValueError(
+                f"responses: column {item!r} has value {x[bad][0]:g}; answers must be "
+                f"integers 1..{K} (one per level label) or NaN"
+            )
+        counts = np.bincount(x.astype(int), minlength=K + 1)[1:]
+        rows[item] = list(100 * counts / x.size) + [int(x.size)]
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=[*levels, "n"])
+    out.index.name = responses.columns.name or "item"
+    out["n"] = out["n"].astype(int)
+    return out
+
+
+def likert_stacked_bars(
+    responses: pd.DataFrame,
+    labels: Mapping | None = None,
+    title: str = "Satisfaction by item (share of valid answers)",
+    level_labels: Sequence[str] = _DEFAULT_LIKERT_LEVELS,
+    *,
+    sort: bool = True,
+    xlabel: str = "Share of respondents (%)",
+) -> Figure:
+    """Diverging stacked bar chart of Likert items, centred on the neutral level.
+
+    For item ``j`` with level percentages ``p_{j1..jK}`` (:func:`likert_percentages`) the bars
+    start at ``-(sum_{k < m} p_{jk} + p_{jm} / 2)`` where ``m = (K + 1) / 2`` is the neutral
+    level (odd ``K``; for even ``K`` the centre lies between levels ``K/2`` and ``K/2 + 1``), so
+    the neutral bar straddles zero, negative levels extend left and positive levels right.
+    Defaults: items sorted by the share of positive answers (most positive on top), item labels
+    suffixed with the number of valid answers, x axis in percent of valid answers (absolute
+    values on both sides), level colours from cividis (dark = lowest level) so the order survives
+    greyscale printing.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Rows = respondents, columns = items, values ``1..K`` or NaN.
+    labels : dict, optional
+        Display label for each item (column name -> label); missing items keep their name.
+    title, xlabel : str
+        Figure title and x-axis label.
+    level_labels : sequence of str
+        Names of the ``K`` levels, lowest first.
+    sort : bool
+        Sort items by share of positive answers.
+
+    References
+    ----------
+    Heiberger, R. M. & Robbins, N. B. (2014). Design of diverging stacked bar charts for Likert
+    scales and other applications. *Journal of Statistical Software* 57(5), 1-32.
+    """
+    pct = likert_percentages(responses, level_labels)
+    levels = [str(x) for x in level_labels]
+    K = len(levels)
+    if labels is not None:
+        if not isinstance(labels, Mapping):
+            raise ValueError(f"labels: expected a dict item -> label, got {type(labels).__name__}")
+        unknown = [k for k in labels if k not in pct.index]
+        if unknown:
+            raise ValueError(f"labels: keys {unknown} are not columns of responses")
+    labels = dict(labels or {})
+    p = pct[levels].to_numpy()
+    half = K // 2
+    neg = p[:, :half].sum(axis=1) + (p[:, half] / 2 if K % 2 else 0.0)
+    posshare = p[:, K - half :].sum(axis=1)
+    order = np.argsort(-posshare, kind="stable") if sort else np.arange(len(pct))
+    order = order[::-1]  # barh draws bottom-up: most positive at the top
+    colors = house_palette(K)
+    with _themed():
+        fig, ax = _new_figure(1.2 + 0.42 * len(pct))
+        y = np.arange(len(pct))
+        for k in range(K):
+            left = -neg[order] + p[order, :k].sum(axis=1)
+            ax.barh(
+                y,
+                p[order, k],
+                left=left,
+                color=colors[k],
+                edgecolor="white",
+                linewidth=0.6,
+                label=levels[k],
+                height=0.7,
+            )
+        ax.axvline(0, color="0.2", linewidth=0.9)
+        ax.set_yticks(
+            y,
+            [f"{labels.get(i, i)} (n={pct.loc[i, 'n']})" for i in pct.index[order]],
+        )
+        lim = max(np.max(neg), np.max(100 - neg)) * 1.05
+        ax.set_xlim(-lim, lim)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):.0f}%"))
+        ax.set_xlabel(_check_text(xlabel, "xlabel"))
+        ax.set_ylabel("Item")
+        ax.grid(axis="y", visible=False)
+        fig.legend(
+            handles=[Patch(facecolor=colors[k], label=levels[k]) for k in range(K)],
+            loc="outside lower center",
+            ncols=K if sum(len(lv) for lv in levels) <= 60 else math.ceil(K / 2),
+            frameon=False,
+        )
+        _title(ax, title)
+    return _finish(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# Factor-analysis figures
+# --------------------------------------------------------------------------------------------
+def scree_plot(
+    eigenvalues,
+    random_quantile=None,
+    title: str = "Scree plot with parallel analysis",
+    *,
+    kaiser: bool = True,
+    xlabel: str = "Factor number",
+    ylabel: str = "Eigenvalue",
+) -> Figure:
+    """Scree plot of observed eigenvalues, with the parallel-analysis line and the Kaiser line.
+
+    Observed eigenvalues ``lambda_1 >= lambda_2 >= ...`` are drawn against their rank (solid line,
+    circles). If ``random_quantile`` is given (the eigenvalues of random data of the same size at
+    a chosen quantile, e.g. the 95th) it is drawn dashed with triangles, and the number of factors
+    retained by Horn's rule, ``k = max{j : lambda_i > q_i for all i <= j}``, is annotated.
+    ``kaiser=True`` (default) adds the eigenvalue-one line of the Kaiser criterion (dotted).
+
+    Parameters
+    ----------
+    eigenvalues : Series or 1-D array
+        Observed eigenvalues in decreasing order.
+    random_quantile : Series or 1-D array, optional
+        Parallel-analysis eigenvalues, same length.
+    title, xlabel, ylabel : str
+    kaiser : bool
+        Draw the line at eigenvalue 1.
+
+    References
+    ----------
+    Cattell, R. B. (1966). The scree test for the number of factors. *Multivariate Behavioral
+    Research* 1(2), 245-276.
+    Horn, J. L. (1965). A rationale and test for the number of factors in factor analysis.
+    *Psychometrika* 30(2), 179-185.
+    Kaiser, H. F. (1960). The application of electronic computers to factor analysis.
+    *Educational and Psychological Measurement* 20(1), 141-151.
+    """
+    ev, _ = as_float_vector(eigenvalues, "eigenvalues")
+    if np.any(np.diff(ev) > 1e-9):
+        i = int(np.argmax(np.diff(ev) > 1e-9))
+        raise ValueError(
+            f"eigenvalues: must be in decreasing order; position {i + 2} ({ev[i + 1]:g}) "
+            f"exceeds position {i + 1} ({ev[i]:g})"
+        )
+    rq = None
+    if random_quantile is not None:
+        rq, _ = as_float_vector(random_quantile, "random_quantile")
+        if rq.size != ev.size:
+            raise ValueError(
+                f"random_quantile: expected {ev.size} values (one per eigenvalue), got {rq.size}"
+            )
+    x = np.arange(1, ev.size + 1)
+    styles = series_styles(["Observed", "Random (parallel analysis)"])
+    with _themed():
+        fig, ax = _new_figure(4.2)
+        ax.plot(x, ev, marker="o", linestyle="-", color=styles[0].color, label="Observed data")
+        if rq is not None:
+            ax.plot(
+                x,
+                rq,
+                marker="^",
+                linestyle="--",
+                color=styles[1].color,
+                label="Random data (parallel analysis)",
+            )
+            above = ev > rq
+            k = int(np.argmin(above)) if not above.all() else int(ev.size)
+            ax.annotate(
+                f"Parallel analysis retains {k} factor{'s' if k != 1 else ''}",
+                xy=(0.98, 0.95),
+                xycoords="axes fraction",
+                ha="right",
+                va="top",
+                fontsize=9.5,
+            )
+        if kaiser:
+            ax.axhline(
+                1.0, color="0.35", linestyle=":", linewidth=1.2, label="Kaiser criterion (1)"
+            )
+        ax.set_xticks(x if ev.size <= 30 else x[:: max(1, ev.size // 15)])
+        ax.set_xlabel(_check_text(xlabel, "xlabel"))
+        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        ax.set_ylim(bottom=min(0.0, float(np.min(ev)) * 1.1))
+        ax.legend(loc="center right")
+        _title(ax, title)
+    return _finish(fig)
+
+
+def loadings_heatmap(
+    loadings: pd.DataFrame,
+    threshold: float = 0.4,
+    title: str = "Factor loadings",
+    *,
+    xlabel: str = "Factor",
+    ylabel: str = "Item",
+) -> Figure:
+    """Annotated heat map of a loading matrix, diverging colormap centred at 0.
+
+    Colour: "RdBu_r" from ``-m`` to ``m`` with ``m = max(1, max |loading|)`` (centre 0). Every
+    cell is annotated with its signed value (two decimals), so sign and size stay readable in
+    greyscale; loadings with ``|l| >= threshold`` (default 0.4, a common salience cut-off,
+    Hair et al. 2019) are bold, smaller ones grey.
+
+    Parameters
+    ----------
+    loadings : DataFrame
+        Items (rows) x factors (columns), finite numbers.
+    threshold : float
+        Salience cut-off in ``[0, 1)``.
+    title, xlabel, ylabel : str
+
+    References
+    ----------
+    Hair, J. F., Black, W. C., Babin, B. J. & Anderson, R. E. (2019). *Multivariate Data
+    Analysis*, 8th ed. Cengage, ch. 3 (significance of factor loadings).
+    """
+    loadings = _check_frame(loadings, "loadings")
+    values, rows, cols = as_float_matrix(loadings, "loadings")
+    _check_unique_index(loadings.index, "loadings")
+    if not (isinstance(threshold, (int, float)) and 0 <= threshold < 1):
+        raise ValueError(f"threshold: expected a number in [0, 1), got {threshold!r}")
+    m = max(1.0, float(np.max(np.abs(values))))
+    with _themed():
+        fig, ax = _new_figure(1.4 + 0.32 * len(rows))
+        sns.heatmap(
+            pd.DataFrame(values, index=[str(r) for r in rows], columns=[str(c) for c in cols]),
+            ax=ax,
+            cmap="RdBu_r",
+            vmin=-m,
+            vmax=m,
+            annot=True,
+            fmt=".2f",
+            linewidths=0.5,
+            linecolor="white",
+            cbar_kws={"label": "Loading"},
+            annot_kws={"fontsize": 9},
+        )
+        for text, v in zip(ax.texts, values.ravel(), strict=True):
+            if abs(v) >= threshold:
+                text.set_fontweight("bold")
+            else:
+                text.set_alpha(0.55)
+        ax.set_xlabel(_check_text(xlabel, "xlabel"))
+        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        ax.tick_params(axis="y", rotation=0)
+        ax.tick_params(axis="x", rotation=0)
+        ax.text(
+            1.0,
+            1.01,
+            f"bold: |loading| >= {threshold:g}",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=8.5,
+        )
+        _title(ax, title)
+    return _finish(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# Weights, scores, rankings
+# --------------------------------------------------------------------------------------------
+def weights_bar(
+    weights: pd.Series | pd.DataFrame,
+    title: str = "Indicator weights",
+    xlabel: str = "Weight",
+    *,
+    ylabel: str = "Indicator",
+    annotate: bool = True,
+) -> Figure:
+    """Horizontal bars of indicator weights, sorted; grouped and hatched for several schemes.
+
+    A Series is drawn as one bar per indicator, largest on top, with the value printed at the
+    bar end. A DataFrame (indicators x weighting schemes, e.g. AHP, entropy, CRITIC, combined) is
+    drawn as grouped bars, sorted by the first column, each scheme with its own cividis shade
+    *and* hatch. Weights must be finite and non-negative (they need not sum to one).
+
+    Parameters
+    ----------
+    weights : Series or DataFrame
+    title, xlabel, ylabel : str
+    annotate : bool
+        Print the values next to the bars (single scheme only).
+
+    References
+    ----------
+    Cleveland, W. S. & McGill, R. (1984). Graphical perception: theory, experimentation, and
+    application to the development of graphical methods. *Journal of the American Statistical
+    Association* 79(387), 531-554 (position along a common scale reads most accurately).
+    """
+    df = _frame_from_series_or_frame(weights, "weights", "Weight")
+    neg = df.lt(0).to_numpy()
+    if neg.any():
+        i, j = np.argwhere(neg)[0]
+        raise ValueError(
+            f"weights: weights must be non-negative; row {df.index[i]!r}, column "
+            f"{df.columns[j]!r} is {df.iat[i, j]:g}"
+        )
+    df = df.sort_values(df.columns[0], ascending=True, kind="stable")
+    n, s = df.shape
+    styles = series_styles(df.columns)
+    with _themed():
+        fig, ax = _new_figure(1.2 + (0.3 if s == 1 else 0.22 * s + 0.1) * n)
+        y = np.arange(n)
+        h = 0.8 / s
+        for k, st in enumerate(styles):
+            pos = y + (k - (s - 1) / 2) * h if s > 1 else y
+            bars = ax.barh(
+                pos,
+                df.iloc[:, k],
+                height=h * 0.95 if s > 1 else 0.65,
+                color=st.color,
+                hatch=st.hatch,
+                edgecolor="white" if not st.hatch else "0.15",
+                linewidth=0.5,
+                label=st.label,
+            )
+            if annotate and s == 1:
+                ax.bar_label(bars, fmt="%.3f", padding=3, fontsize=8.5)
+        ax.set_yticks(y, [str(i) for i in df.index])
+        ax.set_xlabel(_check_text(xlabel, "xlabel"))
+        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        ax.set_xlim(0, float(df.to_numpy().max()) * 1.15 or 1.0)
+        ax.grid(axis="y", visible=False)
+        if s > 1:
+            ax.legend(title="Scheme", loc="lower right", frameon=True, framealpha=0.9)
+        _title(ax, title)
+    return _finish(fig)
+
+
+def radar(
+    scores: pd.Series | pd.DataFrame,
+    max_value: float = 100,
+    title: str = "Scores by dimension",
+) -> Figure:
+    """Radar (star) chart of scores by dimension, one closed polygon per series.
+
+    Dimension ``j`` of ``J`` sits at angle ``theta_j = 2 pi j / J`` (first at the top, clockwise),
+    the radius is the score on a common ``0..max_value`` scale. Each series has its own cividis
+    shade, marker and line style (greyscale-safe); a single series is lightly filled.
+
+    Parameters
+    ----------
+    scores : Series or DataFrame
+        Dimensions (index, at least 3) x series (columns), values in ``[0, max_value]``.
+    max_value : float
+        Outer ring of the chart (default 100 for 0-100 scores).
+    title : str
+
+    References
+    ----------
+    Chambers, J. M., Cleveland, W. S., Kleiner, B. & Tukey, P. A. (1983). *Graphical Methods for
+    Data Analysis*. Wadsworth, section 5.4 (star plots).
+    """
+    df = _frame_from_series_or_frame(scores, "scores", "Score")
+    if len(df) < 3:
+        raise ValueError(f"scores: a radar chart needs at least 3 dimensions (rows), got {len(df)}")
+    if not (isinstance(max_value, (int, float)) and np.isfinite(max_value) and max_value > 0):
+        raise ValueError(f"max_value: expected a positive finite number, got {max_value!r}")
+    v = df.to_numpy()
+    if v.min() < 0 or v.max() > max_value:
+        i, j = np.argwhere((v < 0) | (v > max_value))[0]
+        raise ValueError(
+            f"scores: row {df.index[i]!r}, column {df.columns[j]!r} is {v[i, j]:g}, outside "
+            f"[0, max_value={max_value:g}]"
+        )
+    J = len(df)
+    theta = 2 * np.pi * np.arange(J) / J
+    styles = series_styles(df.columns)
+    with _themed():
+        fig, ax = _new_figure(6.0, polar=True)
+        ax.set_theta_offset(np.pi / 2)
+        ax.set_theta_direction(-1)
+        for k, st in enumerate(styles):
+            r = np.r_[v[:, k], v[0, k]]
+            t = np.r_[theta, theta[0]]
+            ax.plot(t, r, color=st.color, marker=st.marker, linestyle=st.linestyle, label=st.label)
+            if df.shape[1] == 1:
+                ax.fill(t, r, color=st.color, alpha=0.15)
+        ax.set_xticks(theta, [str(i) for i in df.index])
+        ax.set_ylim(0, max_value)
+        ax.set_rlabel_position(180 / J)
+        ax.tick_params(axis="y", labelsize=8)
+        if df.shape[1] > 1:
+            ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.1))
+        _title(ax, title)
+    return _finish(fig)
+
+
+def ipa_grid(
+    table: pd.DataFrame,
+    importance_cut: float,
+    performance_cut: float,
+    title: str = "Importance-performance analysis",
+    *,
+    xlabel: str = "Performance (mean satisfaction score)",
+    ylabel: str = "Importance",
+) -> Figure:
+    """Importance-performance grid with quadrant lines, quadrant names and labelled points.
+
+    Performance on the x axis, importance on the y axis, split at ``performance_cut`` and
+    ``importance_cut`` (e.g. the means). Quadrants as in Martilla & James (1977): high importance
+    / low performance "Concentrate here" (upper left), high / high "Keep up the good work" (upper
+    right), low / low "Low priority" (lower left), low importance / high performance "Possible
+    overkill" (lower right). Points carry their index label; the ``quadrant`` column (whatever
+    its coding) selects each point's marker and shade, listed in the legend.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Index = attribute labels; columns ``importance``, ``performance`` (finite numbers) and
+        ``quadrant``.
+    importance_cut, performance_cut : float
+        Where the quadrant lines cross.
+    title, xlabel, ylabel : str
+
+    References
+    ----------
+    Martilla, J. A. & James, J. C. (1977). Importance-performance analysis. *Journal of
+    Marketing* 41(1), 77-79.
+    """
+    table = _check_frame(table, "table", ["importance", "performance", "quadrant"])
+    _check_numeric_columns(table, ["importance", "performance"], "table")
+    _check_unique_index(table.index, "table")
+    for name, cut in (("importance_cut", importance_cut), ("performance_cut", performance_cut)):
+        if not isinstance(cut, (int, float, np.floating, np.integer)) or not np.isfinite(cut):
+            raise ValueError(f"{name}: expected a finite number, got {cut!r}")
+    x = table["performance"].to_numpy(dtype=float)
+    y = table["importance"].to_numpy(dtype=float)
+    pad_x = 0.08 * max(np.ptp(np.r_[x, performance_cut]), 1e-9)
+    pad_y = 0.08 * max(np.ptp(np.r_[y, importance_cut]), 1e-9)
+    x0, x1 = min(x.min(), performance_cut) - pad_x, max(x.max(), performance_cut) + pad_x
+    y0, y1 = min(y.min(), importance_cut) - pad_y, max(y.max(), importance_cut) + 2.5 * pad_y
+    groups = list(dict.fromkeys(table["quadrant"].astype(str)))
+    styles = dict(zip(groups, series_styles(groups), strict=True))
+    with _themed():
+        fig, ax = _new_figure(5.6)
+        ax.axvline(performance_cut, color="0.3", linewidth=1, linestyle="--")
+        ax.axhline(importance_cut, color="0.3", linewidth=1, linestyle="--")
+        for g in groups:
+            sel = (table["quadrant"].astype(str) == g).to_numpy()
+            st = styles[g]
+            ax.scatter(
+                x[sel],
+                y[sel],
+                marker=st.marker,
+                color=st.color,
+                edgecolor="0.1",
+                linewidth=0.5,
+                s=45,
+                label=g,
+                zorder=3,
+            )
+        for lab, xi, yi in zip(table.index, x, y, strict=True):
+            ax.annotate(str(lab), (xi, yi), xytext=(4, 3), textcoords="offset points", fontsize=8.5)
+        corners = {
+            "upper_left": (x0, y1, "left", "top"),
+            "upper_right": (x1, y1, "right", "top"),
+            "lower_left": (x0, y0, "left", "bottom"),
+            "lower_right": (x1, y0, "right", "bottom"),
+        }
+        for key, (cx, cy, ha, va) in corners.items():
+            ax.text(
+                cx,
+                cy,
+                _IPA_QUADRANTS[key],
+                ha=ha,
+                va=va,
+                fontsize=9.5,
+                fontstyle="italic",
+                color="0.25",
+                gid=f"ipa-{key}",
+                bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_xlabel(_check_text(xlabel, "xlabel"))
+        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        ax.legend(title="Quadrant", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        _title(ax, title)
+    return _finish(fig)
+
+
+def ranking_plot(
+    table: pd.DataFrame,
+    score_col: str = "closeness",
+    title: str = "Ranking of units",
+    xlabel: str = "Relative closeness to the ideal solution",
+    *,
+    ylabel: str = "Unit (rank)",
+    annotate: bool = True,
+) -> Figure:
+    """Cleveland dot plot of units ordered by rank (rank 1 on top), with values printed.
+
+    Each unit is a dot at its score on a common horizontal scale, joined to the axis origin
+    side by a thin guide line; the y labels read ``"<rank>. <unit>"``. Ties in rank keep the
+    table order.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Index = units; a numeric ``score_col`` and a ``rank`` column (positive numbers, 1 = best).
+    score_col : str
+        Column holding the score (default ``"closeness"``, TOPSIS).
+    title, xlabel, ylabel : str
+    annotate : bool
+        Print the score next to each dot.
+
+    References
+    ----------
+    Cleveland, W. S. (1984). Graphical methods for data presentation: full scale breaks, dot
+    charts, and multibased logging. *The American Statistician* 38(4), 270-280.
+    """
+    table = _check_frame(table, "table", [score_col, "rank"])
+    _check_numeric_columns(table, [score_col, "rank"], "table")
+    _check_unique_index(table.index, "table")
+    if (table["rank"] < 1).any():
+        bad = table.index[(table["rank"] < 1).to_numpy()][0]
+        raise ValueError(
+            f"table: column 'rank' must be >= 1; row {bad!r} has {table.loc[bad, 'rank']}"
+        )
+    t = table.sort_values("rank", kind="stable").iloc[::-1]
+    s = t[score_col].to_numpy(dtype=float)
+    color = house_palette(1)[0]
+    with _themed():
+        fig, ax = _new_figure(1.2 + 0.3 * len(t))
+        y = np.arange(len(t))
+        lo = min(0.0, float(s.min()))
+        ax.hlines(y, lo, s, color="0.75", linewidth=0.8)
+        ax.plot(s, y, "o", color=color, markersize=6)
+        if annotate:
+            for yi, si in zip(y, s, strict=True):
+                ax.annotate(
+                    f"{si:.3f}",
+                    (si, yi),
+                    xytext=(5, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=8.5,
+                )
+        ax.set_yticks(y, [f"{r:g}. {i}" for r, i in zip(t["rank"], t.index, strict=True)])
+        span = float(s.max()) - lo
+        ax.set_xlim(lo, float(s.max()) + 0.15 * (span or 1.0))
+        ax.set_xlabel(_check_text(xlabel, "xlabel"))
+        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        ax.grid(axis="y", visible=False)
+        _title(ax, title)
+    return _finish(fig)
+
+
+def tornado(
+    table: pd.DataFrame,
+    base: float | None = None,
+    title: str = "Sensitivity of the result (tornado diagram)",
+    *,
+    xlabel: str = "Result",
+    ylabel: str = "Parameter",
+) -> Figure:
+    """Tornado diagram: one horizontal bar per parameter spanning its low-high output range.
+
+    Bars are sorted by swing ``|high - low|``, widest on top. With ``base`` (the result at base
+    settings) each bar is split at ``base``: the part reaching the output at the parameter's low
+    setting is hatched ``///``, the part at the high setting solid, and ``base`` is a vertical
+    line. Without ``base`` each bar simply spans ``[min(low, high), max(low, high)]``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Index = parameters (or units); numeric columns ``low`` and ``high`` (the result with the
+        parameter at its low / high setting).
+    base : float, optional
+        Result at the base setting.
+    title, xlabel, ylabel : str
+
+    References
+    ----------
+    Eschenbach, T. G. (1992). Spiderplots versus tornado diagrams for sensitivity analysis.
+    *Interfaces* 22(6), 40-46.
+    """
+    table = _check_frame(table, "table", ["low", "high"])
+    _check_numeric_columns(table, ["low", "high"], "table")
+    _check_unique_index(table.index, "table")
+    if base is not None and (
+        not isinstance(base, (int, float, np.floating, np.integer)) or not np.isfinite(base)
+    ):
+        raise ValueError(f"base: expected a finite number or None, got {base!r}")
+    swing = (table["high"] - table["low"]).abs()
+    t = table.assign(_swing=swing).sort_values("_swing", ascending=True, kind="stable")
+    lo, hi = t["low"].to_numpy(dtype=float), t["high"].to_numpy(dtype=float)
+    dark, light = house_palette(2)
+    with _themed():
+        fig, ax = _new_figure(1.2 + 0.35 * len(t))
+        y = np.arange(len(t))
+        if base is None:
+            ax.barh(y, np.abs(hi - lo), left=np.minimum(lo, hi), color=dark, height=0.6)
+        else:
+            ax.barh(
+                y,
+                lo - base,
+                left=base,
+                color=light,
+                hatch="///",
+                edgecolor="0.15",
+                linewidth=0.5,
+                height=0.6,
+                label="Parameter at low setting",
+            )
+            ax.barh(
+                y,
+                hi - base,
+                left=base,
+                color=dark,
+                edgecolor="0.15",
+                linewidth=0.5,
+                height=0.6,
+                label="Parameter at high setting",
+            )
+            ax.axvline(base, color="0.1", linewidth=1)
+            ax.legend(loc="lower right", frameon=True, framealpha=0.9)
+        ax.set_yticks(y, [str(i) for i in t.index])
+        ax.set_xlabel(_check_text(xlabel, "xlabel"))
+        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        ax.grid(axis="y", visible=False)
+        _title(ax, title)
+    return _finish(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# Panels and time series
+# --------------------------------------------------------------------------------------------
+def township_small_multiples(
+    panel: pd.DataFrame,
+    value: str,
+    ylabel: str,
+    title: str = "By township",
+    ncols: int = 5,
+    *,
+    township_col: str = "township",
+    year_col: str = "year",
+    xlabel: str = "Year",
+) -> Figure:
+    """Small multiples: one panel per township on shared axes, county mean as reference.
+
+    Each panel shows the township's series (solid, circles) and the county mean
+    ``m_t = (1/T) sum_i y_{it}`` over the townships observed in year ``t`` (unweighted, dashed
+    grey), so every township is read against the same reference. Missing years stay gaps.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        Long format: one row per (township, year) with columns ``township_col``, ``year_col``
+        (numeric) and ``value`` (numeric, NaN allowed).
+    value : str
+        Column to plot.
+    ylabel : str
+        Label (with units) of ``value``.
+    title : str
+    ncols : int
+        Panels per row (default 5).
+
+    References
+    ----------
+    Tufte, E. R. (1983). *The Visual Display of Quantitative Information*. Graphics Press,
+    Cheshire, CT (small multiples, pp. 170-175).
+    """
+    panel = _check_frame(panel, "panel", [township_col, year_col, value])
+    _check_numeric_columns(panel, [year_col], "panel")
+    _check_numeric_columns(panel, [value], "panel", allow_nan=True)
+    if not isinstance(ncols, (int, np.integer)) or isinstance(ncols, bool) or ncols < 1:
+        raise ValueError(f"ncols: expected a positive integer, got {ncols!r}")
+    dup = panel.duplicated([township_col, year_col])
+    if dup.any():
+        r = panel.loc[dup].iloc[0]
+        raise ValueError(
+            f"panel: (township, year) must be unique; ({r[township_col]!r}, {r[year_col]!r}) "
+            "appears more than once"
+        )
+    wide = panel.pivot(index=year_col, columns=township_col, values=value).sort_index()
+    wide = wide[list(dict.fromkeys(panel[township_col]))]  # keep the caller's township order
+    if wide.isna().all().all():
+        raise ValueError(f"panel: column {value!r} has no observed (non-NaN) values")
+    mean = wide.mean(axis=1)
+    towns = list(wide.columns)
+    ncols = min(ncols, len(towns))
+    nrows = math.ceil(len(towns) / ncols)
+    color = house_palette(1)[0]
+    with _themed():
+        fig, axes = _new_figure(
+            0.9 + 1.55 * nrows, nrows=nrows, ncols=ncols, sharex=True, sharey=True
+        )
+        flat = axes.ravel()
+        for ax, town in zip(flat, towns, strict=False):
+            ax.plot(mean.index, mean.to_numpy(), color="0.55", linestyle="--", linewidth=1.1)
+            ax.plot(wide.index, wide[town].to_numpy(), color=color, marker="o", markersize=3)
+            ax.set_title(str(town), fontsize=9.5, fontweight="normal", loc="center")
+            ax.tick_params(labelsize=8)
+        for k, ax in enumerate(flat[len(towns) :], start=len(towns)):
+            ax.set_visible(False)
+            if k - ncols >= 0:  # the panel above an empty slot shows the year labels
+                flat[k - ncols].xaxis.set_tick_params(labelbottom=True)
+        handles = [
+            Line2D([], [], color=color, marker="o", markersize=3, label="Township"),
+            Line2D([], [], color="0.55", linestyle="--", label="County mean (unweighted)"),
+        ]
+        fig.legend(handles=handles, loc="outside upper right", ncols=2, frameon=False)
+        fig.suptitle(_check_text(title, "title"), x=0.02, ha="left")
+        fig.supxlabel(_check_text(xlabel, "xlabel"))
+        fig.supylabel(_check_text(ylabel, "ylabel"))
+        flat[0].xaxis.set_major_locator(MaxNLocator(nbins=3 if ncols >= 4 else 5, integer=True))
+        flat[0].xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+    return _finish(fig)
+
+
+def series_with_gaps(
+    df: pd.DataFrame,
+    ylabel: str,
+    title: str = "Series over time",
+    *,
+    xlabel: str = "Year",
+) -> Figure:
+    """Line chart in which missing values stay visible gaps; observed points carry markers.
+
+    Lines are drawn only between consecutive observed years (matplotlib breaks a line at NaN);
+    an isolated observation shows as a lone marker. Each series has its own cividis shade, marker
+    and line style, and the last observed point is labelled with the series name (direct
+    labelling, no reliance on hue).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Index = year (numeric, unique), columns = series (numeric, NaN allowed).
+    ylabel : str
+        Y-axis label with units.
+    title, xlabel : str
+
+    References
+    ----------
+    Tufte, E. R. (1983). *The Visual Display of Quantitative Information*. Graphics Press
+    (direct labelling of data lines).
+    """
+    df = _check_frame(df, "df")
+    if not pd.api.types.is_numeric_dtype(df.index):
+        raise ValueError(f"df: index must be numeric years, got dtype {df.index.dtype}")
+    _check_unique_index(df.index, "df")
+    _check_numeric_columns(df, list(df.columns), "df", allow_nan=True)
+    for c in df.columns:
+        if df[c].isna().all():
+            raise ValueError(f"df: column {c!r} has no observed (non-NaN) values")
+        if np.isinf(df[c].to_numpy(dtype=float)).any():
+            raise ValueError(f"df: column {c!r} has infinite values")
+    df = df.sort_index()
+    styles = series_styles(df.columns)
+    x = df.index.to_numpy(dtype=float)
+    with _themed():
+        fig, ax = _new_figure(4.5)
+        for c, st in zip(df.columns, styles, strict=True):
+            yv = df[c].to_numpy(dtype=float)
+            ax.plot(x, yv, color=st.color, marker=st.marker, linestyle=st.linestyle, label=st.label)
+            last = int(np.flatnonzero(~np.isnan(yv))[-1])
+            ax.annotate(
+                st.label,
+                (x[last], yv[last]),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8.5,
+                color="0.15",
+            )
+        if len(x) <= 15:
+            ax.set_xticks(x)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.set_xlim(x.min() - 0.5, x.max() + 0.15 * max(np.ptp(x), 1) + 0.5)
+        ax.set_xlabel(_check_text(xlabel, "xlabel"))
+        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        ax.legend(loc="best")
+        _title(ax, title)
+    return _finish(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# Distributions and comparisons
+# --------------------------------------------------------------------------------------------
+def histogram(
+    values: pd.Series,
+    bins: int | Sequence[float] | str = 30,
+    lines: Mapping[str, float] | None = None,
+    xlabel: str = "Value",
+    title: str = "Distribution",
+    *,
+    log_x: bool = False,
+    ylabel: str = "Count",
+) -> Figure:
+    """Histogram with optional labelled vertical reference lines (e.g. poverty lines).
+
+    NaN values are dropped (the count ``n`` is shown in the corner). With ``log_x=True`` the
+    x axis is logarithmic and an integer ``bins`` gives ``bins`` equal-width bins in ``log10 x``
+    (all values must then be positive). Reference lines get distinct line styles and a direct
+    text label, so they do not rely on colour.
+
+    Parameters
+    ----------
+    values : Series
+        Numbers (NaN allowed and dropped).
+    bins : int, sequence or str
+        As :func:`numpy.histogram_bin_edges` (default 30).
+    lines : dict label -> x, optional
+        Reference lines, e.g. ``{"National poverty line (2,300 CNY, 2010 prices)": 2300}``.
+    xlabel, title, ylabel : str
+    log_x : bool
+
+    References
+    ----------
+    Cowell, F. A. (2011). *Measuring Inequality*, 3rd ed. Oxford University Press, ch. 2
+    (income distributions on a log scale).
+    """
+    if not isinstance(values, pd.Series):
+        raise ValueError(f"values: expected a pandas Series, got {type(values).__name__}")
+    v, _ = as_float_vector(values, "values", allow_nan=True)
+    if np.isinf(v).any():
+        raise ValueError("values: contains infinite values")
+    v = v[~np.isnan(v)]
+    if v.size == 0:
+        raise ValueError("values: has no observed (non-NaN) values")
+    if log_x and np.any(v <= 0):
+        raise ValueError(
+            f"values: log_x=True needs positive values; {int(np.sum(v <= 0))} value(s) are <= 0"
+        )
+    if isinstance(bins, bool) or (isinstance(bins, (int, np.integer)) and bins < 1):
+        raise ValueError(
+            f"bins: expected a positive integer, a sequence of edges or a rule, got {bins!r}"
+        )
+    lines = dict(lines or {})
+    for lab, xv in lines.items():
+        _check_text(lab, "lines (label)")
+        if not isinstance(xv, (int, float, np.floating, np.integer)) or not np.isfinite(xv):
+            raise ValueError(f"lines: value for {lab!r} must be a finite number, got {xv!r}")
+        if log_x and xv <= 0:
+            raise ValueError(f"lines: value for {lab!r} is {xv:g}; log_x=True needs positive x")
+    if log_x and isinstance(bins, (int, np.integer)):
+        lo, hi = np.log10(v.min()), np.log10(v.max())
+        edges = np.logspace(lo, hi if hi > lo else lo + 1, int(bins) + 1)
+    else:
+        try:
+            edges = np.histogram_bin_edges(v, bins=bins)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"bins: {bins!r} is not valid ({exc})") from exc
+    color = house_palette(3)[1]
+    with _themed():
+        fig, ax = _new_figure(4.3)
+        ax.hist(v, bins=edges, color=color, edgecolor="white", linewidth=0.4)
+        if log_x:
+            ax.set_xscale("log")
+            ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda q, _: f"{q:,.6g}"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
+        for k, (lab, xv) in enumerate(lines.items()):
+            ax.axvline(xv, color="0.1", linestyle=LINESTYLES[k % len(LINESTYLES)], linewidth=1.3)
+            ax.annotate(
+                lab,
+                (xv, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -4 - 12 * k),
+                textcoords="offset points",
+                ha="left",
+                va="top",
+                fontsize=8.5,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+            )
+        ax.text(
+            0.99,
+            0.98,
+            f"n = {v.size:,}",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8.5,
+        )
+        ax.set_xlabel(_check_text(xlabel, "xlabel"))
+        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        _title(ax, title)
+    return _finish(fig)
+
+
+def grouped_bars(
+    table: pd.DataFrame,
+    title: str = "Comparison by group",
+    ylabel: str = "Value",
+    xlabel: str | None = None,
+    *,
+    percent: bool = False,
+    annotate: bool = True,
+    horizontal: bool = False,
+) -> Figure:
+    """Grouped bar chart: groups on the category axis (index), one hatched bar per column.
+
+    Each column (series) gets a cividis shade *and* a hatch and is listed in the legend; with a
+    single column no legend is drawn. ``percent=True`` reads the values as proportions in
+    ``[0, 1]`` and formats the value axis and the bar labels as percentages.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Index = groups, columns = series, finite numbers.
+    title, ylabel : str
+        Title and value-axis label (give units, e.g. "Attainment rate (%)").
+    xlabel : str, optional
+        Category-axis label (default: the index name, else "Group").
+    percent, annotate, horizontal : bool
+
+    References
+    ----------
+    Cleveland, W. S. & McGill, R. (1984). Graphical perception: theory, experimentation, and
+    application to the development of graphical methods. *Journal of the American Statistical
+    Association* 79(387), 531-554.
+    """
+    df = _frame_from_series_or_frame(table, "table", "Value")
+    if percent:
+        v = df.to_numpy()
+        if v.min() < 0 or v.max() > 1:
+            i, j = np.argwhere((v < 0) | (v > 1))[0]
+            raise ValueError(
+                f"table: percent=True expects proportions in [0, 1]; row {df.index[i]!r}, "
+                f"column {df.columns[j]!r} is {v[i, j]:g}"
+            )
+    xlabel = xlabel if xlabel is not None else (str(df.index.name) if df.index.name else "Group")
+    n, s = df.shape
+    styles = series_styles(df.columns)
+    w = 0.8 / s
+    with _themed():
+        fig, ax = _new_figure(1.4 + 0.3 * n * (1 if s == 1 else 0.6 * s) if horizontal else 4.5)
+        pos0 = np.arange(n)
+        draw = ax.barh if horizontal else ax.bar
+        for k, st in enumerate(styles):
+            pos = pos0 + (k - (s - 1) / 2) * w
+            kw = {"height": w * 0.95} if horizontal else {"width": w * 0.95}
+            bars = draw(
+                pos,
+                df.iloc[:, k].to_numpy(),
+                color=st.color,
+                hatch=st.hatch,
+                edgecolor="0.15" if st.hatch else "white",
+                linewidth=0.5,
+                label=st.label,
+                **kw,
+            )
+            if annotate:
+                fmt = (lambda q: f"{100 * q:.0f}%") if percent else (lambda q: f"{q:.3g}")
+                ax.bar_label(bars, labels=[fmt(q) for q in df.iloc[:, k]], padding=2, fontsize=8)
+        val_axis = ax.xaxis if horizontal else ax.yaxis
+        if percent:
+            val_axis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+        if horizontal:
+            ax.set_yticks(pos0, [str(i) for i in df.index])
+            ax.set_xlabel(_check_text(ylabel, "ylabel"))
+            ax.set_ylabel(_check_text(xlabel, "xlabel"))
+            ax.grid(axis="y", visible=False)
+            ax.margins(x=0.1)
+        else:
+            rot = 30 if max(len(str(i)) for i in df.index) * n > 70 else 0
+            ax.set_xticks(
+                pos0, [str(i) for i in df.index], rotation=rot, ha="right" if rot else "center"
+            )
+            ax.set_xlabel(_check_text(xlabel, "xlabel"))
+            ax.set_ylabel(_check_text(ylabel, "ylabel"))
+            ax.grid(axis="x", visible=False)
+            ax.margins(y=0.1)
+        if s > 1:
+            ax.legend(
+                handles=[
+                    Patch(facecolor=st.color, hatch=st.hatch, edgecolor="0.15", label=st.label)
+                    for st in styles
+                ],
+                title=str(df.columns.name) if df.columns.name else None,
+                loc="upper left",
+                bbox_to_anchor=(1.01, 1.0),
+            )
+        _title(ax, title)
+    return _finish(fig)
+
+
+def heatmap(
+    table: pd.DataFrame,
+    fmt: str = ".2f",
+    title: str = "Heat map",
+    cmap: str = "cividis",
+    *,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    cbar_label: str = "Value",
+    vmin: float | None = None,
+    vmax: float | None = None,
+) -> Figure:
+    """Annotated heat map of a numeric table (e.g. a poverty-status transition matrix).
+
+    Thin wrapper of :func:`seaborn.heatmap` with the house defaults: sequential "cividis"
+    colormap (monotone lightness, so greyscale keeps the order), each cell annotated with its
+    value formatted by ``fmt`` (text colour chosen for contrast by seaborn), white cell borders.
+    Axis labels default to the index / columns names (e.g. "Status in t" / "Status in t+1").
+    NaN cells are left blank.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Numeric table (NaN allowed, not all NaN).
+    fmt : str
+        Format spec for the annotations (default ``".2f"``; ``".0%"`` for shares).
+    title : str
+    cmap : str
+        Any matplotlib colormap name (default "cividis").
+    xlabel, ylabel, cbar_label : str
+    vmin, vmax : float, optional
+        Colour-scale limits.
+
+    References
+    ----------
+    Waskom, M. L. (2021). seaborn: statistical data visualization. *Journal of Open Source
+    Software* 6(60), 3021.
+    """
+    table = _check_frame(table, "table")
+    values, rows, cols = as_float_matrix(table, "table", allow_nan=True)
+    if np.isinf(values).any():
+        i, j = np.argwhere(np.isinf(values))[0]
+        raise ValueError(f"table: infinite value at row {rows[i]!r}, column {cols[j]!r}")
+    if np.isnan(values).all():
+        raise ValueError("table: all values are NaN")
+    try:
+        format(1.5, fmt)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"fmt: {fmt!r} is not a valid format spec ({exc})") from exc
+    if cmap not in mpl.colormaps:
+        raise ValueError(f"cmap: {cmap!r} is not a registered matplotlib colormap")
+    xlabel = xlabel if xlabel is not None else (str(table.columns.name or "Column"))
+    ylabel = ylabel if ylabel is not None else (str(table.index.name or "Row"))
+    with _themed():
+        fig, ax = _new_figure(1.6 + 0.42 * len(rows))
+        sns.heatmap(
+            pd.DataFrame(values, index=[str(r) for r in rows], columns=[str(c) for c in cols]),
+            ax=ax,
+            cmap=cmap,
+            annot=True,
+            fmt=fmt,
+            vmin=vmin,
+            vmax=vmax,
+            linewidths=0.5,
+            linecolor="white",
+            cbar_kws={"label": _check_text(cbar_label, "cbar_label")},
+            annot_kws={"fontsize": 9},
+        )
+        ax.tick_params(axis="y", rotation=0)
+        ax.tick_params(axis="x", rotation=0 if max(len(str(c)) for c in cols) < 12 else 30)
+        ax.set_xlabel(_check_text(xlabel, "xlabel"))
+        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        _title(ax, title)
+    return _finish(fig)
