@@ -492,6 +492,7 @@ def entropy_weights(X, benefit=None, normalize: str = "minmax", shift: float = 0
     logP = np.log(P, out=np.zeros_like(P), where=P > 0)
     e = -(P * logP).sum(axis=0) / np.log(m)
     d = np.clip(1.0 - e, 0.0, None)
+    d[V.min(axis=0) == V.max(axis=0)] = 0.0  # constant column: e = 1 exactly, not 1 - eps
     if d.sum() <= 0:
         raise ValueError("X: every column has maximal entropy (no variation), weights undefined")
     return pd.Series(d / d.sum(), index=cols, name="entropy_weight")
