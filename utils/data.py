@@ -1,0 +1,818 @@
+"""Load, validate and privacy-check the project's data files.
+
+Every loader validates its file against ``data/codebook.csv``: the pandera schema is BUILT
+FROM THE CODEBOOK (type, allowed values, min/max, required, unique, missing rule), then a few
+cross-column rules that a codebook row cannot express are checked by hand (village prefix,
+labour force <= household size, conditional missing values, complete and reciprocal AHP
+matrices). All problems are collected and raised together as :class:`DataValidationError`,
+each with file, line number AS IN THE FILE (header = line 1, first data row = line 2),
+column, offending value and rule. Raw files are only read, never written.
+
+The survey, expert and township files shipped in ``data/`` are SIMULATED (see
+``data/README.md``); the background file holds real public figures.
+
+References
+----------
+Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill (1-9 scale, reciprocity).
+Sweeney, L. (2002). k-anonymity: a model for protecting privacy. *International Journal of
+Uncertainty, Fuzziness and Knowledge-Based Systems*, 10(5), 557-570.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DIMENSIONS = ("gs", "in", "ss", "ed", "lc")
+FILES = {
+    "survey": "survey/households.csv",
+    "experts": "experts/judgments.csv",
+    "townships": "townships/panel.csv",
+    "background": "background/china_rural_poverty_2012_2021.csv",
+    "indicators": "indicators.csv",
+    "codebook": "codebook.csv",
+    "truth": "truth.json",
+}
+EXPECTED = {
+    "survey/households.csv": "the household questionnaire, one row per household",
+    "experts/judgments.csv": "expert pairwise judgments (expert_id, role, block, row, col, value)",
+    "townships/panel.csv": "township statistics, one row per township and year",
+    "background/china_rural_poverty_2012_2021.csv": "national rural poverty figures 2012-2021",
+    "indicators.csv": "the indicator system (goal, criteria, indicators)",
+    "codebook.csv": "the codebook, one row per column of every data file",
+    "truth.json": "the planted parameters of the simulation model",
+}
+CODEBOOK_REQUIRED = ("file", "column", "type", "allowed", "min", "max", "required", "missing_rule")
+LINE_NOTE = "line numbers as in the file: header = line 1, first data row = line 2"
+SAATY_SCALE = {
+    (str(k) if k >= 1 else f"1/{round(1 / k)}"): Fraction(k).limit_denominator(9)
+    for k in [1 / j for j in range(9, 1, -1)] + list(range(1, 10))
+}
+
+
+class DataValidationError(ValueError):
+    """Raised when a data file breaks the codebook; ``problems`` lists every finding."""
+
+    def __init__(self, problems: list[Problem] | str):
+        if isinstance(problems, str):
+            self.problems: tuple[Problem, ...] = ()
+            super().__init__(problems)
+            return
+        self.problems = tuple(problems)
+        head = f"{len(self.problems)} data problem(s) found ({LINE_NOTE}):"
+        super().__init__("\n".join([head] + [f"  - {p}" for p in self.problems]))
+
+
+class PrivacyError(ValueError):
+    """Raised by :func:`privacy_gate` when a file holds direct identifiers."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation finding: where (file, line, column), what (value) and which rule."""
+
+    file: str
+    line: int | None
+    column: str
+    value: str
+    rule: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}" + (f" line {self.line}" if self.line is not None else "")
+        return f"{where}, column '{self.column}', value {self.value!r}: {self.rule}"
+
+
+# --------------------------------------------------------------------------------------------
+# Paths
+# --------------------------------------------------------------------------------------------
+def _resolve(path: str | Path | None, rel: str) -> tuple[Path, Path]:
+    """Return ``(file, data_root)`` for a root directory, a file path or None."""
+    if path is None:
+        return DATA_DIR / rel, DATA_DIR
+    p = Path(path)
+    if p.is_dir():
+        return p / rel, p
+    parts = Path(rel).parts
+    root = p.parents[len(parts) - 1] if len(p.parents) >= len(parts) else p.parent
+    if len(parts) > 1 and p.parent.name != parts[0]:
+        root = p.parent
+    return p, root
+
+
+def _codebook_for(root: Path) -> pd.DataFrame:
+    cb = root / FILES["codebook"]
+    return load_codebook(cb if cb.is_file() else None)
+
+
+def _missing_file(p: Path, rel: str) -> DataValidationError:
+    return DataValidationError(
+        f"{rel}: file not found at '{p}'; expected {EXPECTED.get(rel, 'a data file')} "
+        f"(see data/README.md and data/codebook.csv)"
+    )
+
+
+def _read_raw(p: Path, rel: str) -> pd.DataFrame:
+    if not p.is_file():
+        raise _missing_file(p, rel)
+    return pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Codebook-driven validation
+# --------------------------------------------------------------------------------------------
+def _num(s: str) -> float | None:
+    return None if s is None or str(s).strip() == "" else float(s)
+
+
+def _schema_from_codebook(cb: pd.DataFrame) -> tuple[pa.DataFrameSchema, dict]:
+    """Build a pandera schema (and human-readable rule texts) from codebook rows."""
+    columns, rules = {}, {}
+    for r in cb.itertuples(index=False):
+        numeric = r.type in ("integer", "float", "boolean")
+        checks, texts = [], []
+        allowed = r.allowed or ""
+        if allowed.startswith("regex:"):
+            pattern = allowed[len("regex:") :]
+            checks.append(pa.Check.str_matches(pattern))
+            texts.append(f"must match the pattern {pattern}")
+        elif allowed:
+            vals = allowed.split("|")
+            checks.append(pa.Check.isin([float(v) for v in vals] if numeric else vals))
+            shown = allowed if len(vals) <= 12 else "|".join(vals[:12]) + "|..."
+            texts.append(f"must be one of {shown} (codebook 'allowed')")
+        lo, hi = _num(r.min), _num(r.max)
+        if numeric and lo is not None:
+            checks.append(pa.Check.ge(lo))
+            texts.append(f"must be >= {r.min} (codebook 'min')")
+        if numeric and hi is not None:
+            checks.append(pa.Check.le(hi))
+            texts.append(f"must be <= {r.max} (codebook 'max')")
+        rule = (r.missing_rule or "").strip()
+        nullable = rule != "not allowed"
+        columns[r.column] = pa.Column(
+            float if numeric else object,
+            checks=checks,
+            nullable=nullable,
+            unique=(r.unique == "yes"),
+            required=False,
+        )
+        for k, t in enumerate(texts):
+            rules[(r.column, k)] = t
+    return pa.DataFrameSchema(columns, strict=False), rules
+
+
+def _validate(raw: pd.DataFrame, rel: str, cb: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check ``raw`` (all strings, '' = missing) against the codebook; return typed frame."""
+    spec = cb[cb["file"] == rel]
+    if spec.empty:
+        raise DataValidationError(f"{rel}: the codebook has no rows for this file")
+    problems: list[Problem] = []
+    known = set(spec["column"])
+    for c in raw.columns:
+        if c not in known:
+            problems.append(Problem(rel, 1, c, c, "unknown column (not in the codebook)"))
+    for r in spec.itertuples(index=False):
+        if r.required == "yes" and r.column not in raw.columns:
+            problems.append(Problem(rel, 1, r.column, "", "required column is missing"))
+    spec = spec[spec["column"].isin(raw.columns)]
+    typed = pd.DataFrame(index=raw.index)
+    bad_cells: set[tuple[str, int]] = set()
+    for r in spec.itertuples(index=False):
+        s = raw[r.column].astype(str).str.strip()
+        empty = s == ""
+        if r.type in ("integer", "float", "boolean"):
+            v = pd.to_numeric(s.where(~empty), errors="coerce")
+            bad = ~empty & v.isna()
+            for i in np.flatnonzero(bad.to_numpy()):
+                bad_cells.add((r.column, int(raw.index[i])))
+                problems.append(
+                    Problem(
+                        rel,
+                        int(raw.index[i]) + 2,
+                        r.column,
+                        s.iloc[i],
+                        f"non-numeric text in a {r.type} column",
+                    )
+                )
+            if r.type in ("integer", "boolean"):
+                frac = v.notna() & (v != np.round(v))
+                for i in np.flatnonzero(frac.to_numpy()):
+                    bad_cells.add((r.column, int(raw.index[i])))
+                    problems.append(
+                        Problem(
+                            rel,
+                            int(raw.index[i]) + 2,
+                            r.column,
+                            s.iloc[i],
+                            "must be a whole number",
+                        )
+                    )
+            typed[r.column] = v.astype(float)
+        else:
+            typed[r.column] = s.where(~empty, np.nan).astype(object)
+    schema, rules = _schema_from_codebook(spec)
+    try:
+        schema.validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+        for row in fc.itertuples(index=False):
+            col, idx = row.column, row.index
+            if idx is None or (isinstance(idx, float) and np.isnan(idx)):
+                problems.append(Problem(rel, None, str(col), str(row.failure_case), str(row.check)))
+                continue
+            idx = int(idx)
+            if (col, idx) in bad_cells:
+                continue
+            if row.check == "not_nullable":
+                rule, value = "missing value not allowed (codebook missing_rule 'not allowed')", ""
+            elif row.check == "field_uniqueness":
+                rule, value = "duplicate value (codebook: unique)", raw.at[idx, col]
+            else:
+                k = int(row.check_number) if row.check_number is not None else -1
+                rule, value = rules.get((col, k), str(row.check)), raw.at[idx, col]
+            problems.append(Problem(rel, idx + 2, str(col), str(value), rule))
+    problems += _missing_rules(raw, typed, spec, rel)
+    # final dtypes
+    for r in spec.itertuples(index=False):
+        if r.type in ("integer", "boolean"):
+            v = typed[r.column]
+            typed[r.column] = (
+                v.where(v == np.round(v)).astype("Int64") if v.notna().any() else v.astype("Int64")
+            )
+        elif r.type == "category":
+            typed[r.column] = typed[r.column].astype("string")
+        elif r.type == "string":
+            typed[r.column] = typed[r.column].astype("string")
+    return typed, problems
+
+
+_MAX_RULE = re.compile(r"max\s+(\d+(?:\.\d+)?)%\s+per respondent across (.+)")
+_COND_RULE = re.compile(r"required if (\w+)\s*=\s*(\S+), else empty")
+
+
+def _missing_rules(
+    raw: pd.DataFrame, typed: pd.DataFrame, spec: pd.DataFrame, rel: str
+) -> list[Problem]:
+    problems = []
+    groups: dict[str, list[str]] = {}
+    for r in spec.itertuples(index=False):
+        rule = (r.missing_rule or "").strip()
+        if _MAX_RULE.fullmatch(rule):
+            groups.setdefault(rule, []).append(r.column)
+        m = _COND_RULE.fullmatch(rule)
+        if m and m.group(1) in raw.columns:
+            cond = raw[m.group(1)].astype(str).str.strip() == m.group(2)
+            empty = raw[r.column].astype(str).str.strip() == ""
+            for i in np.flatnonzero((cond & empty).to_numpy()):
+                problems.append(
+                    Problem(rel, int(raw.index[i]) + 2, r.column, "", f"missing, but {rule}")
+                )
+            for i in np.flatnonzero((~cond & ~empty).to_numpy()):
+                problems.append(
+                    Problem(
+                        rel,
+                        int(raw.index[i]) + 2,
+                        r.column,
+                        raw[r.column].iloc[i],
+                        f"must be empty: {rule}",
+                    )
+                )
+    for rule, cols in groups.items():
+        share = float(_MAX_RULE.fullmatch(rule).group(1)) / 100
+        miss = (raw[cols].astype(str).apply(lambda s: s.str.strip()) == "").sum(axis=1)
+        for i in np.flatnonzero((miss > share * len(cols)).to_numpy()):
+            problems.append(
+                Problem(
+                    rel,
+                    int(raw.index[i]) + 2,
+                    f"{cols[0]}..{cols[-1]} ({len(cols)} items)",
+                    f"{int(miss.iloc[i])} of {len(cols)} missing",
+                    f"too many missing answers for this respondent: {rule}",
+                )
+            )
+    return problems
+
+
+def _load(path, key: str) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], Path]:
+    rel = FILES[key]
+    p, root = _resolve(path, rel)
+    raw = _read_raw(p, rel)
+    cb = _codebook_for(root)
+    typed, problems = _validate(raw, rel, cb)
+    return raw, typed, problems, root
+
+
+# --------------------------------------------------------------------------------------------
+# Public loaders
+# --------------------------------------------------------------------------------------------
+def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
+    """Load ``codebook.csv`` (one row per column of every data file).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Data root directory or the codebook file; default the repository's ``data/``.
+
+    Returns
+    -------
+    DataFrame
+        All fields as strings ('' where empty). Checked for its own required fields,
+        known types and duplicate (file, column) pairs.
+    """
+    p, _ = _resolve(path, FILES["codebook"])
+    cb = _read_raw(p, FILES["codebook"])
+    problems = []
+    for c in CODEBOOK_REQUIRED:
+        if c not in cb.columns:
+            problems.append(Problem("codebook.csv", 1, c, "", "required codebook field is missing"))
+    if problems:
+        raise DataValidationError(problems)
+    types = {"integer", "float", "string", "category", "boolean"}
+    for i, r in enumerate(cb.itertuples(index=False)):
+        if r.type not in types:
+            problems.append(
+                Problem("codebook.csv", i + 2, "type", r.type, f"must be one of {sorted(types)}")
+            )
+        if r.required not in ("yes", "no"):
+            problems.append(
+                Problem("codebook.csv", i + 2, "required", r.required, "must be yes or no")
+            )
+    dup = cb.duplicated(["file", "column"], keep="first")
+    for i in np.flatnonzero(dup.to_numpy()):
+        problems.append(
+            Problem(
+                "codebook.csv",
+                int(i) + 2,
+                "column",
+                cb["column"].iloc[i],
+                "duplicate (file, column) entry",
+            )
+        )
+    if problems:
+        raise DataValidationError(problems)
+    return cb
+
+
+def load_survey(path: str | Path | None = None) -> pd.DataFrame:
+    """Load and validate the household survey (``survey/households.csv``; SIMULATED data).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Data root directory (containing ``survey/``) or the CSV file; default ``data/``.
+        The codebook is taken from the root (if it has one) else from the repository.
+
+    Returns
+    -------
+    DataFrame
+        One row per household, indexed 0..n-1; integer and 0/1 columns as ``Int64``
+        (missing = ``<NA>``), text as ``string``. Column meanings: ``data/codebook.csv``.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem: codebook rules (types, allowed values incl. Likert 1-5 and
+        known townships, min/max e.g. negative income, unique household_id, missing values),
+        too many missing Likert answers per respondent, exit_year/poverty_cause present iff
+        registered poor, village prefix = township, labour_force <= household_size.
+    """
+    raw, typed, problems, _ = _load(path, "survey")
+    rel = FILES["survey"]
+    if {"village", "township"} <= set(raw.columns):
+        for i, (v, t) in enumerate(zip(raw["village"], raw["township"], strict=True)):
+            if v and t and not v.startswith(f"{t}-"):
+                problems.append(
+                    Problem(
+                        rel, i + 2, "village", v, f"village id must start with its township '{t}-'"
+                    )
+                )
+    if {"labour_force", "household_size"} <= set(typed.columns):
+        over = (typed["labour_force"] > typed["household_size"]).fillna(False).to_numpy(dtype=bool)
+        for i in np.flatnonzero(over):
+            problems.append(
+                Problem(
+                    rel,
+                    int(i) + 2,
+                    "labour_force",
+                    raw["labour_force"].iloc[i],
+                    "must not exceed household_size",
+                )
+            )
+    if problems:
+        raise DataValidationError(problems)
+    return typed
+
+
+def load_township_panel(path: str | Path | None = None) -> pd.DataFrame:
+    """Load and validate ``townships/panel.csv`` (25 townships x 2016-2020; SIMULATED).
+
+    Beyond the codebook rules, each (township, year) pair must be unique.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem found.
+    """
+    raw, typed, problems, _ = _load(path, "townships")
+    rel = FILES["townships"]
+    if {"township", "year"} <= set(raw.columns):
+        dup = raw.duplicated(["township", "year"], keep="first")
+        for i in np.flatnonzero(dup.to_numpy()):
+            problems.append(
+                Problem(rel, int(i) + 2, "township, year", f"{raw['township'].iloc[i]}, {raw['year'].iloc[i]}",
+                        "duplicate (township, year) row")
+            )  # fmt: skip
+    if problems:
+        raise DataValidationError(problems)
+    return typed
+
+
+def load_background(path: str | Path | None = None) -> pd.DataFrame:
+    """Load the REAL national rural-poverty figures 2012-2021 (empty cells stay missing).
+
+    Source: NBS releases as reported by the outlets in the ``source`` column (see
+    ``data/background/README.md``). Units: 10,000 persons; percent; yuan per person per year.
+    """
+    _, typed, problems, _ = _load(path, "background")
+    if problems:
+        raise DataValidationError(problems)
+    return typed
+
+
+def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
+    """Load the indicator system (goal -> five criteria -> indicators).
+
+    Beyond the codebook, each indicator's parent must be a criterion id and its ``criterion``
+    must equal its parent.
+    """
+    raw, typed, problems, _ = _load(path, "indicators")
+    rel = FILES["indicators"]
+    if {"id", "level", "parent"} <= set(raw.columns):
+        crit = set(raw.loc[raw["level"] == "criterion", "id"])
+        for i, r in enumerate(raw.itertuples(index=False)):
+            if r.level == "indicator" and r.parent not in crit:
+                problems.append(
+                    Problem(
+                        rel,
+                        i + 2,
+                        "parent",
+                        r.parent,
+                        "an indicator's parent must be a criterion id",
+                    )
+                )
+            if r.level == "indicator" and "criterion" in raw.columns and r.criterion != r.parent:
+                problems.append(
+                    Problem(
+                        rel, i + 2, "criterion", r.criterion, "must equal the indicator's parent"
+                    )
+                )
+    if problems:
+        raise DataValidationError(problems)
+    return typed
+
+
+def load_truth(path: str | Path | None = None) -> dict:
+    """Load ``truth.json``: the planted parameters of the simulation model."""
+    p, _ = _resolve(path, FILES["truth"])
+    if not p.is_file():
+        raise _missing_file(p, FILES["truth"])
+    return json.loads(p.read_text(encoding="utf-8"))
+
+
+def _block_members(indicators: pd.DataFrame) -> dict[str, list[str]]:
+    members = {"criteria": list(indicators.loc[indicators["level"] == "criterion", "id"])}
+    for d in members["criteria"]:
+        members[d] = list(
+            indicators.loc[(indicators["level"] == "indicator") & (indicators["parent"] == d), "id"]
+        )
+    return members
+
+
+def load_expert_judgments(path: str | Path | None = None) -> pd.DataFrame:
+    """Load and validate expert pairwise judgments (``experts/judgments.csv``; SIMULATED).
+
+    Values are stored as text on Saaty's (1980) scale: ``1..9`` or ``1/2..1/9``. Each
+    (expert, block) must be a FULL square matrix over the block's ids from
+    ``indicators.csv`` (block ``criteria``: the criteria; block ``gs`` etc.: that criterion's
+    indicators), with diagonal 1 and ``a[j, i] = 1 / a[i, j]`` exactly.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``expert_id, role, block, row, col, value`` with ``value`` as float and the
+        stored text in ``value_text``.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem: off-scale values, unknown ids, missing or duplicate cells, a
+        diagonal different from 1, non-reciprocal pairs (naming expert, block and cell).
+    """
+    raw, typed, problems, root = _load(path, "experts")
+    rel = FILES["experts"]
+    need = {"expert_id", "block", "row", "col", "value"}
+    if need <= set(raw.columns):
+        ind_path = root / FILES["indicators"]
+        indicators = load_indicators(ind_path if ind_path.is_file() else None)
+        members = _block_members(indicators)
+        cells: dict[tuple, tuple[int, str]] = {}
+        for i, r in enumerate(raw.itertuples(index=False)):
+            line = i + 2
+            ids = members.get(r.block)
+            if ids is None:
+                continue  # unknown block already reported by the codebook check
+            for c, v in (("row", r.row), ("col", r.col)):
+                if v not in ids:
+                    problems.append(
+                        Problem(
+                            rel,
+                            line,
+                            c,
+                            v,
+                            f"not an element of block '{r.block}' (allowed: {', '.join(ids)})",
+                        )
+                    )
+            key = (r.expert_id, r.block, r.row, r.col)
+            if key in cells:
+                problems.append(Problem(rel, line, "row, col", f"{r.row}, {r.col}",
+                                        f"duplicate cell for expert {r.expert_id}, block {r.block} (first at line {cells[key][0]})"))  # fmt: skip
+                continue
+            cells[key] = (line, r.value)
+        experts = sorted(set(raw["expert_id"]))
+        for e in experts:
+            for block, ids in members.items():
+                present = [k for k in cells if k[0] == e and k[1] == block]
+                if not present:
+                    continue
+                for a in ids:
+                    for b in ids:
+                        if (e, block, a, b) not in cells:
+                            problems.append(Problem(rel, None, "row, col", f"{a}, {b}",
+                                                    f"missing cell: expert {e}, block {block} must be a full {len(ids)}x{len(ids)} matrix"))  # fmt: skip
+                for a in ids:
+                    for b in ids:
+                        ab, ba = cells.get((e, block, a, b)), cells.get((e, block, b, a))
+                        if ab is None or ab[1] not in SAATY_SCALE:
+                            continue
+                        if a == b and SAATY_SCALE[ab[1]] != 1:
+                            problems.append(
+                                Problem(
+                                    rel,
+                                    ab[0],
+                                    "value",
+                                    ab[1],
+                                    f"diagonal must be 1 (expert {e}, block {block}, cell {a},{a})",
+                                )
+                            )
+                        elif a < b and ba is not None and ba[1] in SAATY_SCALE:
+                            if SAATY_SCALE[ab[1]] * SAATY_SCALE[ba[1]] != 1:
+                                problems.append(Problem(rel, ab[0], "value", ab[1],
+                                                        f"not reciprocal: expert {e}, block {block}, cell ({a},{b}) = {ab[1]} "
+                                                        f"but cell ({b},{a}) = {ba[1]} at line {ba[0]}; need a[{b},{a}] = 1/a[{a},{b}]"))  # fmt: skip
+    if problems:
+        raise DataValidationError(problems)
+    out = typed.copy()
+    out["value_text"] = out["value"]
+    out["value"] = [float(SAATY_SCALE[v]) for v in raw["value"]]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers for chapters
+# --------------------------------------------------------------------------------------------
+def expert_matrices(judgments: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    """Square pairwise-comparison matrices, one per (expert_id, block).
+
+    Parameters
+    ----------
+    judgments : DataFrame
+        As returned by :func:`load_expert_judgments` (columns expert_id, block, row, col,
+        value as numbers).
+
+    Returns
+    -------
+    dict
+        ``{(expert_id, block): DataFrame}``, rows and columns labelled by indicator ids in
+        their order of first appearance in the file.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, ``value`` is not numeric, or a matrix has missing cells.
+    """
+    need = ["expert_id", "block", "row", "col", "value"]
+    missing = [c for c in need if c not in judgments.columns]
+    if missing:
+        raise ValueError(f"judgments: missing column(s) {missing}; expected {need}")
+    vals = pd.to_numeric(judgments["value"], errors="coerce")
+    if vals.isna().any():
+        i = int(np.flatnonzero(vals.isna().to_numpy())[0])
+        raise ValueError(
+            f"judgments: column 'value' must be numeric; row {judgments.index[i]!r} is {judgments['value'].iloc[i]!r}"
+        )
+    out = {}
+    df = judgments.assign(value=vals.astype(float))
+    for (e, b), g in df.groupby(["expert_id", "block"], sort=True):
+        order = list(dict.fromkeys(list(g["row"]) + list(g["col"])))
+        m = g.pivot_table(index="row", columns="col", values="value", aggfunc="first").reindex(
+            index=order, columns=order
+        )
+        if m.isna().to_numpy().any():
+            a, c = np.argwhere(m.isna().to_numpy())[0]
+            raise ValueError(
+                f"judgments: expert {e!r}, block {b!r}: cell ({order[a]}, {order[c]}) is missing"
+            )
+        m.index.name, m.columns.name = None, None
+        out[(str(e), str(b))] = m
+    return out
+
+
+def likert_items(source: pd.DataFrame, dimension: str) -> list[str]:
+    """Likert item columns of one performance dimension (so chapters never hard-code lists).
+
+    Parameters
+    ----------
+    source : DataFrame
+        The codebook (uses rows with group 'likert' and the given dimension for the survey
+        file) or a survey DataFrame (uses columns named ``<dimension><number>``).
+    dimension : {'gs', 'in', 'ss', 'ed', 'lc'}
+
+    Returns
+    -------
+    list of str
+        Item columns in numeric order, e.g. ``['gs1', ..., 'gs5']``.
+    """
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"dimension: {dimension!r} is not one of {list(DIMENSIONS)}")
+    if {"file", "column", "dimension", "group"} <= set(source.columns):
+        rows = source[
+            (source["file"] == FILES["survey"])
+            & (source["group"] == "likert")
+            & (source["dimension"] == dimension)
+        ]
+        cols = list(rows["column"])
+    else:
+        cols = [c for c in source.columns if re.fullmatch(rf"{re.escape(dimension)}\d+", str(c))]
+    if not cols:
+        raise ValueError(f"source: no Likert items found for dimension {dimension!r}")
+    return sorted(cols, key=lambda c: int(re.search(r"\d+$", c).group()))
+
+
+# --------------------------------------------------------------------------------------------
+# Privacy
+# --------------------------------------------------------------------------------------------
+_ID_NAME = re.compile(
+    r"(^|_)(name|names|fullname|full_name|surname|姓名|名字|phone|telephone|tel|mobile|cell|手机|电话|"
+    r"id_?card|id_?number|idno|identity|身份证|身份证号|address|住址|wechat|微信|email)($|_)",
+    re.IGNORECASE,
+)
+_PLACE_PREFIX = ("township", "village", "county", "province", "city")
+_RESIDENT_ID = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+@dataclass(frozen=True)
+class PrivacyReport:
+    """Result of :func:`privacy_report`.
+
+    Attributes
+    ----------
+    direct_identifiers : tuple of (column, reason)
+    k_min : int
+        Smallest equivalence-class size over the quasi-identifiers (k-anonymity).
+    small_cells : DataFrame
+        Quasi-identifier combinations with fewer than ``k_threshold`` rows, smallest first
+        (column ``n`` = count).
+    n_rows : int
+    quasi_identifiers : tuple of str
+    k_threshold : int
+    """
+
+    direct_identifiers: tuple[tuple[str, str], ...]
+    k_min: int
+    small_cells: pd.DataFrame
+    n_rows: int
+    quasi_identifiers: tuple[str, ...] = ()
+    k_threshold: int = 5
+
+    def warning(self) -> str | None:
+        """Text for the runner when ``k_min < k_threshold`` (else None)."""
+        if self.k_min >= self.k_threshold:
+            return None
+        head = self.small_cells.head(10)
+        lines = [
+            f"k-anonymity warning: k_min = {self.k_min} < {self.k_threshold} over "
+            f"({', '.join(self.quasi_identifiers)}); {len(self.small_cells)} cell(s) have fewer "
+            f"than {self.k_threshold} of {self.n_rows} rows. Smallest cells:"
+        ]
+        for r in head.itertuples(index=False):
+            lines.append(
+                "  "
+                + ", ".join(f"{q}={v}" for q, v in zip(self.quasi_identifiers, r[:-1], strict=True))
+                + f": n={r[-1]}"
+            )
+        lines.append("Coarsen or drop quasi-identifiers before sharing the data.")
+        return "\n".join(lines)
+
+
+def privacy_report(
+    df: pd.DataFrame,
+    quasi_identifiers: tuple[str, ...] = (
+        "township",
+        "village",
+        "sex",
+        "age_band",
+        "household_size",
+    ),
+    k_threshold: int = 5,
+) -> PrivacyReport:
+    """Find direct identifiers and measure k-anonymity (Sweeney, 2002).
+
+    Direct identifiers: columns whose names look like names, phone or ID numbers (name,
+    姓名, phone, mobile, id_card, 身份证, address, ...; place names such as ``village_name`` are
+    quasi-identifiers, not direct ones), and any cell holding a Chinese 18-character resident
+    ID ``\\d{17}[\\dXx]`` or an 11-digit mobile number ``1[3-9]\\d{9}``.
+
+    k-anonymity: ``k_min = min over combinations c of #{rows with quasi-identifiers = c}``;
+    ``age_band`` is made from ``age`` in 10-year bands (``"50-59"``) if only ``age`` exists.
+
+    Parameters
+    ----------
+    df : DataFrame
+    quasi_identifiers : tuple of str, default (township, village, sex, age_band, household_size)
+    k_threshold : int, default 5
+        Cells smaller than this are listed in ``small_cells``.
+
+    Raises
+    ------
+    ValueError
+        If ``df`` is empty, a quasi-identifier column is missing or k_threshold < 1.
+    """
+    if not isinstance(df, pd.DataFrame) or df.empty:
+        raise ValueError("df: expected a non-empty DataFrame")
+    if int(k_threshold) < 1:
+        raise ValueError(f"k_threshold: must be >= 1, got {k_threshold}")
+    found: list[tuple[str, str]] = []
+    for c in df.columns:
+        name = str(c)
+        if _ID_NAME.search(name) and not name.lower().startswith(_PLACE_PREFIX):
+            found.append(
+                (name, "column name looks like a personal identifier (name/phone/ID/address)")
+            )
+            continue
+        s = df[c]
+        if pd.api.types.is_float_dtype(s):
+            continue
+        text = s.dropna().astype(str)
+        if text.str.contains(_RESIDENT_ID).any():
+            found.append((name, "values contain an 18-character resident ID number"))
+        elif text.str.contains(_MOBILE).any():
+            found.append((name, "values contain an 11-digit mobile phone number"))
+    work = df
+    qi = tuple(quasi_identifiers)
+    if "age_band" in qi and "age_band" not in df.columns and "age" in df.columns:
+        age = pd.to_numeric(df["age"], errors="coerce")
+        lo = (age // 10 * 10).astype("Int64")
+        work = df.assign(age_band=[f"{v}-{v + 9}" if pd.notna(v) else "unknown" for v in lo])
+    missing = [q for q in qi if q not in work.columns]
+    if missing:
+        raise ValueError(
+            f"quasi_identifiers: column(s) {missing} not in df (age_band can be derived from age)"
+        )
+    sizes = work.groupby(list(qi), dropna=False, observed=True).size().rename("n").reset_index()
+    k_min = int(sizes["n"].min())
+    small = (
+        sizes[sizes["n"] < k_threshold]
+        .sort_values(["n", *qi], kind="stable")
+        .reset_index(drop=True)
+    )
+    return PrivacyReport(tuple(found), k_min, small, int(len(df)), qi, int(k_threshold))
+
+
+def privacy_gate(data_dir: str | Path | None = None, **kwargs) -> PrivacyReport:
+    """Privacy check of the raw survey file before anything is published.
+
+    Loads ``survey/households.csv`` under ``data_dir`` (default the repository's ``data/``)
+    as raw text, runs :func:`privacy_report` and raises :class:`PrivacyError` naming the
+    file and the column(s) if a direct identifier is present; otherwise returns the report
+    (call ``report.warning()`` for the k-anonymity warning).
+    """
+    rel = FILES["survey"]
+    p, _ = _resolve(data_dir, rel)
+    raw = _read_raw(p, rel)
+    raw = raw.replace("", np.nan)
+    report = privacy_report(raw, **kwargs)
+    if report.direct_identifiers:
+        cols = "; ".join(f"'{c}' ({why})" for c, why in report.direct_identifiers)
+        raise PrivacyError(
+            f"{rel} ({p}): direct identifier(s) found in column(s) {cols}; remove them before use"
+        )
+    return report
