@@ -155,8 +155,8 @@ def likert_membership(responses: pd.DataFrame, levels=(1, 2, 3, 4, 5)) -> pd.Dat
         outside = answered[~answered.isin(levels)]
         if not outside.empty:
             raise ValueError(
-                f"responses: item {item!r} has value {outside.iloc[0]!r} (row "
-                f"{outside.index[0]!r}) outside the levels {levels}"
+                f"responses: item {item!r} has value {outside.tolist()[0]!r} (row "
+                f"{outside.index.tolist()[0]!r}) outside the levels {levels}"
             )
         counts = answered.value_counts()
         out[item] = [counts.get(lv, 0) / answered.size for lv in levels]
