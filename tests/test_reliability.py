@@ -1,0 +1,630 @@
+"""Tests for utils.reliability: published pingouin / R psych values, closed-form examples,
+cross-checks against pingouin, invariance properties and every validation branch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from utils.reliability import (
+    AlphaResult,
+    average_variance_extracted,
+    bartlett_sphericity,
+    composite_reliability,
+    cronbach_alpha,
+    exploratory_factor_analysis,
+    item_analysis,
+    kmo,
+    parallel_analysis,
+)
+
+FAST = settings(max_examples=50, deadline=None)
+
+
+def exact_sample(cov, n: int, seed: int = 0, means=None, names=None) -> pd.DataFrame:
+    """Data whose *sample* covariance (ddof=1) is exactly ``cov``.
+
+    Normal draws are centred and whitened to an identity sample covariance, then coloured with
+    the Cholesky factor of ``cov`` - so closed-form population results hold exactly in-sample.
+    """
+    cov = np.asarray(cov, dtype=float)
+    p = cov.shape[0]
+    z = np.random.default_rng(seed).standard_normal((n, p))
+    z -= z.mean(axis=0)
+    z = z @ np.linalg.inv(np.linalg.cholesky(np.cov(z, rowvar=False))).T
+    x = z @ np.linalg.cholesky(cov).T
+    if means is not None:
+        x = x + np.asarray(means, dtype=float)
+    names = names or [f"x{j + 1}" for j in range(p)]
+    return pd.DataFrame(x, columns=names)
+
+
+def equicorrelation(p: int, r: float, var: float = 1.0) -> np.ndarray:
+    return var * ((1 - r) * np.eye(p) + r * np.ones((p, p)))
+
+
+def likert(n: int, k: int, seed: int) -> pd.DataFrame:
+    """Correlated 1-5 ratings (one common factor)."""
+    rng = np.random.default_rng(seed)
+    latent = rng.standard_normal((n, 1))
+    raw = latent + rng.standard_normal((n, k))
+    return pd.DataFrame(np.clip(np.round(raw + 3), 1, 5), columns=[f"Q{j + 1}" for j in range(k)])
+
+
+# ----------------------------------------------------------------------------------------------
+# Cronbach's alpha: published values
+# ----------------------------------------------------------------------------------------------
+def test_alpha_pairwise_matches_published_psych_value():
+    """pingouin docs, ``cronbach_alpha`` example (dataset 'cronbach_wide_missing'), stated to equal
+    R ``psych::alpha(data, use="pairwise")``: alpha = 0.732660835214447, 95 % CI [0.435, 0.909]."""
+    data = pg.read_dataset("cronbach_wide_missing")
+    res = cronbach_alpha(data, nan_policy="pairwise")
+    assert res.alpha == pytest.approx(0.732660835214447, abs=1e-12)
+    assert (round(res.ci_low, 3), round(res.ci_high, 3)) == (0.435, 0.909)
+    assert (res.n_items, res.n_obs) == (11, 12)
+
+
+def test_alpha_listwise_matches_published_psych_value():
+    """pingouin docs: ``psych::alpha(data, use="complete.obs")`` on 'cronbach_wide_missing' gives
+    alpha = 0.8016949152542373. The interval uses the 9 complete rows (Feldt with n = 9); we check
+    it against pingouin run on the complete rows only (pingouin keeps n = 12 under listwise)."""
+    data = pg.read_dataset("cronbach_wide_missing")
+    res = cronbach_alpha(data)  # listwise is the default
+    assert res.alpha == pytest.approx(0.8016949152542373, abs=1e-12)
+    assert res.n_obs == 9
+    _, ci = pg.cronbach_alpha(data.dropna())
+    assert [round(res.ci_low, 3), round(res.ci_high, 3)] == list(ci)
+
+
+def test_alpha_likert_long_format_published_value():
+    """pingouin docs: 'cronbach_alpha' dataset (long format, 15 subjects x 10 items) gives
+    alpha = 0.5917188485995826, 95 % CI [0.195, 0.84]."""
+    long = pg.read_dataset("cronbach_alpha")
+    wide = long.pivot(index="Subj", columns="Items", values="Scores")
+    res = cronbach_alpha(wide)
+    assert res.alpha == pytest.approx(0.5917188485995826, abs=1e-12)
+    assert (round(res.ci_low, 3), round(res.ci_high, 3)) == (0.195, 0.84)
+
+
+def test_alpha_closed_form_equal_covariances():
+    """Closed form (derivable by hand): k items with variance v and covariance c give
+    alpha = k c / (v + (k - 1) c). k = 4, v = 2, c = 1 -> 4 / 5 = 0.8."""
+    data = exact_sample(equicorrelation(4, 0.5, var=2.0), n=60, seed=3)
+    assert cronbach_alpha(data).alpha == pytest.approx(0.8, abs=1e-12)
+
+
+def test_alpha_negative_when_items_covary_negatively():
+    """Closed form: two items with v = 1, c = -0.5 -> alpha = 2 (-0.5) / (1 - 0.5) = -2."""
+    data = exact_sample(equicorrelation(2, -0.5), n=40, seed=1)
+    assert cronbach_alpha(data).alpha == pytest.approx(-2.0, abs=1e-12)
+
+
+def test_feldt_interval_closed_form():
+    """Feldt interval computed by hand from the F quantiles (n = 60, k = 4, alpha = 0.8)."""
+    data = exact_sample(equicorrelation(4, 0.5, var=2.0), n=60, seed=3)
+    res = cronbach_alpha(data, ci=0.90)
+    f_hi, f_lo = stats.f.ppf([0.95, 0.05], 59, 59 * 3)
+    assert res.ci_low == pytest.approx(1 - 0.2 * f_hi, rel=1e-10)
+    assert res.ci_high == pytest.approx(1 - 0.2 * f_lo, rel=1e-10)
+    assert isinstance(res, AlphaResult)
+
+
+@FAST
+@given(
+    n=st.integers(5, 60),
+    k=st.integers(2, 8),
+    seed=st.integers(0, 10_000),
+    ci=st.sampled_from([0.9, 0.95, 0.99]),
+)
+def test_alpha_agrees_with_pingouin(n, k, seed, ci):
+    data = likert(n, k, seed)
+    if (data.var() == 0).any():
+        return
+    ours = cronbach_alpha(data, ci=ci)
+    theirs, their_ci = pg.cronbach_alpha(data, ci=ci)
+    assert ours.alpha == pytest.approx(theirs, rel=1e-9, abs=1e-9)
+    assert round(ours.ci_low, 3) == pytest.approx(their_ci[0], abs=1e-9)
+    assert round(ours.ci_high, 3) == pytest.approx(their_ci[1], abs=1e-9)
+    assert ours.ci_low <= ours.alpha <= ours.ci_high
+
+
+@FAST
+@given(seed=st.integers(0, 10_000), shift=st.floats(-50, 50), scale=st.floats(0.1, 10))
+def test_alpha_invariant_to_common_affine_change_and_column_order(seed, shift, scale):
+    data = likert(40, 5, seed)
+    if (data.var() == 0).any():
+        return
+    base = cronbach_alpha(data).alpha
+    assert cronbach_alpha(data * scale + shift).alpha == pytest.approx(base, abs=1e-9)
+    assert cronbach_alpha(data[data.columns[::-1]]).alpha == pytest.approx(base, abs=1e-9)
+
+
+@FAST
+@given(seed=st.integers(0, 10_000))
+def test_alpha_pairwise_equals_listwise_without_missing(seed):
+    data = likert(30, 4, seed)
+    if (data.var() == 0).any():
+        return
+    a = cronbach_alpha(data)
+    b = cronbach_alpha(data, nan_policy="pairwise")
+    assert a.alpha == pytest.approx(b.alpha, abs=1e-12)
+
+
+def test_alpha_accepts_arrays():
+    data = exact_sample(equicorrelation(3, 0.5), n=30, seed=2)
+    assert cronbach_alpha(data.to_numpy()).alpha == pytest.approx(0.75, abs=1e-12)
+
+
+# ----------------------------------------------------------------------------------------------
+# Cronbach's alpha: validation
+# ----------------------------------------------------------------------------------------------
+def test_alpha_rejects_bad_nan_policy():
+    with pytest.raises(ValueError, match=r"nan_policy: 'drop' is not one of"):
+        cronbach_alpha(likert(10, 3, 0), nan_policy="drop")
+
+
+@pytest.mark.parametrize("ci", [0, 1, 1.5, -0.1])
+def test_alpha_rejects_ci_outside_unit_interval(ci):
+    with pytest.raises(ValueError, match=r"ci: must be strictly between 0 and 1"):
+        cronbach_alpha(likert(10, 3, 0), ci=ci)
+
+
+def test_alpha_rejects_non_numeric_ci():
+    with pytest.raises(ValueError, match=r"ci: must be a number"):
+        cronbach_alpha(likert(10, 3, 0), ci="high")
+
+
+def test_alpha_rejects_single_item():
+    with pytest.raises(ValueError, match=r"items: needs at least 2 items \(columns\), got 1"):
+        cronbach_alpha(likert(10, 1, 0))
+
+
+def test_alpha_rejects_infinite_values():
+    data = likert(10, 3, 0)
+    data.loc[4, "Q2"] = np.inf
+    with pytest.raises(ValueError, match=r"infinite values \(first at row 4, column 'Q2'\)"):
+        cronbach_alpha(data)
+
+
+def test_alpha_rejects_all_missing_column():
+    data = likert(10, 3, 0)
+    data["Q3"] = np.nan
+    with pytest.raises(ValueError, match=r"columns \['Q3'\] have no observed values"):
+        cronbach_alpha(data)
+
+
+def test_alpha_rejects_too_few_complete_rows():
+    data = likert(4, 3, 0)
+    data.loc[[0, 1, 2], "Q1"] = np.nan
+    with pytest.raises(ValueError, match=r"listwise deletion leaves 1 complete row"):
+        cronbach_alpha(data)
+
+
+def test_alpha_rejects_single_row():
+    with pytest.raises(ValueError, match=r"at least 2 rows"):
+        cronbach_alpha(pd.DataFrame({"a": [1.0], "b": [2.0]}))
+
+
+def test_alpha_rejects_zero_variance_item():
+    data = likert(10, 3, 0)
+    data["Q2"] = 3.0
+    with pytest.raises(ValueError, match=r"columns \['Q2'\] have zero variance"):
+        cronbach_alpha(data)
+
+
+def test_alpha_pairwise_rejects_zero_variance_item():
+    data = likert(10, 3, 0)
+    data["Q2"] = 3.0
+    data.loc[0, "Q1"] = np.nan
+    with pytest.raises(ValueError, match=r"columns \['Q2'\] have zero variance"):
+        cronbach_alpha(data, nan_policy="pairwise")
+
+
+def test_alpha_pairwise_rejects_items_never_observed_together():
+    data = pd.DataFrame(
+        {"a": [1, 2, 3, np.nan, np.nan], "b": [np.nan, np.nan, 2, 4, 5], "c": [1, 2, 3, 4, 5.0]}
+    )
+    with pytest.raises(ValueError, match=r"columns 'a' and 'b' have fewer than 2 rows observed"):
+        cronbach_alpha(data, nan_policy="pairwise")
+
+
+def test_alpha_rejects_non_numeric_column():
+    data = likert(10, 3, 0).assign(Q2="x")
+    with pytest.raises(ValueError, match=r"items: columns \['Q2'\] are not numeric"):
+        cronbach_alpha(data)
+
+
+# ----------------------------------------------------------------------------------------------
+# item analysis
+# ----------------------------------------------------------------------------------------------
+def test_item_analysis_closed_form():
+    """Closed form for k = 4 standardised items with r = 0.5: corrected item-total correlation
+    = (k-1) r / sqrt((k-1)(1 + (k-2) r)) = 1.5 / sqrt(6) = 0.612372...; alpha if deleted = alpha
+    of 3 such items = 3(0.5) / (1 + 2(0.5)) = 0.75; means as constructed, sd = 1."""
+    data = exact_sample(equicorrelation(4, 0.5), n=50, seed=5, means=[1, 2, 3, 4])
+    table = item_analysis(data)
+    assert list(table.columns) == ["mean", "sd", "item_total_r", "alpha_if_deleted"]
+    assert list(table.index) == ["x1", "x2", "x3", "x4"]
+    np.testing.assert_allclose(table["mean"], [1, 2, 3, 4], atol=1e-12)
+    np.testing.assert_allclose(table["sd"], 1, atol=1e-12)
+    np.testing.assert_allclose(table["item_total_r"], 1.5 / np.sqrt(6), atol=1e-12)
+    np.testing.assert_allclose(table["alpha_if_deleted"], 0.75, atol=1e-12)
+
+
+def test_item_analysis_cross_checked_with_pingouin_and_numpy():
+    """On pingouin's 'cronbach_alpha' data: alpha-if-deleted equals pingouin's alpha of the
+    remaining items; the corrected item-total r equals numpy's correlation of the item with the
+    sum of the other items."""
+    long = pg.read_dataset("cronbach_alpha")
+    wide = long.pivot(index="Subj", columns="Items", values="Scores")
+    table = item_analysis(wide)
+    for item in wide.columns:
+        rest = wide.drop(columns=item)
+        assert table.loc[item, "alpha_if_deleted"] == pytest.approx(
+            pg.cronbach_alpha(rest)[0], abs=1e-12
+        )
+        r = np.corrcoef(wide[item], rest.sum(axis=1))[0, 1]
+        assert table.loc[item, "item_total_r"] == pytest.approx(r, abs=1e-12)
+        assert table.loc[item, "sd"] == pytest.approx(wide[item].std(), abs=1e-12)
+
+
+def test_item_analysis_pairwise_means_use_observed_values():
+    data = pg.read_dataset("cronbach_wide_missing")
+    table = item_analysis(data, nan_policy="pairwise")
+    np.testing.assert_allclose(table["mean"], data.mean(), atol=1e-12)
+
+
+def test_item_analysis_rejects_two_items():
+    with pytest.raises(ValueError, match=r"needs at least 3 items"):
+        item_analysis(likert(20, 2, 0))
+
+
+def test_item_analysis_rejects_bad_nan_policy():
+    with pytest.raises(ValueError, match=r"nan_policy: 'x' is not one of"):
+        item_analysis(likert(20, 3, 0), nan_policy="x")
+
+
+# ----------------------------------------------------------------------------------------------
+# KMO and Bartlett
+# ----------------------------------------------------------------------------------------------
+def test_kmo_two_variables_is_one_half():
+    """Closed form: with two variables the partial correlation equals the correlation, so
+    KMO = r^2 / (r^2 + r^2) = 0.5 overall and per item."""
+    data = exact_sample([[1, 0.6], [0.6, 1]], n=50, seed=0, names=["a", "b"])
+    res = kmo(data)
+    assert res.overall == pytest.approx(0.5, abs=1e-12)
+    np.testing.assert_allclose(res.per_item, 0.5, atol=1e-12)
+    assert list(res.per_item.index) == ["a", "b"]
+
+
+def test_kmo_equicorrelation_closed_form():
+    """Closed form: three variables with common r have partial correlations r / (1 + r), so
+    KMO = (1 + r)^2 / ((1 + r)^2 + 1); r = 0.5 -> 2.25 / 3.25 = 9/13 (overall and per item)."""
+    data = exact_sample(equicorrelation(3, 0.5), n=80, seed=2)
+    res = kmo(data)
+    assert res.overall == pytest.approx(9 / 13, abs=1e-10)
+    np.testing.assert_allclose(res.per_item, 9 / 13, atol=1e-10)
+
+
+def test_bartlett_closed_form():
+    """Closed form: |R| of a p x p equicorrelation matrix is (1-r)^(p-1) (1+(p-1) r); for p = 3,
+    r = 0.5 that is 0.5. With n = 100: chi2 = -(99 - 11/6) ln 0.5, dof = 3."""
+    data = exact_sample(equicorrelation(3, 0.5), n=100, seed=4)
+    res = bartlett_sphericity(data)
+    expected = -(99 - 11 / 6) * np.log(0.5)
+    assert res.chi2 == pytest.approx(expected, rel=1e-10)
+    assert res.dof == 3
+    assert res.p_value == pytest.approx(stats.chi2.sf(expected, 3), rel=1e-8)
+
+
+def test_bartlett_identity_correlation_gives_zero_statistic():
+    """Closed form: an exactly uncorrelated sample has |R| = 1, so chi2 = 0 and p = 1."""
+    res = bartlett_sphericity(exact_sample(np.eye(4), n=30, seed=1))
+    assert res.chi2 == pytest.approx(0, abs=1e-9)
+    assert res.p_value == pytest.approx(1.0)
+    assert res.dof == 6
+
+
+@FAST
+@given(seed=st.integers(0, 10_000), scale=st.floats(0.1, 100))
+def test_kmo_bartlett_properties(seed, scale):
+    data = likert(60, 5, seed) + np.random.default_rng(seed).normal(0, 0.1, (60, 5))
+    res = kmo(data)
+    assert 0 <= res.overall <= 1
+    assert ((res.per_item >= 0) & (res.per_item <= 1)).all()
+    assert kmo(data * scale).overall == pytest.approx(res.overall, abs=1e-9)
+    b = bartlett_sphericity(data)
+    assert b.chi2 >= 0 and 0 <= b.p_value <= 1
+
+
+@pytest.mark.parametrize("func", [kmo, bartlett_sphericity])
+def test_factorability_rejects_one_column(func):
+    with pytest.raises(ValueError, match=r"df: needs at least 2 columns"):
+        func(likert(20, 1, 0))
+
+
+@pytest.mark.parametrize("func", [kmo, bartlett_sphericity])
+def test_factorability_rejects_too_few_rows(func):
+    with pytest.raises(ValueError, match=r"more rows \(observations\) than columns.*got 4 rows"):
+        func(likert(4, 4, 0))
+
+
+@pytest.mark.parametrize("func", [kmo, bartlett_sphericity])
+def test_factorability_rejects_constant_column(func):
+    data = likert(20, 3, 0).assign(Q2=1.0)
+    with pytest.raises(ValueError, match=r"columns \['Q2'\] have zero variance"):
+        func(data)
+
+
+@pytest.mark.parametrize("func", [kmo, bartlett_sphericity])
+def test_factorability_rejects_singular_correlation(func):
+    data = likert(30, 3, 0) + np.random.default_rng(0).normal(0, 0.1, (30, 3))
+    data["total"] = data.sum(axis=1)
+    with pytest.raises(ValueError, match=r"correlation matrix is singular"):
+        func(data)
+
+
+@pytest.mark.parametrize("func", [kmo, bartlett_sphericity])
+def test_factorability_rejects_missing_values(func):
+    data = likert(20, 3, 0)
+    data.loc[3, "Q1"] = np.nan
+    with pytest.raises(ValueError, match=r"df: contains NaN or infinite values \(first at row 3"):
+        func(data)
+
+
+# ----------------------------------------------------------------------------------------------
+# parallel analysis
+# ----------------------------------------------------------------------------------------------
+def two_factor_data(n: int = 400, seed: int = 7) -> pd.DataFrame:
+    lam = np.zeros((8, 2))
+    lam[:4, 0] = [0.8, 0.75, 0.7, 0.65]
+    lam[4:, 1] = [0.8, 0.75, 0.7, 0.65]
+    cov = lam @ lam.T + np.diag(1 - (lam**2).sum(axis=1))
+    return exact_sample(cov, n=n, seed=seed, names=[f"i{j}" for j in range(8)])
+
+
+@pytest.mark.parametrize("method", ["pca", "fa"])
+def test_parallel_analysis_recovers_two_factors(method):
+    """Two well-separated factors with loadings .65-.8 (n = 400): Horn's rule keeps 2."""
+    res = parallel_analysis(two_factor_data(), n_iter=50, method=method)
+    assert res.n_factors == 2
+    assert res.method == method
+    assert list(res.to_frame().columns) == ["observed", "random_quantile", "retained"]
+    assert res.to_frame()["retained"].sum() == 2
+
+
+def test_parallel_analysis_pure_noise_keeps_nothing():
+    """Exactly uncorrelated data: every observed PCA eigenvalue is 1, below the random 95th
+    percentile of the first eigenvalue (> 1 for finite n), so none is kept."""
+    res = parallel_analysis(exact_sample(np.eye(6), n=200, seed=9), n_iter=40)
+    np.testing.assert_allclose(res.eigenvalues, 1, atol=1e-10)
+    assert res.n_factors == 0
+
+
+def test_parallel_analysis_random_eigenvalues_follow_marchenko_pastur():
+    """Independent theory check: for n x p standard normal data the largest eigenvalue of the
+    correlation matrix concentrates near (1 + sqrt(p/n))^2 (Marchenko & Pastur 1967; edge of the
+    spectrum) and the smallest near (1 - sqrt(p/n))^2. n = 2000, p = 20 -> 1.2106 and 0.8094."""
+    data = exact_sample(np.eye(20), n=2000, seed=1)
+    res = parallel_analysis(data, n_iter=30, quantile=0.5)
+    assert res.random_quantile.iloc[0] == pytest.approx((1 + np.sqrt(0.01)) ** 2, abs=0.03)
+    assert res.random_quantile.iloc[-1] == pytest.approx((1 - np.sqrt(0.01)) ** 2, abs=0.03)
+
+
+def test_parallel_analysis_is_reproducible_and_seeded():
+    data = two_factor_data(n=150)
+    a = parallel_analysis(data, n_iter=20, seed=1)
+    b = parallel_analysis(data, n_iter=20, seed=1)
+    c = parallel_analysis(data, n_iter=20, seed=2)
+    pd.testing.assert_series_equal(a.random_quantile, b.random_quantile)
+    assert not np.allclose(a.random_quantile, c.random_quantile)
+
+
+@FAST
+@given(seed=st.integers(0, 1000), q=st.floats(0.5, 0.99))
+def test_parallel_analysis_properties(seed, q):
+    data = likert(50, 5, seed) + np.random.default_rng(seed).normal(0, 0.1, (50, 5))
+    res = parallel_analysis(data, n_iter=10, quantile=q, seed=seed)
+    assert res.eigenvalues.sum() == pytest.approx(5, abs=1e-9)  # trace of R
+    assert (np.diff(res.eigenvalues.to_numpy()) <= 1e-12).all()
+    assert 0 <= res.n_factors <= 5
+    assert (res.eigenvalues.iloc[: res.n_factors] > res.random_quantile.iloc[: res.n_factors]).all()
+    lower = parallel_analysis(data, n_iter=10, quantile=q / 2, seed=seed)
+    assert (lower.random_quantile <= res.random_quantile + 1e-12).all()
+
+
+def test_parallel_analysis_rejects_bad_method():
+    with pytest.raises(ValueError, match=r"method: 'ml' is not one of \['pca', 'fa'\]"):
+        parallel_analysis(two_factor_data(), method="ml")
+
+
+@pytest.mark.parametrize("n_iter", [0, -3, 2.5, True])
+def test_parallel_analysis_rejects_bad_n_iter(n_iter):
+    with pytest.raises(ValueError, match=r"n_iter: must be a positive integer"):
+        parallel_analysis(two_factor_data(), n_iter=n_iter)
+
+
+@pytest.mark.parametrize("q", [0, 1, 2])
+def test_parallel_analysis_rejects_bad_quantile(q):
+    with pytest.raises(ValueError, match=r"quantile: must be strictly between 0 and 1"):
+        parallel_analysis(two_factor_data(), quantile=q)
+
+
+def test_parallel_analysis_rejects_bad_seed():
+    with pytest.raises(ValueError, match=r"seed: must be an integer"):
+        parallel_analysis(two_factor_data(), seed="abc")
+
+
+# ----------------------------------------------------------------------------------------------
+# exploratory factor analysis
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("method", ["minres", "ml"])
+def test_efa_one_factor_exact_structure(method):
+    """Closed form: if R = l l' + diag(1 - l^2) exactly, the one-factor solution is l itself
+    (both least squares and ML fit R exactly). l = (.8, .7, .6, .5)."""
+    lam = np.array([0.8, 0.7, 0.6, 0.5])
+    cov = np.outer(lam, lam) + np.diag(1 - lam**2)
+    res = exploratory_factor_analysis(exact_sample(cov, n=300, seed=2), 1, method=method)
+    np.testing.assert_allclose(res.loadings["F1"], lam, atol=2e-3)
+    np.testing.assert_allclose(res.communalities, lam**2, atol=3e-3)
+    assert res.phi is None
+
+
+def test_efa_two_factor_independent_clusters_varimax():
+    """Closed form: an independent-cluster structure is the varimax optimum, so the rotated
+    minres loadings equal the generating ones; SS loadings are sums of squared loadings
+    (each factor: .8^2+.75^2+.7^2+.65^2 = .64+.5625+.49+.4225 = 2.115; cumulative 4.23/8)."""
+    data = two_factor_data()
+    res = exploratory_factor_analysis(data, 2)
+    expected = np.zeros((8, 2))
+    expected[:4, 0] = expected[4:, 1] = [0.8, 0.75, 0.7, 0.65]
+    # the two factors have equal SS, so their order is not identified: match by item i0
+    load = res.loadings.to_numpy()
+    if abs(load[0, 0]) < abs(load[0, 1]):
+        load = load[:, ::-1]
+    np.testing.assert_allclose(load, expected, atol=3e-3)
+    assert list(res.loadings.columns) == ["F1", "F2"]
+    assert list(res.variance.columns) == ["SS loadings", "proportion", "cumulative"]
+    np.testing.assert_allclose(res.variance["SS loadings"], 2.115, atol=5e-3)
+    np.testing.assert_allclose(res.variance["cumulative"].iloc[-1], 4.23 / 8, atol=5e-3)
+
+
+def test_efa_sign_alignment_makes_loading_sums_positive():
+    data = two_factor_data()
+    flipped = data.copy()
+    flipped[["i4", "i5", "i6", "i7"]] *= -1  # second cluster reverse-keyed
+    res = exploratory_factor_analysis(flipped, 2, rotation="promax")
+    assert (res.loadings.sum() > 0).all()
+    assert res.phi is not None and res.phi.shape == (2, 2)
+    ss = res.variance["SS loadings"].to_numpy()
+    assert ss[0] >= ss[1]
+
+
+def test_efa_one_factor_negative_items_are_aligned():
+    lam = np.array([0.8, 0.7, 0.6, 0.5])
+    cov = np.outer(lam, lam) + np.diag(1 - lam**2)
+    data = -exact_sample(cov, n=200, seed=3)
+    res = exploratory_factor_analysis(data, 1, method="principal")
+    assert res.loadings["F1"].sum() > 0
+
+
+@FAST
+@given(seed=st.integers(0, 1000), k=st.integers(1, 3))
+def test_efa_variance_table_is_consistent(seed, k):
+    data = likert(80, 6, seed) + np.random.default_rng(seed).normal(0, 0.2, (80, 6))
+    res = exploratory_factor_analysis(data, k)
+    ss = (res.loadings**2).sum()
+    np.testing.assert_allclose(res.variance["SS loadings"], ss, atol=1e-12)
+    np.testing.assert_allclose(res.variance["cumulative"].iloc[-1], res.communalities.sum() / 6)
+    np.testing.assert_allclose(res.communalities + res.uniquenesses, 1, atol=1e-12)
+
+
+@pytest.mark.parametrize("n_factors", [0, 8, -1])
+def test_efa_rejects_n_factors_out_of_range(n_factors):
+    with pytest.raises(ValueError, match=r"n_factors: must be between 1 and 7"):
+        exploratory_factor_analysis(two_factor_data(), n_factors)
+
+
+def test_efa_rejects_non_integer_n_factors():
+    with pytest.raises(ValueError, match=r"n_factors: must be an integer"):
+        exploratory_factor_analysis(two_factor_data(), 2.0)
+
+
+def test_efa_rejects_unknown_rotation():
+    with pytest.raises(ValueError, match=r"rotation: 'spin' is not one of"):
+        exploratory_factor_analysis(two_factor_data(), 2, rotation="spin")
+
+
+def test_efa_rejects_unknown_method():
+    with pytest.raises(ValueError, match=r"method: 'pca' is not one of"):
+        exploratory_factor_analysis(two_factor_data(), 2, method="pca")
+
+
+# ----------------------------------------------------------------------------------------------
+# composite reliability and AVE
+# ----------------------------------------------------------------------------------------------
+def test_cr_ave_hand_computed():
+    """Fornell & Larcker (1981) formulas by hand for loadings (.7, .8, .9):
+    (sum l)^2 = 2.4^2 = 5.76; sum (1 - l^2) = .51 + .36 + .19 = 1.06 -> CR = 5.76 / 6.82;
+    AVE = (.49 + .64 + .81) / 3 = 1.94 / 3."""
+    loadings = pd.Series([0.7, 0.8, 0.9], index=["a", "b", "c"])
+    assert composite_reliability(loadings) == pytest.approx(5.76 / 6.82, abs=1e-12)
+    assert average_variance_extracted(loadings) == pytest.approx(1.94 / 3, abs=1e-12)
+
+
+def test_cr_equals_alpha_for_parallel_items():
+    """Identity: with equal standardized loadings l, CR = k l^2 / (k l^2 + 1 - l^2), which is
+    standardized alpha of k items correlating l^2 (Spearman-Brown). k = 4, l^2 = .5 -> 0.8."""
+    cr = composite_reliability([np.sqrt(0.5)] * 4)
+    alpha = cronbach_alpha(exact_sample(equicorrelation(4, 0.5), n=40, seed=8)).alpha
+    assert cr == pytest.approx(0.8, abs=1e-12)
+    assert cr == pytest.approx(alpha, abs=1e-12)
+
+
+def test_cr_ave_with_loadings_frame_and_mapping():
+    loadings = pd.DataFrame(
+        {"F1": [0.7, 0.8, 0.9, 0.1, 0.2], "F2": [0.1, 0.0, 0.2, 0.6, 0.8]},
+        index=["a", "b", "c", "d", "e"],
+    )
+    mapping = {"a": "F1", "b": "F1", "c": "F1", "d": "F2", "e": "F2"}
+    cr = composite_reliability(loadings, mapping)
+    ave = average_variance_extracted(loadings, mapping)
+    # F2 by hand: (1.4)^2 = 1.96; 1 - .36 + 1 - .64 = 1.0 -> CR = 1.96 / 2.96; AVE = 0.5
+    assert cr["F1"] == pytest.approx(5.76 / 6.82, abs=1e-12)
+    assert cr["F2"] == pytest.approx(1.96 / 2.96, abs=1e-12)
+    assert ave["F2"] == pytest.approx(0.5, abs=1e-12)
+    # default mapping: largest absolute loading -> same assignment here
+    pd.testing.assert_series_equal(composite_reliability(loadings), cr)
+
+
+@FAST
+@given(st.lists(st.floats(0.05, 0.99), min_size=2, max_size=12))
+def test_cr_ave_properties(ls):
+    cr = composite_reliability(ls)
+    ave = average_variance_extracted(ls)
+    assert 0 < cr < 1 and 0 < ave < 1
+    # CR grows when any loading grows
+    bigger = list(ls)
+    bigger[0] = min(0.999, ls[0] + 0.005)
+    assert composite_reliability(bigger) >= cr - 1e-12
+
+
+def test_cr_rejects_heywood_loading():
+    with pytest.raises(ValueError, match=r"item 'b' has 1.2 \(a Heywood case\)"):
+        composite_reliability(pd.Series([0.7, 1.2], index=["a", "b"]))
+
+
+def test_cr_rejects_negative_loading():
+    with pytest.raises(ValueError, match=r"item 'a' has a negative loading -0.7; reverse-code"):
+        average_variance_extracted(pd.Series([-0.7, 0.6], index=["a", "b"]))
+
+
+def test_cr_rejects_single_item():
+    with pytest.raises(ValueError, match=r"loadings: needs at least 2 items, got 1"):
+        composite_reliability([0.7])
+
+
+def test_cr_rejects_single_item_factor_in_frame():
+    loadings = pd.DataFrame({"F1": [0.7, 0.8, 0.1], "F2": [0.1, 0.1, 0.9]}, index=list("abc"))
+    with pytest.raises(ValueError, match=r"loadings\['F2'\]: needs at least 2 items"):
+        composite_reliability(loadings)
+
+
+def test_cr_rejects_unknown_items_and_factors_in_mapping():
+    loadings = pd.DataFrame({"F1": [0.7, 0.8], "F2": [0.1, 0.1]}, index=["a", "b"])
+    with pytest.raises(ValueError, match=r"mapping: items \['z'\] are not rows of loadings"):
+        composite_reliability(loadings, {"a": "F1", "z": "F1"})
+    with pytest.raises(ValueError, match=r"mapping: factors \['F9'\] are not columns"):
+        composite_reliability(loadings, {"a": "F9", "b": "F9"})
+    with pytest.raises(ValueError, match=r"mapping: must be a dict"):
+        composite_reliability(loadings, [("a", "F1")])
+
+
+def test_cr_rejects_mapping_with_vector():
+    with pytest.raises(ValueError, match=r"mapping: only used with a loadings DataFrame"):
+        composite_reliability([0.7, 0.8], {"a": "F1"})

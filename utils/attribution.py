@@ -1,0 +1,625 @@
+"""Problem attribution: which factors drive the (simulated) satisfaction and performance results.
+
+The attribution chapter of the book uses these functions to find, from the data rather than by
+assertion, the problems the thesis names (government services, industries, social security,
+education) and their causes:
+
+- :func:`ordered_logit` / :func:`predict_proba` - ordered logit (or probit) of an ordinal
+  satisfaction rating on household and service characteristics, with average marginal effects
+  on each category's probability (statsmodels ``OrderedModel``);
+- :func:`importance_performance` - Martilla & James (1977) importance-performance quadrants;
+- :func:`dominance_analysis` - general dominance (Shapley decomposition of OLS R^2);
+- :func:`group_differences` - differences between townships / household types (one-way ANOVA
+  or Kruskal-Wallis with an effect size, via scipy).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from utils._validation import as_float_matrix, as_float_vector
+
+__all__ = [
+    "GroupDiffResult",
+    "OrderedLogitResult",
+    "dominance_analysis",
+    "group_differences",
+    "importance_performance",
+    "ordered_logit",
+    "predict_proba",
+]
+
+QUADRANTS = {
+    (True, False): "Concentrate here",
+    (True, True): "Keep up the good work",
+    (False, False): "Low priority",
+    (False, True): "Possible overkill",
+}
+MAX_DOMINANCE_PREDICTORS = 12
+
+
+# ----------------------------------------------------------------------------------------------
+# shared checks
+# ----------------------------------------------------------------------------------------------
+def _check_frame(df, name: str = "df") -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"{name}: expected a pandas DataFrame, got {type(df).__name__}")
+    if df.empty:
+        raise ValueError(f"{name}: is empty")
+    return df
+
+
+def _check_columns(df: pd.DataFrame, columns, arg: str) -> list:
+    cols = [columns] if isinstance(columns, str) else list(columns)
+    if not cols:
+        raise ValueError(f"{arg}: no columns given")
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise ValueError(f"{arg}: columns {missing} are not in df")
+    dup = sorted({str(c) for c in cols if cols.count(c) > 1})
+    if dup:
+        raise ValueError(f"{arg}: columns {dup} are listed more than once")
+    return cols
+
+
+def _numeric_block(df: pd.DataFrame, cols: list, arg: str) -> np.ndarray:
+    values, rows, _ = as_float_matrix(df[cols], arg)
+    var = values.var(axis=0)
+    if np.any(var == 0):
+        bad = [cols[j] for j in np.flatnonzero(var == 0)]
+        raise ValueError(f"{arg}: columns {bad} are constant (no variation to explain with)")
+    return values
+
+
+# ----------------------------------------------------------------------------------------------
+# ordered logit
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OrderedLogitResult:
+    """Ordered logit / probit fit.
+
+    Attributes
+    ----------
+    params : pandas.DataFrame
+        Per predictor: ``coef, se, z, p, ci_low, ci_high`` (Wald, 95 %); for ``distr="logit"``
+        also ``odds_ratio = exp(coef)``.
+    thresholds : pandas.Series
+        Cut-points ``tau_1 < ... < tau_{J-1}``, labelled ``"a|b"`` by adjacent categories.
+    ame : pandas.DataFrame
+        Predictors x outcome categories: average marginal effect of each predictor on each
+        category's probability (rows sum to zero).
+    model : statsmodels OrderedResults
+    n_obs : int
+    pseudo_r2 : float
+        McFadden's ``1 - llf / llnull``.
+    categories : list
+        Outcome categories in order.
+    predictors : list
+    """
+
+    params: pd.DataFrame
+    thresholds: pd.Series
+    ame: pd.DataFrame
+    model: object
+    n_obs: int
+    pseudo_r2: float
+    categories: list
+    predictors: list
+
+
+def _ordered_outcome(series: pd.Series, name: str) -> pd.Categorical:
+    if series.isna().any():
+        first = series.index[series.isna().to_numpy()][0]
+        raise ValueError(f"{name}: has missing values (first at row {first!r}); drop them first")
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        if not series.cat.ordered:
+            raise ValueError(
+                f"{name}: is an unordered Categorical; make it ordered "
+                "(pd.Categorical(..., ordered=True)) so the category order is explicit"
+            )
+        cat = pd.Categorical(series).remove_unused_categories()
+    elif pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        cat = pd.Categorical(series, categories=sorted(series.unique()), ordered=True)
+    else:
+        raise ValueError(
+            f"{name}: must be numeric codes or an ordered Categorical, got dtype {series.dtype}"
+        )
+    if len(cat.categories) < 2:
+        raise ValueError(f"{name}: needs at least 2 observed categories, got {len(cat.categories)}")
+    return cat
+
+
+def ordered_logit(
+    df: pd.DataFrame, outcome: str, predictors, distr: str = "logit"
+) -> OrderedLogitResult:
+    """Ordered (proportional-odds) logit or probit by maximum likelihood.
+
+    .. math::
+
+        P(y \\le j \\mid x) = F(\\tau_j - x'\\beta), \\quad j = 1..J-1,
+
+    with ``F`` the logistic (``distr="logit"``) or standard normal (``"probit"``) cdf and no
+    intercept (it is absorbed in the cut-points), fitted with statsmodels ``OrderedModel``
+    (BFGS). Positive ``beta`` shifts probability towards higher categories.
+
+    The average marginal effect of predictor ``k`` on category ``j`` is
+
+    .. math::
+
+        AME_{jk} = \\frac{1}{n} \\sum_i -\\beta_k [f(\\tau_j - x_i'\\beta) - f(\\tau_{j-1} - x_i'\\beta)],
+
+    with ``f = F'`` and ``f(\\pm\\infty) = 0``; it is the derivative (for a 0/1 dummy, read it
+    as the linear approximation of the discrete change). The ``J`` AMEs of a predictor sum to 0.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Complete data (no missing values in ``outcome`` or ``predictors``).
+    outcome : str
+        Ordinal outcome: numeric codes (ordered by value) or an ordered Categorical.
+    predictors : str or list of str
+        Numeric, non-constant columns.
+    distr : {"logit", "probit"}
+
+    Returns
+    -------
+    OrderedLogitResult
+
+    References
+    ----------
+    McCullagh, P. (1980). Regression models for ordinal data. *Journal of the Royal Statistical
+    Society: Series B*, 42(2), 109-142.
+    Long, J. S., & Freese, J. (2014). *Regression Models for Categorical Dependent Variables
+    Using Stata* (3rd ed.). Stata Press. (Marginal effects.)
+    """
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    _check_frame(df)
+    if distr not in ("logit", "probit"):
+        raise ValueError(f"distr: {distr!r} is not one of ['logit', 'probit']")
+    if not isinstance(outcome, str) or outcome not in df.columns:
+        raise ValueError(f"outcome: {outcome!r} is not a column of df")
+    preds = _check_columns(df, predictors, "predictors")
+    if outcome in preds:
+        raise ValueError(f"predictors: the outcome {outcome!r} cannot also be a predictor")
+    y = _ordered_outcome(df[outcome], "outcome")
+    X = _numeric_block(df, preds, "predictors")
+    n_params = len(preds) + len(y.categories) - 1
+    if len(df) <= n_params:
+        raise ValueError(f"df: {len(df)} rows are too few for {n_params} parameters")
+    if np.linalg.matrix_rank(X - X.mean(axis=0)) < len(preds):
+        raise ValueError(f"predictors: {preds} are perfectly collinear")
+
+    exog = pd.DataFrame(X, columns=preds, index=df.index)
+    model = OrderedModel(pd.Series(y, index=df.index, name=outcome), exog, distr=distr)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=RuntimeWarning)
+        res = model.fit(method="bfgs", disp=False, maxiter=2000, gtol=1e-8)
+    if not res.mle_retvals.get("converged", True):
+        warnings.warn("ordered_logit: the optimiser did not converge", RuntimeWarning, stacklevel=2)
+
+    k = len(preds)
+    coef = np.asarray(res.params)[:k]
+    se = np.asarray(res.bse)[:k]
+    z = coef / se
+    ci = np.asarray(res.conf_int())[:k]
+    params = pd.DataFrame(
+        {
+            "coef": coef,
+            "se": se,
+            "z": z,
+            "p": 2 * stats.norm.sf(np.abs(z)),
+            "ci_low": ci[:, 0],
+            "ci_high": ci[:, 1],
+        },
+        index=pd.Index(preds, name="predictor"),
+    )
+    if distr == "logit":
+        params["odds_ratio"] = np.exp(coef)
+    cats = list(y.categories)
+    cuts = model.transform_threshold_params(np.asarray(res.params))[1:-1]
+    thresholds = pd.Series(
+        cuts, index=[f"{cats[j]}|{cats[j + 1]}" for j in range(len(cats) - 1)], name="threshold"
+    )
+    ame = _ame(coef, np.r_[-np.inf, cuts, np.inf], X, model.distr)
+    return OrderedLogitResult(
+        params=params,
+        thresholds=thresholds,
+        ame=pd.DataFrame(
+            ame, index=pd.Index(preds, name="predictor"), columns=pd.Index(cats, name=outcome)
+        ),
+        model=res,
+        n_obs=int(res.nobs),
+        pseudo_r2=float(res.prsquared),
+        categories=cats,
+        predictors=preds,
+    )
+
+
+def _ame(beta: np.ndarray, cuts: np.ndarray, X: np.ndarray, dist) -> np.ndarray:
+    xb = X @ beta
+    dens = dist.pdf(cuts[None, :] - xb[:, None])  # n x (J+1); pdf(+-inf) = 0
+    dens = np.nan_to_num(dens)
+    dprob = -(dens[:, 1:] - dens[:, :-1])  # dP_j / d(xb), n x J
+    return beta[:, None] * dprob.mean(axis=0)[None, :]
+
+
+def predict_proba(result: OrderedLogitResult, newdata: pd.DataFrame) -> pd.DataFrame:
+    """Predicted probability of each outcome category for scenario rows.
+
+    ``P(y = j | x) = F(tau_j - x'beta) - F(tau_{j-1} - x'beta)`` from a fitted
+    :func:`ordered_logit` result.
+
+    Parameters
+    ----------
+    result : OrderedLogitResult
+    newdata : DataFrame
+        Must contain every predictor of the model (other columns are ignored); no missing values.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``newdata.index`` x categories; rows sum to one.
+    """
+    if not isinstance(result, OrderedLogitResult):
+        raise ValueError(
+            f"result: expected an OrderedLogitResult from ordered_logit, got {type(result).__name__}"
+        )
+    _check_frame(newdata, "newdata")
+    missing = [c for c in result.predictors if c not in newdata.columns]
+    if missing:
+        raise ValueError(f"newdata: predictor columns {missing} are missing")
+    X, _, _ = as_float_matrix(newdata[result.predictors], "newdata")
+    probs = result.model.model.predict(np.asarray(result.model.params), exog=X)
+    return pd.DataFrame(
+        probs, index=newdata.index, columns=pd.Index(result.categories, name="category")
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# importance-performance analysis
+# ----------------------------------------------------------------------------------------------
+def _cut(values: np.ndarray, cut, name: str) -> float:
+    if cut is None or (isinstance(cut, str) and cut == "mean"):
+        return float(values.mean())
+    if isinstance(cut, str):
+        if cut == "median":
+            return float(np.median(values))
+        raise ValueError(f"{name}: {cut!r} is not 'mean', 'median' or a number")
+    try:
+        value = float(cut)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: {cut!r} is not 'mean', 'median' or a number") from exc
+    if not math.isfinite(value):
+        raise ValueError(f"{name}: must be finite, got {cut!r}")
+    return value
+
+
+def importance_performance(
+    importance: pd.Series,
+    performance: pd.Series,
+    importance_cut: float | str | None = None,
+    performance_cut: float | str | None = None,
+) -> pd.DataFrame:
+    """Importance-performance analysis (Martilla & James 1977).
+
+    Each attribute is placed in the quadrant given by the cross-hairs ``(importance_cut,
+    performance_cut)``; "high" means ``>=`` the cut:
+
+    ============================  ===================  =========================
+    quadrant                       importance           performance
+    ============================  ===================  =========================
+    "Concentrate here"             high                 low
+    "Keep up the good work"        high                 high
+    "Low priority"                 low                  low
+    "Possible overkill"            low                  high
+    ============================  ===================  =========================
+
+    Parameters
+    ----------
+    importance, performance : Series
+        Indexed by attribute (same labels, unique). Arrays are accepted and labelled ``0..n-1``.
+    importance_cut, performance_cut : float, "mean", "median" or None
+        Position of the cross-hairs. Default ``None`` = the mean of the attributes' values
+        (the data-centred variant common since Martilla & James); ``"median"`` or a fixed value
+        (e.g. the scale midpoint 3 on a 1-5 scale) may be given instead.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by attribute: ``importance, performance, quadrant``; the cuts used are in
+        ``.attrs["importance_cut"]`` and ``.attrs["performance_cut"]``.
+
+    References
+    ----------
+    Martilla, J. A., & James, J. C. (1977). Importance-performance analysis. *Journal of
+    Marketing*, 41(1), 77-79.
+    """
+    imp, imp_labels = as_float_vector(importance, "importance")
+    perf, perf_labels = as_float_vector(performance, "performance")
+    if len(set(imp_labels)) != len(imp_labels):
+        raise ValueError("importance: attribute labels are not unique")
+    if len(set(perf_labels)) != len(perf_labels):
+        raise ValueError("performance: attribute labels are not unique")
+    if set(imp_labels) != set(perf_labels):
+        only_i = [x for x in imp_labels if x not in set(perf_labels)]
+        only_p = [x for x in perf_labels if x not in set(imp_labels)]
+        raise ValueError(
+            f"importance/performance: labels differ (only in importance: {only_i}; only in "
+            f"performance: {only_p})"
+        )
+    perf = pd.Series(perf, index=perf_labels).loc[imp_labels].to_numpy()
+    ic = _cut(imp, importance_cut, "importance_cut")
+    pc = _cut(perf, performance_cut, "performance_cut")
+    high_i = imp >= ic
+    high_p = perf >= pc
+    out = pd.DataFrame(
+        {
+            "importance": imp,
+            "performance": perf,
+            "quadrant": [
+                QUADRANTS[(bool(a), bool(b))] for a, b in zip(high_i, high_p, strict=True)
+            ],
+        },
+        index=pd.Index(imp_labels, name="attribute"),
+    )
+    out.attrs["importance_cut"] = ic
+    out.attrs["performance_cut"] = pc
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# dominance analysis
+# ----------------------------------------------------------------------------------------------
+def _subset_r2(corr: np.ndarray) -> np.ndarray:
+    """R^2 of every subset of predictors, indexed by bitmask (bit j = predictor j).
+
+    ``corr`` is the (p+1) x (p+1) correlation matrix with the outcome last. For subset ``S``,
+    ``R^2_S = r_S' R_SS^{-1} r_S``; subsets of equal size are solved as one stacked system.
+    """
+    p = corr.shape[0] - 1
+    rxx, rxy = corr[:p, :p], corr[:p, p]
+    r2 = np.zeros(1 << p)
+    masks = np.arange(1 << p)
+    bits = (masks[:, None] >> np.arange(p)[None, :]) & 1
+    sizes = bits.sum(axis=1)
+    for m in range(1, p + 1):
+        sel = masks[sizes == m]
+        idx = np.nonzero(bits[sel])[1].reshape(len(sel), m)
+        a = rxx[idx[:, :, None], idx[:, None, :]]
+        b = rxy[idx]
+        beta = np.linalg.solve(a, b[:, :, None])[:, :, 0]
+        r2[sel] = np.einsum("ij,ij->i", b, beta)
+    return r2
+
+
+def dominance_analysis(df: pd.DataFrame, outcome: str, predictors) -> pd.DataFrame:
+    """General dominance weights: the Shapley decomposition of the OLS ``R^2``.
+
+    .. math::
+
+        GD_i = \\sum_{S \\subseteq P \\setminus \\{i\\}} \\frac{|S|!\\,(p-|S|-1)!}{p!}
+               [R^2(S \\cup \\{i\\}) - R^2(S)],
+
+    i.e. the average over model sizes of the average increase in ``R^2`` when ``x_i`` is added
+    (Budescu 1993; Azen & Budescu 2003); the same quantity as the LMG measure (Lindeman, Merenda
+    & Gold 1980). The ``GD_i`` sum to the full-model ``R^2``; ``share = GD_i / R^2`` and rank 1
+    is the most important predictor.
+
+    Written here because no maintained Python library in the environment does it. All
+    ``2^p`` subset ``R^2`` values come from the correlation matrix by the normal equations
+    (stacked solves per subset size), so ``p = 10`` takes milliseconds; ``p`` is limited to
+    12.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Complete numeric data.
+    outcome : str
+    predictors : list of str
+        2 to 12 non-constant, not perfectly collinear columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by predictor: ``general_dominance, share, rank``; ``.attrs["r2"]`` is the
+        full-model ``R^2``.
+
+    References
+    ----------
+    Budescu, D. V. (1993). Dominance analysis: A new approach to the problem of relative
+    importance of predictors in multiple regression. *Psychological Bulletin*, 114(3), 542-551.
+    Azen, R., & Budescu, D. V. (2003). The dominance analysis approach for comparing predictors
+    in multiple regression. *Psychological Methods*, 8(2), 129-148.
+    """
+    _check_frame(df)
+    if not isinstance(outcome, str) or outcome not in df.columns:
+        raise ValueError(f"outcome: {outcome!r} is not a column of df")
+    preds = _check_columns(df, predictors, "predictors")
+    if outcome in preds:
+        raise ValueError(f"predictors: the outcome {outcome!r} cannot also be a predictor")
+    p = len(preds)
+    if not 2 <= p <= MAX_DOMINANCE_PREDICTORS:
+        raise ValueError(
+            f"predictors: dominance analysis needs 2 to {MAX_DOMINANCE_PREDICTORS} predictors "
+            f"(2^p subset models), got {p}"
+        )
+    data = _numeric_block(df, [*preds, outcome], "df")
+    if data.shape[0] <= p + 1:
+        raise ValueError(f"df: {data.shape[0]} rows are too few for {p} predictors")
+    corr = np.corrcoef(data, rowvar=False)
+    if np.linalg.eigvalsh(corr[:p, :p])[0] < 1e-10:
+        raise ValueError(f"predictors: {preds} are perfectly collinear")
+    r2 = _subset_r2(corr)
+
+    fact = [math.factorial(m) for m in range(p + 1)]
+    weight = np.array([fact[m] * fact[p - m - 1] / fact[p] for m in range(p)])
+    masks = np.arange(1 << p)
+    sizes = np.array([bin(m).count("1") for m in masks])
+    gd = np.empty(p)
+    for i in range(p):
+        without = masks[(masks >> i) & 1 == 0]
+        gd[i] = np.sum(weight[sizes[without]] * (r2[without | (1 << i)] - r2[without]))
+    full = r2[-1]
+    out = pd.DataFrame(
+        {"general_dominance": gd, "share": gd / full}, index=pd.Index(preds, name="predictor")
+    )
+    out["rank"] = out["general_dominance"].rank(ascending=False, method="min").astype(int)
+    out.attrs["r2"] = float(full)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# group differences
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GroupDiffResult:
+    """One-way comparison of groups.
+
+    Attributes
+    ----------
+    test : str
+        ``"anova"`` or ``"kruskal"``.
+    statistic : float
+        ``F`` or ``H``.
+    p_value : float
+    effect_size : float
+    effect_name : str
+        ``"eta_squared"`` or ``"epsilon_squared"``.
+    dof : tuple
+        ``(k - 1, n - k)`` for ANOVA, ``(k - 1,)`` for Kruskal-Wallis.
+    table : pandas.DataFrame
+        Per group: ``n, mean, sd, median``.
+    reason : str
+        Why this test was used (the ``"auto"`` rule's outcome or "requested").
+    """
+
+    test: str
+    statistic: float
+    p_value: float
+    effect_size: float
+    effect_name: str
+    dof: tuple
+    table: pd.DataFrame
+    reason: str
+
+
+def group_differences(
+    df: pd.DataFrame, value: str, group: str, method: str = "auto", alpha: float = 0.05
+) -> GroupDiffResult:
+    """Compare a numeric variable across groups: one-way ANOVA or Kruskal-Wallis.
+
+    - ``"anova"``: ``F = [SS_B/(k-1)] / [SS_W/(n-k)]`` (``scipy.stats.f_oneway``), effect size
+      ``eta^2 = SS_B / SS_T``.
+    - ``"kruskal"``: Kruskal-Wallis ``H`` with tie correction (``scipy.stats.kruskal``), effect
+      size ``epsilon^2 = H / ((n^2 - 1)/(n + 1)) = H / (n - 1)`` (Tomczak & Tomczak 2014).
+    - ``"auto"`` (default) rule: ANOVA unless its assumptions are rejected at level ``alpha``
+      (default 0.05) by the Shapiro-Wilk test of the residuals (values minus group means,
+      pooled) or by Levene's test with the median centre (Brown-Forsythe); then Kruskal-Wallis.
+
+    Parameters
+    ----------
+    df : DataFrame
+    value : str
+        Numeric column (no missing values).
+    group : str
+        Grouping column (no missing values); at least 2 groups with at least 2 rows each.
+    method : {"auto", "anova", "kruskal"}
+    alpha : float
+        Level of the assumption checks used by ``"auto"``.
+
+    Returns
+    -------
+    GroupDiffResult
+
+    References
+    ----------
+    Kruskal, W. H., & Wallis, W. A. (1952). Use of ranks in one-criterion variance analysis.
+    *Journal of the American Statistical Association*, 47(260), 583-621.
+    Tomczak, M., & Tomczak, E. (2014). The need to report effect size estimates revisited.
+    *Trends in Sport Sciences*, 21(1), 19-25.
+    Brown, M. B., & Forsythe, A. B. (1974). Robust tests for the equality of variances.
+    *Journal of the American Statistical Association*, 69(346), 364-367.
+    """
+    _check_frame(df)
+    if method not in ("auto", "anova", "kruskal"):
+        raise ValueError(f"method: {method!r} is not one of ['auto', 'anova', 'kruskal']")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha: must be strictly between 0 and 1, got {alpha!r}")
+    for arg, col in (("value", value), ("group", group)):
+        if col not in df.columns:
+            raise ValueError(f"{arg}: {col!r} is not a column of df")
+    if value == group:
+        raise ValueError("value/group: must be different columns")
+    y, _ = as_float_vector(df[value], "value")
+    g = df[group]
+    if g.isna().any():
+        first = g.index[g.isna().to_numpy()][0]
+        raise ValueError(f"group: has missing values (first at row {first!r})")
+    frame = pd.DataFrame({"y": y, "g": g.to_numpy()})
+    grouped = frame.groupby("g", sort=True, observed=True)["y"]
+    table = grouped.agg(n="size", mean="mean", sd="std", median="median")
+    table.index.name = group
+    if len(table) < 2:
+        raise ValueError(f"group: needs at least 2 groups, got {len(table)}")
+    small = list(table.index[table["n"] < 2])
+    if small:
+        raise ValueError(f"group: groups {small} have fewer than 2 observations")
+    samples = [s.to_numpy() for _, s in grouped]
+    n, k = len(y), len(samples)
+
+    reason = "requested"
+    if method == "auto":
+        resid = y - grouped.transform("mean").to_numpy()
+        if np.allclose(resid, 0):
+            raise ValueError(f"value: no variation within groups of {group!r}")
+        p_norm = stats.shapiro(resid).pvalue if n >= 3 else 1.0
+        p_lev = stats.levene(*samples, center="median").pvalue
+        if p_norm < alpha or p_lev < alpha:
+            method = "kruskal"
+            reason = (
+                f"auto: Shapiro-Wilk p = {p_norm:.3g}, Brown-Forsythe Levene p = {p_lev:.3g}; "
+                f"an assumption is rejected at {alpha:g}, so Kruskal-Wallis"
+            )
+        else:
+            method = "anova"
+            reason = (
+                f"auto: Shapiro-Wilk p = {p_norm:.3g}, Brown-Forsythe Levene p = {p_lev:.3g}; "
+                f"neither rejected at {alpha:g}, so one-way ANOVA"
+            )
+
+    if method == "anova":
+        res = stats.f_oneway(*samples)
+        ss_t = np.sum((y - y.mean()) ** 2)
+        if ss_t == 0:
+            raise ValueError("value: is constant, so no differences can be tested")
+        ss_b = float(np.sum(table["n"] * (table["mean"] - y.mean()) ** 2))
+        return GroupDiffResult(
+            "anova",
+            float(res.statistic),
+            float(res.pvalue),
+            ss_b / ss_t,
+            "eta_squared",
+            (k - 1, n - k),
+            table,
+            reason,
+        )
+    if np.all(y == y[0]):
+        raise ValueError("value: is constant, so no differences can be tested")
+    res = stats.kruskal(*samples)
+    return GroupDiffResult(
+        "kruskal",
+        float(res.statistic),
+        float(res.pvalue),
+        float(res.statistic) / (n - 1),
+        "epsilon_squared",
+        (k - 1,),
+        table,
+        reason,
+    )

@@ -1,0 +1,751 @@
+"""Reliability and validity of a questionnaire: alpha, item analysis, KMO, Bartlett, EFA.
+
+The survey chapter of the book uses these functions on the (simulated) household
+questionnaire of M County to check that the items of each performance dimension measure one
+thing reliably (Cronbach's alpha, corrected item-total correlations), that the correlation
+matrix is worth factoring (KMO, Bartlett), how many factors to keep (Horn's parallel analysis),
+what the factors are (exploratory factor analysis) and whether the constructs converge
+(composite reliability, average variance extracted).
+
+Where a maintained library implements a method, it is wrapped thinly with input validation:
+``factor_analyzer`` for KMO, Bartlett's test and EFA. Cronbach's alpha is computed with NumPy
+(same formula and Feldt interval as :func:`pingouin.cronbach_alpha`, which it is tested
+against) because pingouin only accepts a DataFrame, fails with ``AssertionError`` rather than
+telling the user what is wrong, rounds its interval to three decimals and, under listwise
+deletion, keeps the pre-deletion ``n`` in the interval. Parallel analysis, item analysis and
+composite reliability/AVE are not available as maintained Python functions, so they are
+written here (vectorised) and checked against closed-form examples in the tests.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from utils._validation import as_float_matrix, as_float_vector
+
+__all__ = [
+    "AlphaResult",
+    "BartlettResult",
+    "EFAResult",
+    "KMOResult",
+    "ParallelResult",
+    "average_variance_extracted",
+    "bartlett_sphericity",
+    "composite_reliability",
+    "cronbach_alpha",
+    "exploratory_factor_analysis",
+    "item_analysis",
+    "kmo",
+    "parallel_analysis",
+]
+
+_NAN_POLICIES = ("listwise", "pairwise")
+_ROTATIONS = (
+    "varimax",
+    "oblimax",
+    "quartimax",
+    "equamax",
+    "geomin_ort",
+    "promax",
+    "oblimin",
+    "quartimin",
+    "geomin_obl",
+)
+_FA_METHODS = ("minres", "ml", "principal")
+
+
+# ----------------------------------------------------------------------------------------------
+# result objects
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AlphaResult:
+    """Cronbach's alpha with its Feldt confidence interval.
+
+    Attributes
+    ----------
+    alpha : float
+        Coefficient alpha.
+    ci_low, ci_high : float
+        Bounds of the Feldt (1965) confidence interval (level given by ``ci``).
+    n_items : int
+        Number of items ``k``.
+    n_obs : int
+        Number of respondents used (after listwise deletion; all rows under ``"pairwise"``).
+    """
+
+    alpha: float
+    ci_low: float
+    ci_high: float
+    n_items: int
+    n_obs: int
+
+
+@dataclass(frozen=True)
+class KMOResult:
+    """Kaiser-Meyer-Olkin measure of sampling adequacy (overall and per item)."""
+
+    overall: float
+    per_item: pd.Series
+
+
+@dataclass(frozen=True)
+class BartlettResult:
+    """Bartlett's test of sphericity: ``chi2`` on ``dof`` degrees of freedom."""
+
+    chi2: float
+    dof: int
+    p_value: float
+
+
+@dataclass(frozen=True)
+class ParallelResult:
+    """Horn's parallel analysis.
+
+    Attributes
+    ----------
+    eigenvalues : pandas.Series
+        Observed eigenvalues in decreasing order, indexed ``1..p``.
+    random_quantile : pandas.Series
+        The ``quantile`` of the eigenvalues of ``n_iter`` random normal data sets of the same
+        size, indexed ``1..p``.
+    n_factors : int
+        Number of leading observed eigenvalues that exceed their random counterpart (counting
+        stops at the first one that does not).
+    method : str
+        ``"pca"`` or ``"fa"``.
+    """
+
+    eigenvalues: pd.Series
+    random_quantile: pd.Series
+    n_factors: int
+    method: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table ``observed, random_quantile, retained`` indexed by component number."""
+        out = pd.DataFrame({"observed": self.eigenvalues, "random_quantile": self.random_quantile})
+        out["retained"] = np.arange(1, len(out) + 1) <= self.n_factors
+        return out
+
+
+@dataclass(frozen=True)
+class EFAResult:
+    """Exploratory factor analysis.
+
+    Attributes
+    ----------
+    loadings : pandas.DataFrame
+        Items x factors (``F1..Fk``) pattern loadings after rotation.
+    communalities : pandas.Series
+        Per item, the sum of squared loadings (``h^2``).
+    uniquenesses : pandas.Series
+        ``1 - h^2``.
+    variance : pandas.DataFrame
+        Factors x ``SS loadings, proportion, cumulative``.
+    phi : pandas.DataFrame or None
+        Factor correlation matrix for oblique rotations, else ``None``.
+    model : factor_analyzer.FactorAnalyzer
+        The fitted estimator (for ``transform`` and diagnostics).
+    """
+
+    loadings: pd.DataFrame
+    communalities: pd.Series
+    uniquenesses: pd.Series
+    variance: pd.DataFrame
+    phi: pd.DataFrame | None
+    model: object
+
+
+# ----------------------------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------------------------
+def _check_choice(value, allowed: tuple, name: str) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name}: {value!r} is not one of {list(allowed)}")
+    return value
+
+
+def _check_level(value, name: str) -> float:
+    try:
+        level = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name}: must be a number strictly between 0 and 1, got {value!r}"
+        ) from exc
+    if not 0 < level < 1:
+        raise ValueError(f"{name}: must be strictly between 0 and 1, got {value!r}")
+    return level
+
+
+def _items_matrix(items, name: str, *, min_items: int) -> tuple[np.ndarray, list, list]:
+    """Numeric 2-D input where NaN (missing answer) is allowed but infinity is not."""
+    values, rows, cols = as_float_matrix(items, name, allow_nan=True)
+    if np.isinf(values).any():
+        i, j = np.argwhere(np.isinf(values))[0]
+        raise ValueError(
+            f"{name}: contains infinite values (first at row {rows[i]!r}, column {cols[j]!r})"
+        )
+    if values.shape[1] < min_items:
+        raise ValueError(
+            f"{name}: needs at least {min_items} items (columns), got {values.shape[1]}"
+        )
+    all_missing = np.isnan(values).all(axis=0)
+    if all_missing.any():
+        bad = [cols[j] for j in np.flatnonzero(all_missing)]
+        raise ValueError(f"{name}: columns {bad} have no observed values")
+    return values, rows, cols
+
+
+def _complete_cases(values: np.ndarray, name: str) -> np.ndarray:
+    complete = values[~np.isnan(values).any(axis=1)]
+    if complete.shape[0] < 2:
+        raise ValueError(
+            f"{name}: listwise deletion leaves {complete.shape[0]} complete row(s); at least 2 "
+            "are needed (use nan_policy='pairwise' or impute)"
+        )
+    return complete
+
+
+def _zero_variance(var: np.ndarray, cols: list, name: str) -> None:
+    if np.any(var <= 0) or np.any(~np.isfinite(var)):
+        bad = [cols[j] for j in np.flatnonzero(~(var > 0))]
+        raise ValueError(f"{name}: columns {bad} have zero variance (every answer is the same)")
+
+
+def _feldt_interval(alpha: float, n: int, k: int, ci: float) -> tuple[float, float]:
+    tail = (1 - ci) / 2
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    low = 1 - (1 - alpha) * stats.f.isf(tail, df1, df2)
+    high = 1 - (1 - alpha) * stats.f.isf(1 - tail, df1, df2)
+    return float(low), float(high)
+
+
+def _pairwise_cov(values: np.ndarray, cols: list, name: str) -> np.ndarray:
+    cov = pd.DataFrame(values).cov(min_periods=2).to_numpy()
+    if np.isnan(cov).any():
+        i, j = np.argwhere(np.isnan(cov))[0]
+        raise ValueError(
+            f"{name}: columns {cols[i]!r} and {cols[j]!r} have fewer than 2 rows observed in "
+            "common, so their covariance is undefined"
+        )
+    return cov
+
+
+# ----------------------------------------------------------------------------------------------
+# Cronbach's alpha and item analysis
+# ----------------------------------------------------------------------------------------------
+def cronbach_alpha(items, nan_policy: str = "listwise", ci: float = 0.95) -> AlphaResult:
+    """Cronbach's coefficient alpha with a Feldt confidence interval.
+
+    .. math::
+
+        \\alpha = \\frac{k}{k-1}\\left(1 - \\frac{\\sum_i s_i^2}{s_T^2}\\right)
+
+    where ``k`` is the number of items, ``s_i^2`` the sample variance (``ddof=1``) of item ``i``
+    and ``s_T^2`` the variance of the total score. The ``ci`` interval is Feldt's (1965; Feldt,
+    Woodruff & Salih 1987), as in pingouin and R ``psych``:
+
+    ``low = 1 - (1 - alpha) F^{-1}_{1-(1-ci)/2}(n-1, (n-1)(k-1))``,
+    ``high = 1 - (1 - alpha) F^{-1}_{(1-ci)/2}(n-1, (n-1)(k-1))``.
+
+    Parameters
+    ----------
+    items : DataFrame or 2-D array
+        Respondents x items; NaN marks a missing answer.
+    nan_policy : {"listwise", "pairwise"}
+        ``"listwise"`` (default, as SPSS RELIABILITY) drops every row with a missing answer;
+        ``"pairwise"`` (as R ``psych::alpha(use="pairwise")``) uses the covariance matrix from
+        pairwise complete observations and ``n`` = all rows for the interval.
+    ci : float
+        Confidence level of the interval, default 0.95.
+
+    Returns
+    -------
+    AlphaResult
+
+    References
+    ----------
+    Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+    *Psychometrika*, 16(3), 297-334.
+    Feldt, L. S. (1965). The approximate sampling distribution of Kuder-Richardson reliability
+    coefficient twenty. *Psychometrika*, 30(3), 357-370.
+    Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for coefficient
+    alpha. *Applied Psychological Measurement*, 11(1), 93-103.
+    """
+    _check_choice(nan_policy, _NAN_POLICIES, "nan_policy")
+    level = _check_level(ci, "ci")
+    values, _, cols = _items_matrix(items, "items", min_items=2)
+    n, k = values.shape
+    if nan_policy == "listwise" or not np.isnan(values).any():
+        x = _complete_cases(values, "items") if np.isnan(values).any() else values
+        n = x.shape[0]
+        if n < 2:
+            raise ValueError("items: at least 2 rows (respondents) are needed, got 1")
+        item_var = x.var(axis=0, ddof=1)
+        _zero_variance(item_var, cols, "items")
+        total_var = x.sum(axis=1).var(ddof=1)
+        sum_item_var = item_var.sum()
+    else:
+        cov = _pairwise_cov(values, cols, "items")
+        _zero_variance(np.diag(cov), cols, "items")
+        total_var = cov.sum()
+        sum_item_var = np.trace(cov)
+    alpha = k / (k - 1) * (1 - sum_item_var / total_var)
+    low, high = _feldt_interval(alpha, n, k, level)
+    return AlphaResult(float(alpha), low, high, int(k), int(n))
+
+
+def item_analysis(items, nan_policy: str = "listwise") -> pd.DataFrame:
+    """Classical item analysis: mean, sd, corrected item-total correlation, alpha if deleted.
+
+    From the item covariance matrix ``C`` (``ddof=1``) with total variance ``T = 1'C1``:
+
+    - corrected item-total correlation of item ``i`` (item against the sum of the *other*
+      items): ``r_i = (c_i - C_ii) / sqrt(C_ii (T - 2 c_i + C_ii))`` with ``c_i = sum_j C_ij``;
+    - alpha if item deleted: ``(k-1)/(k-2) (1 - (tr C - C_ii) / (T - 2 c_i + C_ii))``.
+
+    Parameters
+    ----------
+    items : DataFrame or 2-D array
+        Respondents x items (at least 3 items, so that alpha-if-deleted is defined).
+    nan_policy : {"listwise", "pairwise"}
+        As in :func:`cronbach_alpha`; means and sds always use each item's observed values
+        under ``"pairwise"`` and the complete rows under ``"listwise"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by item, columns ``mean, sd, item_total_r, alpha_if_deleted``.
+
+    References
+    ----------
+    Nunnally, J. C., & Bernstein, I. H. (1994). *Psychometric Theory* (3rd ed.). McGraw-Hill.
+    (Corrected item-total correlation; the same quantities as SPSS RELIABILITY /SUMMARY=TOTAL
+    and ``psych::alpha`` ``r.drop`` and ``alpha.drop``.)
+    """
+    _check_choice(nan_policy, _NAN_POLICIES, "nan_policy")
+    values, _, cols = _items_matrix(items, "items", min_items=3)
+    if nan_policy == "listwise":
+        x = _complete_cases(values, "items")
+        cov = np.cov(x, rowvar=False, ddof=1)
+        means = x.mean(axis=0)
+    else:
+        cov = _pairwise_cov(values, cols, "items")
+        means = np.nanmean(values, axis=0)
+    diag = np.diag(cov)
+    _zero_variance(diag, cols, "items")
+    k = cov.shape[0]
+    total = cov.sum()
+    row_sums = cov.sum(axis=1)
+    rest_var = total - 2 * row_sums + diag
+    item_rest_cov = row_sums - diag
+    r_it = item_rest_cov / np.sqrt(diag * rest_var)
+    alpha_del = (k - 1) / (k - 2) * (1 - (np.trace(cov) - diag) / rest_var)
+    return pd.DataFrame(
+        {
+            "mean": means,
+            "sd": np.sqrt(diag),
+            "item_total_r": r_it,
+            "alpha_if_deleted": alpha_del,
+        },
+        index=pd.Index(cols, name="item"),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# factorability
+# ----------------------------------------------------------------------------------------------
+def _factor_input(df, name: str = "df") -> tuple[np.ndarray, list, list]:
+    """Complete numeric data with more rows than columns and a non-singular correlation matrix."""
+    values, rows, cols = as_float_matrix(df, name)
+    n, p = values.shape
+    if p < 2:
+        raise ValueError(f"{name}: needs at least 2 columns (variables), got {p}")
+    if n <= p:
+        raise ValueError(
+            f"{name}: needs more rows (observations) than columns (variables), got {n} rows "
+            f"and {p} columns"
+        )
+    _zero_variance(values.var(axis=0, ddof=1), cols, name)
+    corr = np.corrcoef(values, rowvar=False)
+    eig = np.linalg.eigvalsh(corr)
+    if eig[0] < 1e-10 * p:
+        raise ValueError(
+            f"{name}: the correlation matrix is singular (smallest eigenvalue {eig[0]:.3g}); "
+            "some columns are exact linear combinations of others - drop or merge them"
+        )
+    return values, rows, cols
+
+
+def kmo(df) -> KMOResult:
+    """Kaiser-Meyer-Olkin measure of sampling adequacy (wraps ``factor_analyzer.calculate_kmo``).
+
+    .. math::
+
+        KMO = \\frac{\\sum_{i \\ne j} r_{ij}^2}{\\sum_{i \\ne j} r_{ij}^2 + \\sum_{i \\ne j} q_{ij}^2}
+
+    with ``r`` the correlations and ``q`` the partial correlations (each pair given all other
+    variables); per item the sums run over ``j`` only. Kaiser's (1974) labels: >= .9
+    marvellous, .8 meritorious, .7 middling, .6 mediocre, .5 miserable, below .5 unacceptable.
+
+    Parameters
+    ----------
+    df : DataFrame or 2-D array
+        Complete numeric data, observations x variables.
+
+    Returns
+    -------
+    KMOResult
+        ``overall`` and ``per_item`` (Series named ``"kmo"`` indexed by variable).
+
+    References
+    ----------
+    Kaiser, H. F. (1974). An index of factorial simplicity. *Psychometrika*, 39(1), 31-36.
+    """
+    from factor_analyzer.factor_analyzer import calculate_kmo
+
+    values, _, cols = _factor_input(df)
+    # KMO is scale-free; standardising keeps factor_analyzer's determinant test (on the
+    # covariance matrix) from switching to the pseudo-inverse just because of the units. A
+    # non-singular R is guaranteed by _factor_input, so the pseudo-inverse warning is moot.
+    z = (values - values.mean(axis=0)) / values.std(axis=0, ddof=1)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The inverse of the variance-covariance")
+        per_item, overall = calculate_kmo(z)
+    return KMOResult(float(overall), pd.Series(per_item, index=pd.Index(cols), name="kmo"))
+
+
+def bartlett_sphericity(df) -> BartlettResult:
+    """Bartlett's test that the population correlation matrix is the identity.
+
+    Wraps ``factor_analyzer.calculate_bartlett_sphericity``:
+
+    ``chi2 = -(n - 1 - (2p + 5)/6) ln|R|`` on ``p(p-1)/2`` degrees of freedom.
+
+    Parameters
+    ----------
+    df : DataFrame or 2-D array
+        Complete numeric data, ``n`` observations x ``p`` variables.
+
+    Returns
+    -------
+    BartlettResult
+
+    References
+    ----------
+    Bartlett, M. S. (1950). Tests of significance in factor analysis. *British Journal of
+    Statistical Psychology*, 3(2), 77-85.
+    """
+    from factor_analyzer.factor_analyzer import calculate_bartlett_sphericity
+
+    values, _, _ = _factor_input(df)
+    p = values.shape[1]
+    chi2, p_value = calculate_bartlett_sphericity(values)
+    return BartlettResult(float(chi2), int(p * (p - 1) // 2), float(p_value))
+
+
+def _smc(corr: np.ndarray) -> np.ndarray:
+    """Squared multiple correlations ``1 - 1/diag(R^{-1})`` (works on stacks of matrices)."""
+    inv = np.linalg.inv(corr)
+    return 1 - 1 / np.diagonal(inv, axis1=-2, axis2=-1)
+
+
+def _reduced(corr: np.ndarray) -> np.ndarray:
+    out = corr.copy()
+    p = corr.shape[-1]
+    idx = np.arange(p)
+    out[..., idx, idx] = _smc(corr)
+    return out
+
+
+def parallel_analysis(
+    df,
+    n_iter: int = 100,
+    quantile: float = 0.95,
+    seed: int = 20201231,
+    method: str = "pca",
+) -> ParallelResult:
+    """Horn's (1965) parallel analysis for the number of components / factors to keep.
+
+    The observed eigenvalues are compared with the ``quantile`` (default 95th percentile, as
+    Glorfeld 1995 recommends over Horn's mean) of the eigenvalues of ``n_iter`` data sets of
+    independent standard normal variables of the same size ``n x p``. The number retained is
+    the number of leading observed eigenvalues above their random counterpart (stopping at the
+    first one that is not).
+
+    - ``method="pca"``: eigenvalues of the correlation matrix ``R``;
+    - ``method="fa"``: eigenvalues of the reduced matrix, ``R`` with squared multiple
+      correlations ``1 - 1/(R^{-1})_{ii}`` on the diagonal (Humphreys & Ilgen 1969; O'Connor
+      2000's principal-axis variant).
+
+    Written here (no maintained Python implementation); the random data sets are drawn in
+    batches and their correlation matrices and eigenvalues computed with stacked NumPy linear
+    algebra, so ``n_iter=100`` on 1,000 x 30 data takes well under a second.
+
+    Parameters
+    ----------
+    df : DataFrame or 2-D array
+        Complete numeric data.
+    n_iter : int
+        Number of random data sets (default 100).
+    quantile : float
+        Quantile of the random eigenvalues used as the threshold (default 0.95).
+    seed : int
+        Seed of :func:`numpy.random.default_rng` (default 20201231) - results are reproducible.
+    method : {"pca", "fa"}
+
+    Returns
+    -------
+    ParallelResult
+
+    References
+    ----------
+    Horn, J. L. (1965). A rationale and test for the number of factors in factor analysis.
+    *Psychometrika*, 30(2), 179-185.
+    Glorfeld, L. W. (1995). An improvement on Horn's parallel analysis methodology for
+    selecting the correct number of factors to retain. *Educational and Psychological
+    Measurement*, 55(3), 377-393.
+    O'Connor, B. P. (2000). SPSS and SAS programs for determining the number of components
+    using parallel analysis and Velicer's MAP test. *Behavior Research Methods, Instruments, &
+    Computers*, 32(3), 396-402.
+    """
+    _check_choice(method, ("pca", "fa"), "method")
+    if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 1:
+        raise ValueError(f"n_iter: must be a positive integer, got {n_iter!r}")
+    q = _check_level(quantile, "quantile")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed: must be an integer, got {seed!r}")
+    values, _, _ = _factor_input(df)
+    n, p = values.shape
+    corr = np.corrcoef(values, rowvar=False)
+    if method == "fa":
+        corr = _reduced(corr)
+    observed = np.sort(np.linalg.eigvalsh(corr))[::-1]
+
+    rng = np.random.default_rng(int(seed))
+    batch = max(1, min(int(n_iter), int(4_000_000 // (n * p))))
+    random_eigs = np.empty((int(n_iter), p))
+    done = 0
+    while done < n_iter:
+        b = min(batch, n_iter - done)
+        z = rng.standard_normal((b, n, p))
+        z -= z.mean(axis=1, keepdims=True)
+        cp = np.matmul(z.transpose(0, 2, 1), z)
+        sd = np.sqrt(np.diagonal(cp, axis1=1, axis2=2))
+        r = cp / (sd[:, :, None] * sd[:, None, :])
+        if method == "fa":
+            r = _reduced(r)
+        random_eigs[done : done + b] = np.linalg.eigvalsh(r)[:, ::-1]
+        done += b
+    threshold = np.quantile(random_eigs, q, axis=0)
+    above = observed > threshold
+    n_factors = int(p if above.all() else np.argmin(above))
+    index = pd.RangeIndex(1, p + 1, name="component")
+    return ParallelResult(
+        eigenvalues=pd.Series(observed, index=index, name="observed"),
+        random_quantile=pd.Series(threshold, index=index, name=f"random_q{q:g}"),
+        n_factors=n_factors,
+        method=method,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# exploratory factor analysis
+# ----------------------------------------------------------------------------------------------
+def exploratory_factor_analysis(
+    df,
+    n_factors: int,
+    rotation: str | None = "varimax",
+    method: str = "minres",
+    align: bool = True,
+) -> EFAResult:
+    """Exploratory factor analysis (wraps ``factor_analyzer.FactorAnalyzer``).
+
+    Model: standardised items ``z = L f + e`` so that ``R ~ L Phi L' + Psi``. ``method`` picks
+    the estimator - ``"minres"`` (default; minimum residual = unweighted least squares, as
+    ``psych::fa``), ``"ml"`` (maximum likelihood) or ``"principal"`` (principal components).
+    ``rotation`` is any of factor_analyzer's rotations (default ``"varimax"``, orthogonal;
+    ``"promax"``/``"oblimin"`` are oblique) or ``None``; with one factor no rotation is done.
+    The ``"principal"`` method is run with the deterministic LAPACK SVD.
+
+    With ``align=True`` (default) each factor's sign is flipped so that its loadings have a
+    positive sum and factors are sorted by decreasing sum of squared loadings. Factors are
+    labelled ``F1..Fk``; ``variance`` holds ``SS loadings`` (sum of squared loadings),
+    ``proportion`` (SS / p) and ``cumulative``.
+
+    Parameters
+    ----------
+    df : DataFrame or 2-D array
+        Complete numeric data, observations x items.
+    n_factors : int
+        Number of factors, ``1 <= n_factors < p``.
+    rotation : str or None
+    method : {"minres", "ml", "principal"}
+    align : bool
+
+    Returns
+    -------
+    EFAResult
+
+    References
+    ----------
+    Harman, H. H. (1976). *Modern Factor Analysis* (3rd ed.). University of Chicago Press.
+    Kaiser, H. F. (1958). The varimax criterion for analytic rotation in factor analysis.
+    *Psychometrika*, 23(3), 187-200.
+    """
+    values, _, cols = _factor_input(df)
+    p = values.shape[1]
+    if isinstance(n_factors, bool) or not isinstance(n_factors, (int, np.integer)):
+        raise ValueError(f"n_factors: must be an integer, got {n_factors!r}")
+    if not 1 <= n_factors < p:
+        raise ValueError(f"n_factors: must be between 1 and {p - 1} (p - 1), got {n_factors}")
+    if rotation is not None:
+        _check_choice(rotation, _ROTATIONS, "rotation")
+    _check_choice(method, _FA_METHODS, "method")
+
+    from factor_analyzer import FactorAnalyzer
+
+    fa = FactorAnalyzer(
+        n_factors=int(n_factors),
+        rotation=rotation if n_factors > 1 else None,
+        method=method,
+        svd_method="lapack",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=FutureWarning)
+        fa.fit(values)
+    loadings = np.asarray(fa.loadings_, dtype=float)
+    phi = None if fa.phi_ is None else np.asarray(fa.phi_, dtype=float)
+    if align:
+        signs = np.where(loadings.sum(axis=0) < 0, -1.0, 1.0)
+        loadings = loadings * signs
+        order = np.argsort(-(loadings**2).sum(axis=0), kind="stable")
+        loadings = loadings[:, order]
+        if phi is not None:
+            phi = (phi * np.outer(signs, signs))[np.ix_(order, order)]
+    factors = [f"F{j + 1}" for j in range(loadings.shape[1])]
+    load_df = pd.DataFrame(loadings, index=pd.Index(cols, name="item"), columns=factors)
+    communal = pd.Series((loadings**2).sum(axis=1), index=load_df.index, name="communality")
+    ss = (loadings**2).sum(axis=0)
+    variance = pd.DataFrame(
+        {"SS loadings": ss, "proportion": ss / p, "cumulative": np.cumsum(ss / p)},
+        index=pd.Index(factors, name="factor"),
+    )
+    phi_df = None if phi is None else pd.DataFrame(phi, index=factors, columns=factors)
+    return EFAResult(
+        loadings=load_df,
+        communalities=communal,
+        uniquenesses=(1 - communal).rename("uniqueness"),
+        variance=variance,
+        phi=phi_df,
+        model=fa,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# convergent validity
+# ----------------------------------------------------------------------------------------------
+def _check_loadings(values: np.ndarray, labels: list, where: str) -> None:
+    if values.size < 2:
+        raise ValueError(f"{where}: needs at least 2 items, got {values.size}")
+    if np.any(np.abs(values) > 1):
+        j = int(np.argmax(np.abs(values) > 1))
+        raise ValueError(
+            f"{where}: standardized loadings must lie in [-1, 1]; item {labels[j]!r} has "
+            f"{values[j]:g} (a Heywood case)"
+        )
+    if np.any(values < 0):
+        j = int(np.argmax(values < 0))
+        raise ValueError(
+            f"{where}: item {labels[j]!r} has a negative loading {values[j]:g}; reverse-code "
+            "the item before computing CR/AVE"
+        )
+
+
+def _per_factor(loadings, mapping, func, name: str) -> float | pd.Series:
+    if isinstance(loadings, pd.DataFrame):
+        mat, rows, cols = as_float_matrix(loadings, "loadings")
+        if mapping is None:
+            mapping = {rows[i]: cols[int(np.argmax(np.abs(mat[i])))] for i in range(len(rows))}
+        elif not isinstance(mapping, Mapping):
+            raise ValueError("mapping: must be a dict item -> factor")
+        unknown_items = [i for i in mapping if i not in loadings.index]
+        if unknown_items:
+            raise ValueError(f"mapping: items {unknown_items} are not rows of loadings")
+        unknown_f = sorted({str(f) for f in mapping.values() if f not in loadings.columns})
+        if unknown_f:
+            raise ValueError(f"mapping: factors {unknown_f} are not columns of loadings")
+        out = {}
+        for factor in [c for c in loadings.columns if c in set(mapping.values())]:
+            items = [i for i, f in mapping.items() if f == factor]
+            vals = loadings.loc[items, factor].to_numpy(dtype=float)
+            _check_loadings(vals, items, f"loadings[{factor!r}]")
+            out[factor] = func(vals)
+        return pd.Series(out, name=name, dtype=float).rename_axis("factor")
+    if mapping is not None:
+        raise ValueError("mapping: only used with a loadings DataFrame, got a 1-D input")
+    vals, labels = as_float_vector(loadings, "loadings")
+    _check_loadings(vals, labels, "loadings")
+    return float(func(vals))
+
+
+def _cr(l: np.ndarray) -> float:
+    s2 = l.sum() ** 2
+    return s2 / (s2 + (1 - l**2).sum())
+
+
+def _ave(l: np.ndarray) -> float:
+    return float(np.mean(l**2))
+
+
+def composite_reliability(loadings, mapping: Mapping | None = None) -> float | pd.Series:
+    """Composite (construct) reliability of Fornell & Larcker (1981).
+
+    .. math::
+
+        CR = \\frac{(\\sum_i \\lambda_i)^2}{(\\sum_i \\lambda_i)^2 + \\sum_i (1 - \\lambda_i^2)}
+
+    for standardized loadings ``lambda_i`` (error variance ``1 - lambda_i^2``).
+
+    Parameters
+    ----------
+    loadings : Series / 1-D array, or DataFrame
+        One factor's standardized loadings (returns a float), or an items x factors loadings
+        DataFrame (returns a Series indexed by factor).
+    mapping : dict item -> factor, optional
+        With a DataFrame: which items belong to which factor. Default: each item goes to the
+        factor on which its absolute loading is largest.
+
+    Notes
+    -----
+    Loadings must lie in ``[0, 1]`` (reverse-code negatively keyed items first); a factor
+    needs at least two items. Common thresholds: CR >= 0.7 (Hair et al. 2010).
+
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
+    unobservable variables and measurement error. *Journal of Marketing Research*, 18(1),
+    39-50.
+    """
+    return _per_factor(loadings, mapping, _cr, "composite_reliability")
+
+
+def average_variance_extracted(loadings, mapping: Mapping | None = None) -> float | pd.Series:
+    """Average variance extracted of Fornell & Larcker (1981): ``AVE = mean(lambda_i^2)``.
+
+    Same inputs and rules as :func:`composite_reliability`. Convergent validity is usually
+    accepted for AVE >= 0.5; discriminant validity when sqrt(AVE) of each construct exceeds
+    its correlations with the other constructs (Fornell-Larcker criterion).
+
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
+    unobservable variables and measurement error. *Journal of Marketing Research*, 18(1),
+    39-50.
+    """
+    return _per_factor(loadings, mapping, _ave, "ave")
