@@ -129,7 +129,8 @@ def _check_line(line) -> float:
 
 def _check_alpha(alpha) -> tuple[list[float], bool]:
     scalar = isinstance(alpha, Real) and not isinstance(alpha, bool)
-    items = [alpha] if scalar else list(alpha) if isinstance(alpha, Sequence | np.ndarray) else None
+    is_seq = isinstance(alpha, Sequence | np.ndarray) and not isinstance(alpha, str | bytes)
+    items = [alpha] if scalar else list(alpha) if is_seq else None
     if items is None or len(items) == 0:
         raise ValueError(f"alpha: expected a number >= 0 or a non-empty sequence, got {alpha!r}")
     out = []
@@ -376,6 +377,8 @@ def alkire_foster_by_group(
         As in :func:`alkire_foster`.
     groups : array-like or Series
         Group label of each household, same length as ``deprivations`` (no missing values).
+        With sample weights, households of weight 0 are dropped (a group made only of them
+        does not appear).
 
     Returns
     -------
@@ -390,6 +393,9 @@ def alkire_foster_by_group(
     """
     g, rows, cols, w, k, sw = _af_inputs(deprivations, weights, k, sample_weights)
     labels = _check_groups(groups, len(rows))
+    if sw is not None:  # zero-weight households carry no population: drop them
+        keep = sw > 0
+        g, labels, sw = g[keep], labels[keep], sw[keep]
     codes, uniques = pd.factorize(labels, sort=True)
     n_groups = len(uniques)
     scores = g @ w
@@ -542,7 +548,7 @@ def theil(x, groups=None, weights=None) -> TheilResult:
     groups : array-like, optional
         Group label per observation (no missing values).
     weights : array-like, optional
-        Sampling weights.
+        Sampling weights; observations of weight 0 are dropped.
 
     Returns
     -------
@@ -563,11 +569,14 @@ def theil(x, groups=None, weights=None) -> TheilResult:
         )
     w = np.ones(v.size) if weights is None else _sampling_weights(weights, v.size)
     if groups is None:
-        labels = np.zeros(v.size, dtype=int)
-        uniques = pd.Index(["all"])
-        codes = labels
+        arr = np.zeros(v.size, dtype=int)
     else:
         arr = _check_groups(groups, v.size)
+    keep = w > 0  # zero-weight observations carry no population
+    v, w, arr = v[keep], w[keep], arr[keep]
+    if groups is None:
+        codes, uniques = arr, pd.Index(["all"])
+    else:
         codes, uniques = pd.factorize(arr, sort=True)
     G = len(uniques)
     W = w.sum()
