@@ -313,6 +313,11 @@ def series_styles(labels: Sequence) -> list[SeriesStyle]:
 # --------------------------------------------------------------------------------------------
 # Internal checks
 # --------------------------------------------------------------------------------------------
+def _lab(v):
+    """Plain Python scalar for messages (``2018``, not ``np.int64(2018)``)."""
+    return v.item() if isinstance(v, np.generic) else v
+
+
 def _check_text(value, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{name}: expected a non-empty string, got {value!r}")
@@ -335,12 +340,12 @@ def _check_frame(df, name: str, required: Sequence[str] = ()) -> pd.DataFrame:
 def _check_numeric_columns(df: pd.DataFrame, cols: Sequence[str], name: str, *, allow_nan=False):
     for c in cols:
         if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]):
-            raise ValueError(f"{name}: column {c!r} is not numeric (dtype {df[c].dtype})")
+            raise ValueError(f"{name}: column {_lab(c)!r} is not numeric (dtype {df[c].dtype})")
         bad = ~np.isfinite(df[c].to_numpy(dtype=float))
         if not allow_nan and bad.any():
             raise ValueError(
-                f"{name}: column {c!r} has NaN or infinite values "
-                f"(first at row {df.index[np.argmax(bad)]!r})"
+                f"{name}: column {_lab(c)!r} has NaN or infinite values "
+                f"(first at row {_lab(df.index[np.argmax(bad)])!r})"
             )
 
 
@@ -426,14 +431,14 @@ def likert_percentages(
     for item in responses.columns:
         x = responses[item].to_numpy(dtype=float)
         if np.isinf(x).any():
-            raise ValueError(f"responses: column {item!r} has infinite values")
+            raise ValueError(f"responses: column {_lab(item)!r} has infinite values")
         x = x[~np.isnan(x)]
         if x.size == 0:
-            raise ValueError(f"responses: column {item!r} has no valid (non-NaN) answers")
+            raise ValueError(f"responses: column {_lab(item)!r} has no valid (non-NaN) answers")
         bad = (x != np.round(x)) | (x < 1) | (x > K)
         if bad.any():
             raise ValueError(
-                f"responses: column {item!r} has value {x[bad][0]:g}; answers must be "
+                f"responses: column {_lab(item)!r} has value {x[bad][0]:g}; answers must be "
                 f"integers 1..{K} (one per level label) or NaN"
             )
         counts = np.bincount(x.astype(int), minlength=K + 1)[1:]
@@ -732,8 +737,8 @@ def weights_bar(
     if neg.any():
         i, j = np.argwhere(neg)[0]
         raise ValueError(
-            f"weights: weights must be non-negative; row {df.index[i]!r}, column "
-            f"{df.columns[j]!r} is {df.iat[i, j]:g}"
+            f"weights: weights must be non-negative; row {_lab(df.index[i])!r}, column "
+            f"{_lab(df.columns[j])!r} is {df.iat[i, j]:g}"
         )
     df = df.sort_values(df.columns[0], ascending=True, kind="stable")
     n, s = df.shape
@@ -800,7 +805,7 @@ def radar(
     if v.min() < 0 or v.max() > max_value:
         i, j = np.argwhere((v < 0) | (v > max_value))[0]
         raise ValueError(
-            f"scores: row {df.index[i]!r}, column {df.columns[j]!r} is {v[i, j]:g}, outside "
+            f"scores: row {_lab(df.index[i])!r}, column {_lab(df.columns[j])!r} is {v[i, j]:g}, outside "
             f"[0, max_value={max_value:g}]"
         )
     J = len(df)
@@ -956,7 +961,7 @@ def ranking_plot(
     if (table["rank"] < 1).any():
         bad = table.index[(table["rank"] < 1).to_numpy()][0]
         raise ValueError(
-            f"table: column 'rank' must be >= 1; row {bad!r} has {table.loc[bad, 'rank']}"
+            f"table: column 'rank' must be >= 1; row {_lab(bad)!r} has {_lab(table.loc[bad, 'rank'])}"
         )
     t = table.sort_values("rank", kind="stable").iloc[::-1]
     s = t[score_col].to_numpy(dtype=float)
@@ -1111,7 +1116,7 @@ def township_small_multiples(
     if dup.any():
         r = panel.loc[dup].iloc[0]
         raise ValueError(
-            f"panel: (township, year) must be unique; ({r[township_col]!r}, {r[year_col]!r}) "
+            f"panel: (township, year) must be unique; ({_lab(r[township_col])!r}, {_lab(r[year_col])!r}) "
             "appears more than once"
         )
     wide = panel.pivot(index=year_col, columns=township_col, values=value).sort_index()
@@ -1184,9 +1189,9 @@ def series_with_gaps(
     _check_numeric_columns(df, list(df.columns), "df", allow_nan=True)
     for c in df.columns:
         if df[c].isna().all():
-            raise ValueError(f"df: column {c!r} has no observed (non-NaN) values")
+            raise ValueError(f"df: column {_lab(c)!r} has no observed (non-NaN) values")
         if np.isinf(df[c].to_numpy(dtype=float)).any():
-            raise ValueError(f"df: column {c!r} has infinite values")
+            raise ValueError(f"df: column {_lab(c)!r} has infinite values")
     df = df.sort_index()
     styles = series_styles(df.columns)
     x = df.index.to_numpy(dtype=float)
@@ -1358,8 +1363,8 @@ def grouped_bars(
         if v.min() < 0 or v.max() > 1:
             i, j = np.argwhere((v < 0) | (v > 1))[0]
             raise ValueError(
-                f"table: percent=True expects proportions in [0, 1]; row {df.index[i]!r}, "
-                f"column {df.columns[j]!r} is {v[i, j]:g}"
+                f"table: percent=True expects proportions in [0, 1]; row {_lab(df.index[i])!r}, "
+                f"column {_lab(df.columns[j])!r} is {v[i, j]:g}"
             )
     xlabel = xlabel if xlabel is not None else (str(df.index.name) if df.index.name else "Group")
     n, s = df.shape
@@ -1459,7 +1464,9 @@ def heatmap(
     values, rows, cols = as_float_matrix(table, "table", allow_nan=True)
     if np.isinf(values).any():
         i, j = np.argwhere(np.isinf(values))[0]
-        raise ValueError(f"table: infinite value at row {rows[i]!r}, column {cols[j]!r}")
+        raise ValueError(
+            f"table: infinite value at row {_lab(rows[i])!r}, column {_lab(cols[j])!r}"
+        )
     if np.isnan(values).all():
         raise ValueError("table: all values are NaN")
     try:
