@@ -1,0 +1,222 @@
+"""Tests for utils.dea: textbook examples with hand-derived scores, properties, validation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from utils.dea import dea
+
+SETTINGS = settings(max_examples=25, deadline=None)
+
+STORES = list("ABCDEFGH")
+
+
+def one_in_one_out():
+    """Cooper, Seiford & Tone (2007), *Data Envelopment Analysis*, 2nd ed., Springer, Table 1.1:
+    eight branch stores, one input (employees) and one output (sales)."""
+    X = pd.DataFrame({"employee": [2, 3, 3, 4, 5, 5, 6, 8]}, index=STORES)
+    Y = pd.DataFrame({"sale": [1, 3, 2, 3, 4, 2, 3, 5]}, index=STORES)
+    return X, Y
+
+
+def two_in_one_out():
+    """Two inputs (employees, floor area), one unit of output, seven stores in the style of
+    Cooper, Seiford & Tone (2007, sec. 1.3). Expected scores below are derived by hand from the
+    geometry of the unit isoquant (so they do not depend on recalling the book's table)."""
+    idx = list("ABCDEFG")
+    X = pd.DataFrame(
+        {"employee": [4, 7, 8, 4, 2, 10, 3], "floor": [3, 3, 1, 2, 4, 1, 7]}, index=idx
+    )
+    Y = pd.DataFrame({"sales": [1] * 7}, index=idx)
+    return X, Y
+
+
+def test_ccr_one_input_one_output_is_ratio_over_best_ratio():
+    """CST (2007) ch. 1: with one input and one output the CCR score is
+    (y_o/x_o) / max_j (y_j/x_j). Ratios: A .5, B 1, C 2/3, D .75, E .8, F .4, G .5, H .625."""
+    X, Y = one_in_one_out()
+    r = dea(X, Y)
+    ratio = Y["sale"] / X["employee"]
+    np.testing.assert_allclose(r["efficiency"], ratio / ratio.max(), atol=1e-8)
+    np.testing.assert_allclose(
+        r["efficiency"], [0.5, 1, 2 / 3, 0.75, 0.8, 0.4, 0.5, 0.625], atol=1e-8
+    )
+    # CCR input and output orientations give the same score
+    np.testing.assert_allclose(dea(X, Y, orientation="output")["efficiency"], r["efficiency"])
+    assert list(r.index) == STORES
+    assert r.loc["C", "peers"] == "B"
+
+
+def test_bcc_one_input_one_output_hand():
+    """BCC frontier of Table 1.1 by hand: points A(2,1), B(3,3), E(5,4), H(8,5) (concave
+    piecewise-linear; slopes 2, 1/2, 1/3). Input orientation: C (3,2) -> on A-B at x = 2.5,
+    theta = 5/6; D (4,3) -> B, 3/4; F (5,2) -> 2.5/5 = 1/2; G (6,3) -> 3/6 = 1/2.
+    Output orientation: C -> y(3) = 3, 2/3; D -> y(4) on B-E = 3.5, 3/3.5 = 6/7;
+    F -> y(5) = 4, 1/2; G -> y(6) on E-H = 13/3, 9/13."""
+    X, Y = one_in_one_out()
+    ri = dea(X, Y, model="bcc")
+    np.testing.assert_allclose(ri["efficiency"], [1, 1, 5 / 6, 0.75, 1, 0.5, 0.5, 1], atol=1e-8)
+    np.testing.assert_allclose(ri["vrste"], ri["efficiency"])
+    ro = dea(X, Y, model="bcc", orientation="output")
+    np.testing.assert_allclose(ro["efficiency"], [1, 1, 2 / 3, 6 / 7, 1, 0.5, 9 / 13, 1], atol=1e-8)
+    assert ri.loc["C", "peers"] == "A, B"
+    assert ro.loc["D", "peers"] == "B, E"
+
+
+def test_returns_to_scale_hand():
+    """A (2,1) is BCC-efficient at a smaller scale than B (the only CCR-efficient unit):
+    increasing returns; H (8,5) is BCC-efficient beyond B: decreasing; B constant.
+    Scale efficiency = CCR / BCC: A .5/1, H .625/1."""
+    X, Y = one_in_one_out()
+    r = dea(X, Y, model="bcc")
+    assert r.loc["A", "returns_to_scale"] == "increasing"
+    assert r.loc["H", "returns_to_scale"] == "decreasing"
+    assert r.loc["B", "returns_to_scale"] == "constant"
+    assert r.loc["A", "scale"] == pytest.approx(0.5)
+    assert r.loc["H", "scale"] == pytest.approx(0.625)
+
+
+def test_ccr_two_inputs_hand_geometry_and_slacks():
+    """Unit isoquant (output 1): E(2,4) - D(4,2) - C(8,1), plus the weakly efficient extensions
+    (x1 = 2 above E, x2 = 1 right of C).
+    A(4,3): ray meets D-E (x1 + x2 = 6) at 7t = 6 -> 6/7, lambda_D = 5/7, lambda_E = 2/7.
+    B(7,3): ray meets D-C (x1 + 4 x2 = 12) at 19t = 12 -> 12/19.
+    F(10,1): already on x2 = 1: theta = 1 but slack of 2 employees (weakly efficient), peer C.
+    G(3,7): meets x1 = 2 at t = 2/3, point (2, 14/3): slack of 14/3 - 4 = 2/3 floor, peer E."""
+    X, Y = two_in_one_out()
+    r = dea(X, Y)
+    np.testing.assert_allclose(r["efficiency"], [6 / 7, 12 / 19, 1, 1, 1, 1, 2 / 3], atol=1e-8)
+    assert r.loc["F", "slack_employee"] == pytest.approx(2.0)
+    assert r.loc["F", "slack_floor"] == pytest.approx(0.0, abs=1e-8)
+    assert r.loc["F", "peers"] == "C"
+    assert r.loc["G", "slack_floor"] == pytest.approx(2 / 3)
+    assert r.loc["G", "peers"] == "E"
+    assert r.loc["A", "peers"] == "D, E"
+    assert r.attrs["lambdas"]["A"] == pytest.approx({"D": 5 / 7, "E": 2 / 7})
+    assert (
+        r.loc[list("ABCDE"), ["slack_employee", "slack_floor", "slack_sales"]].abs().max().max()
+        < 1e-8
+    )
+    assert list(r.columns) == [
+        "efficiency",
+        "crste",
+        "vrste",
+        "scale",
+        "returns_to_scale",
+        "slack_employee",
+        "slack_floor",
+        "slack_sales",
+        "peers",
+    ]
+
+
+def test_output_slack_hand():
+    """Two outputs, one input of 1 for every unit: P(4,1), Q(1,4), R(2,1), S(2,.5), T(3,.25).
+    By hand, the output frontier is P-Q (y1 + y2 = 5) plus the weakly efficient segment from P
+    down to (4, 0). R: on P-Q at 3t = 5 gives (10/3, 5/3) -> phi = 5/3, CCR = 3/5. S(2, 0.5):
+    ray (2, .5)t meets the segment P-(4,0) at t = 2 -> (4, 1) = P, so phi = 2 and no slack;
+    T(3, 0.25): t = 4/3 -> (4, 1/3), slack 2/3 in the second output, peer P."""
+    idx = list("PQRST")
+    X = pd.DataFrame({"x": [1.0] * 5}, index=idx)
+    Y = pd.DataFrame({"y1": [4, 1, 2, 2, 3], "y2": [1, 4, 1, 0.5, 0.25]}, index=idx)
+    r = dea(X, Y, orientation="output")
+    np.testing.assert_allclose(r["efficiency"], [1, 1, 3 / 5, 1 / 2, 3 / 4], atol=1e-8)
+    assert r.loc["T", "slack_y2"] == pytest.approx(2 / 3)
+    assert r.loc["T", "slack_y1"] == pytest.approx(0, abs=1e-8)
+    assert r.loc["T", "peers"] == "P"
+
+
+def test_array_input_gets_default_labels():
+    r = dea(np.array([[1.0], [2.0]]), np.array([[1.0], [1.0]]))
+    assert list(r.index) == ["DMU1", "DMU2"]
+    assert {"slack_x1", "slack_y1"} <= set(r.columns)
+    np.testing.assert_allclose(r["efficiency"], [1, 0.5])
+
+
+@st.composite
+def dea_data(draw):
+    n = draw(st.integers(2, 8))
+    m = draw(st.integers(1, 3))
+    s = draw(st.integers(1, 2))
+    X = draw(arrays(float, (n, m), elements=st.floats(1, 100)))
+    Y = draw(arrays(float, (n, s), elements=st.floats(1, 100)))
+    return X, Y
+
+
+@SETTINGS
+@given(dea_data(), st.sampled_from(["input", "output"]))
+def test_dea_properties(data, orientation):
+    """BCC >= CCR; scale in (0, 1]; scores in (0, 1]; some unit is efficient in each model."""
+    X, Y = data
+    r = dea(X, Y, model="bcc", orientation=orientation)
+    assert (r["vrste"] >= r["crste"] - 1e-7).all()
+    assert ((r["scale"] > 0) & (r["scale"] <= 1 + 1e-9)).all()
+    assert ((r["crste"] > 0) & (r["crste"] <= 1)).all()
+    assert r["crste"].max() == pytest.approx(1.0, abs=1e-7)
+    assert r["vrste"].max() == pytest.approx(1.0, abs=1e-7)
+    assert (r["slack_x1"] >= 0).all()
+
+
+@SETTINGS
+@given(dea_data(), st.floats(0.01, 1000), st.sampled_from(["ccr", "bcc"]))
+def test_dea_units_invariance(data, factor, model):
+    """Scores do not depend on the unit of measurement of an input (column scaling)."""
+    X, Y = data
+    X2 = X.copy()
+    X2[:, 0] *= factor
+    a = dea(X, Y, model=model)
+    b = dea(X2, Y, model=model)
+    np.testing.assert_allclose(a["efficiency"], b["efficiency"], atol=1e-6)
+
+
+@SETTINGS
+@given(arrays(float, st.integers(2, 10), elements=st.floats(0.1, 100)), st.data())
+def test_ccr_single_ratio_property(x, data):
+    y = data.draw(arrays(float, x.size, elements=st.floats(0.1, 100)))
+    r = dea(x[:, None], y[:, None])
+    ratio = y / x
+    np.testing.assert_allclose(r["efficiency"], ratio / ratio.max(), atol=1e-7)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"model": "sbm"}, "model: must be 'ccr' or 'bcc', got 'sbm'"),
+        ({"orientation": "both"}, "orientation: must be 'input' or 'output'"),
+    ],
+)
+def test_dea_argument_validation(kwargs, match):
+    X, Y = one_in_one_out()
+    with pytest.raises(ValueError, match=match):
+        dea(X, Y, **kwargs)
+
+
+def test_dea_data_validation():
+    X, Y = one_in_one_out()
+    with pytest.raises(ValueError, match="same number of units"):
+        dea(X, Y.iloc[:3])
+    with pytest.raises(ValueError, match="row labels \\(units\\) differ"):
+        dea(X, Y.set_axis(list("abcdefgh")))
+    with pytest.raises(ValueError, match="unit labels \\(index\\) must be unique"):
+        dea(X.set_axis(list("AACDEFGH")), Y.set_axis(list("AACDEFGH")))
+    with pytest.raises(ValueError, match=r"share column names \['employee'\]"):
+        dea(X, Y.rename(columns={"sale": "employee"}))
+    X0 = X.copy()
+    X0.loc["C", "employee"] = 0
+    with pytest.raises(ValueError, match="inputs: must be strictly positive, got 0 at unit 'C'"):
+        dea(X0, Y)
+    Yn = Y.astype(float).copy()
+    Yn.loc["D", "sale"] = -1
+    with pytest.raises(ValueError, match="outputs: must be non-negative, got -1 at unit 'D'"):
+        dea(X, Yn)
+    Yz = Y.copy()
+    Yz.loc["E", "sale"] = 0
+    with pytest.raises(ValueError, match="outputs: unit 'E' has no positive output"):
+        dea(X, Yz)
+    with pytest.raises(ValueError, match="inputs: contains NaN"):
+        dea(X.astype(float).replace(2.0, np.nan), Y)
