@@ -1,0 +1,168 @@
+"""Tests for utils.simulate: reproducibility, planted structure, calibration, expert matrices.
+
+All survey/expert/township data are SIMULATED; these tests check that the generator plants
+the structure the chapters are meant to find (reliability, factor structure, weak dimensions,
+one inconsistent expert) and that it regenerates the committed files byte for byte.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+from factor_analyzer import FactorAnalyzer
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from utils import data as D
+from utils import simulate as S
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def survey() -> pd.DataFrame:
+    return D.load_survey()
+
+
+def test_regenerates_committed_files_byte_for_byte(tmp_path):
+    written = S.write_dataset(tmp_path, seed=20201231, n_households=700)
+    rels = sorted(str(p.relative_to(tmp_path)) for p in written)
+    assert "survey/households.csv" in rels and "truth.json" in rels
+    for rel in rels:
+        assert (tmp_path / rel).read_bytes() == (DATA / rel).read_bytes(), rel
+    assert b"\r\n" not in (tmp_path / "survey/households.csv").read_bytes()
+
+
+def test_second_dataset_validates_and_differs(tmp_path):
+    S.main(["--seed", "7", "--households", "200", "--out", str(tmp_path)])
+    s = D.load_survey(tmp_path)
+    assert len(s) == 200
+    assert len(D.load_expert_judgments(tmp_path)) == len(D.load_expert_judgments())
+    assert len(D.load_township_panel(tmp_path)) == 125
+    assert D.load_truth(tmp_path)["seed"] == 7
+    assert not s["income_2016"].head(200).equals(D.load_survey()["income_2016"].head(200))
+
+
+@pytest.mark.parametrize("dim", D.DIMENSIONS)
+def test_cronbach_alpha_in_range(survey, dim):
+    items = survey[D.likert_items(survey, dim)].astype(float)
+    alpha, _ = pg.cronbach_alpha(items, nan_policy="pairwise")
+    assert 0.7 <= alpha <= 0.9, (dim, alpha)
+
+
+def test_efa_recovers_five_dimensions(survey):
+    cols = [c for d in D.DIMENSIONS for c in D.likert_items(survey, d)]
+    X = survey[cols].astype(float).dropna()
+    fa = FactorAnalyzer(n_factors=5, rotation="varimax", method="minres")
+    fa.fit(X.to_numpy())
+    top = pd.Series(np.abs(fa.loadings_).argmax(axis=1), index=cols)
+    mapping = {d: top[D.likert_items(survey, d)].mode().iloc[0] for d in D.DIMENSIONS}
+    assert len(set(mapping.values())) == 5  # each dimension has its own factor
+    for d in D.DIMENSIONS:
+        assert (top[D.likert_items(survey, d)] == mapping[d]).all(), d
+
+
+def test_weak_dimensions_below_living_conditions(survey):
+    means = {
+        d: survey[D.likert_items(survey, d)].astype(float).stack().mean() for d in D.DIMENSIONS
+    }
+    for d in ("gs", "in", "ss", "ed"):
+        assert means[d] < means["lc"] - 0.3, means
+
+
+def test_item_nonresponse_is_a_few_percent(survey):
+    cb = D.load_codebook()
+    cols = list(cb.loc[cb["group"] == "likert", "column"])
+    share = survey[cols].isna().to_numpy().mean()
+    assert 0.01 <= share <= 0.06
+    assert survey[[c for c in survey if c.startswith(("tb_", "dep_", "quiz"))]].notna().all().all()
+
+
+def test_income_calibration_to_published_figures(survey):
+    """Targets from the background README: Hebei poor counties 10,922 yuan (2018); national
+    poverty line 2,952 yuan (2016, NBS) and about 4,000 yuan (2020, SCIO white paper 2021)."""
+    assert S.POVERTY_LINE[2016] == 2952 and S.POVERTY_LINE[2020] == 4000
+    assert abs(survey["income_2018"].mean() / 10922 - 1) < 0.10
+    # county path grows as the published poor-areas series: 10,371 (2018) -> 12,588 (2020)
+    assert S.COUNTY_INCOME[2020] / S.COUNTY_INCOME[2018] == pytest.approx(12588 / 10371)
+    assert (survey[[f"income_{y}" for y in S.YEARS]] >= 0).all().all()
+
+
+def test_poverty_exits_and_relapses(survey):
+    poor = survey[survey["registered_poor"] == 1]
+    assert 0.15 < len(poor) / len(survey) < 0.5
+    assert (
+        poor["exit_year"].notna().all()
+        and survey.loc[survey["registered_poor"] == 0, "exit_year"].isna().all()
+    )
+    for y in S.YEARS:
+        line = S.POVERTY_LINE[y]
+        before = poor[poor["exit_year"] > y]
+        assert (before[f"income_{y}"] < line).all()
+    relapse = D.load_truth()["survey"]["relapse_households"]
+    assert relapse  # some returns to poverty (返贫)
+    s = survey.set_index("household_id")
+    for h, y in relapse.items():
+        assert s.loc[h, "exit_year"] < y and s.loc[h, f"income_{y}"] < S.POVERTY_LINE[y]
+
+
+def _lambda_max_3(a: float, b: float, c: float) -> float:
+    """Closed form for a 3x3 reciprocal matrix [[1,a,b],[1/a,1,c],[1/b,1/c,1]]:
+    lambda_max = 1 + t + 1/t with t = (b / (a c))^(1/3) (derived by hand from the
+    characteristic polynomial lambda^3 - 3 lambda^2 - (t + 1/t - 2) = 0)."""
+    t = (b / (a * c)) ** (1 / 3)
+    return 1 + t + 1 / t
+
+
+@pytest.mark.parametrize(("a", "b", "c"), [(2, 4, 2), (3, 1 / 2, 5), (1, 9, 1 / 9)])
+def test_consistency_ratio_closed_form(a, b, c):
+    M = np.array([[1, a, b], [1 / a, 1, c], [1 / b, 1 / c, 1]], dtype=float)
+    expected = (_lambda_max_3(a, b, c) - 3) / 2 / 0.58  # Saaty (1980) RI(3) = 0.58
+    assert S.consistency_ratio(M) == pytest.approx(expected, abs=1e-9)
+
+
+def test_exactly_one_inconsistent_expert_matrix():
+    mats = D.expert_matrices(D.load_expert_judgments())
+    bad = {k for k, m in mats.items() if S.consistency_ratio(m.to_numpy()) > 0.10}
+    assert bad == {("E07", "criteria")}
+    roles = D.load_expert_judgments().groupby("expert_id")["role"].first()
+    assert set(roles) == {"county_official", "township_cadre", "village_cadre", "scholar"}
+
+
+def test_to_saaty_known_values():
+    assert S.to_saaty(3.0) == 3 and S.to_saaty(1 / 3) == Fraction(1, 3)
+    assert S.to_saaty(2.4) == 2  # |ln 2.4 - ln 2| = 0.182 < |ln 3 - ln 2.4| = 0.223
+    assert S.to_saaty(50) == 9 and S.to_saaty(1 / 50) == Fraction(1, 9)
+    assert S.saaty_text(Fraction(1, 7)) == "1/7" and S.saaty_text(Fraction(5)) == "5"
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(min_value=1e-3, max_value=1e3, allow_nan=False))
+def test_to_saaty_is_reciprocal_and_on_scale(r):
+    v = S.to_saaty(r)
+    assert v in S.SAATY_VALUES
+    assert S.to_saaty(1 / r) == 1 / v
+
+
+def test_input_errors():
+    with pytest.raises(ValueError, match=r"ratio: must be a finite positive number"):
+        S.to_saaty(0.0)
+    with pytest.raises(ValueError, match=r"n_households: must be at least 64"):
+        S.simulate(1, 10)
+    with pytest.raises(ValueError, match=r"seed: must be a non-negative integer"):
+        S.simulate(-1, 100)
+
+
+@settings(max_examples=3, deadline=None)
+@given(st.integers(0, 10_000))
+def test_any_seed_gives_valid_data(tmp_path_factory, seed):
+    out = tmp_path_factory.mktemp("sim")
+    S.write_dataset(out, seed=seed, n_households=64)
+    assert len(D.load_survey(out)) == 64
+    D.load_expert_judgments(out)
+    D.load_township_panel(out)
