@@ -463,7 +463,7 @@ def entropy_weights(X, benefit=None, normalize: str = "minmax", shift: float = 0
     Hwang, C. L. & Yoon, K. (1981). *Multiple Attribute Decision Making: Methods and
     Applications*. Springer, Berlin (entropy method, pp. 52-54).
     """
-    V, _, cols = as_float_matrix(X, "X")
+    V, rows, cols = as_float_matrix(X, "X")
     m, n = V.shape
     if m < 2:
         raise ValueError(f"X: the entropy method needs at least 2 rows (alternatives), got {m}")
@@ -472,27 +472,37 @@ def entropy_weights(X, benefit=None, normalize: str = "minmax", shift: float = 0
         raise ValueError(f"normalize: must be 'minmax' or 'sum', got {normalize!r}")
     if not (np.isfinite(shift) and shift >= 0):
         raise ValueError(f"shift: must be a non-negative finite number, got {shift!r}")
+    lo, hi = V.min(axis=0), V.max(axis=0)
+    constant = lo == hi
     if normalize == "minmax":
-        Z = _minmax_by_direction(V, b, constant=1.0)
+        # z = (x - lo) / span (benefit) or (x - hi) / -span (cost): one temporary, in place.
+        ref = np.where(b, lo, hi)
+        signed_span = np.where(b, 1.0, -1.0) * np.where(constant, 1.0, hi - lo)
+        Z = V - ref
+        Z /= signed_span
+        Z[:, constant] = 1.0  # constant column -> z = 1 (no information)
+        if shift:
+            Z += shift
+        has_zero = shift == 0
     else:
-        if np.any(V < 0):
-            i, j = np.argwhere(V < 0)[0]
+        if np.any(lo < 0):
+            j = int(np.argmax(lo < 0))
+            i = int(np.argmin(V[:, j]))
             raise ValueError(
-                f"X: normalize='sum' needs non-negative data, got {V[i, j]:g} at row {i}, "
-                f"column {cols[j]!r}"
+                f"X: normalize='sum' needs non-negative data, got {V[i, j]:g} at row "
+                f"{rows[i]!r}, column {cols[j]!r}"
             )
-        Z = V
-    if shift:
-        Z = Z + shift
-    s = Z.sum(axis=0)
+        Z = V + shift if shift else V
+        has_zero = shift == 0 and bool(np.any(lo == 0))
+    s = np.ones(m) @ Z  # column sums (BLAS; much faster than Z.sum(axis=0))
     if np.any(s <= 0):
         j = int(np.argmax(s <= 0))
         raise ValueError(f"X: column {cols[j]!r} sums to 0, so its proportions are undefined")
-    P = Z / s
-    logP = np.log(P, out=np.zeros_like(P), where=P > 0)
-    e = -(P * logP).sum(axis=0) / np.log(m)
-    d = np.clip(1.0 - e, 0.0, None)
-    d[V.min(axis=0) == V.max(axis=0)] = 0.0  # constant column: e = 1 exactly, not 1 - eps
+    # -sum_i p ln p with p = z / s equals ln s - (sum_i z ln z) / s; 0 ln 0 := 0.
+    logZ = np.log(Z, out=np.zeros(Z.shape), where=Z > 0) if has_zero else np.log(Z)
+    entropy = np.log(s) - np.einsum("ij,ij->j", Z, logZ) / s
+    d = np.clip(1.0 - entropy / np.log(m), 0.0, None)
+    d[constant] = 0.0  # constant column: e = 1 exactly, not 1 - eps
     if d.sum() <= 0:
         raise ValueError("X: every column has maximal entropy (no variation), weights undefined")
     return pd.Series(d / d.sum(), index=cols, name="entropy_weight")
