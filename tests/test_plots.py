@@ -887,3 +887,31 @@ def test_figures_render_with_agg(tmp_path):
     fig.savefig(out)
     assert out.stat().st_size > 1000
     assert isinstance(fig.axes[0].get_lines()[0], Line2D)
+
+
+def test_returned_figures_display_once_in_jupyter_without_pyplot():
+    """A pyplot-free figure still renders as PNG through IPython's display formatter."""
+    from IPython.core.formatters import PNGFormatter
+
+    fig = plots.scree_plot([2.0, 1.0])
+    png = PNGFormatter()(fig)
+    assert isinstance(png, bytes) and png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert isinstance(fig, plots.BookFigure) and isinstance(fig, Figure)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.dictionaries(
+        st.text("abcdefghij", min_size=1, max_size=6),
+        st.floats(0, 1, allow_nan=False),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_weights_bar_always_sorted_largest_on_top(d):
+    w = pd.Series(d, dtype=float)
+    fig = plots.weights_bar(w, annotate=False)
+    widths = [r.get_width() for r in _bar_patches(_main_axes(fig))]
+    assert widths == sorted(widths)  # bottom-up ascending = largest on top
+    assert sorted(widths) == sorted(w.tolist())
+    _close(fig)

@@ -31,6 +31,7 @@ and "contrast ratio".
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -59,6 +60,7 @@ from utils._validation import as_float_matrix, as_float_vector
 
 __all__ = [
     "BOOK_WIDTH",
+    "BookFigure",
     "HATCHES",
     "LINESTYLES",
     "MARKERS",
@@ -370,8 +372,24 @@ def _frame_from_series_or_frame(data, name: str, default_col: str) -> pd.DataFra
     return data.astype(float)
 
 
+class BookFigure(Figure):
+    """A :class:`matplotlib.figure.Figure` that renders itself as PNG in Jupyter.
+
+    The figure functions build figures outside pyplot (no global state, nothing to close), but
+    then matplotlib's inline backend, which is loaded lazily by pyplot, may never register its
+    display hook in a notebook kernel, and a returned figure would show as plain text. IPython
+    calls ``_repr_png_`` only when no formatter is registered for the type, so a figure is shown
+    exactly once either way.
+    """
+
+    def _repr_png_(self) -> bytes:
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", bbox_inches="tight", dpi=self.dpi)
+        return buf.getvalue()
+
+
 def _new_figure(height: float, *, polar: bool = False, nrows=1, ncols=1, **kw):
-    fig = Figure(figsize=(BOOK_WIDTH, height), layout="constrained")
+    fig = BookFigure(figsize=(BOOK_WIDTH, height), layout="constrained")
     if polar:
         ax = fig.add_subplot(projection="polar")
         return fig, ax
@@ -1060,7 +1078,7 @@ def tornado(
                 label="Parameter at high setting",
             )
             ax.axvline(base, color="0.1", linewidth=1)
-            ax.legend(loc="lower right", frameon=True, framealpha=0.9)
+            fig.legend(loc="outside lower center", ncols=2, frameon=False)
         ax.set_yticks(y, [str(i) for i in t.index])
         ax.set_xlabel(_check_text(xlabel, "xlabel"))
         ax.set_ylabel(_check_text(ylabel, "ylabel"))
