@@ -495,6 +495,17 @@ def _ipa_table():
     )
 
 
+def test_ipa_cuts_default_to_table_attrs():
+    t = _ipa_table()
+    t.attrs.update(importance_cut=3.5, performance_cut=4.2)
+    fig = plots.ipa_grid(t)
+    ax = _main_axes(fig)
+    assert ax.get_lines()[0].get_xdata()[0] == 4.2 and ax.get_lines()[1].get_ydata()[0] == 3.5
+    _close(fig)
+    with pytest.raises(ValueError, match=r"importance_cut: not given, and table.attrs has no"):
+        plots.ipa_grid(_ipa_table())
+
+
 def test_ipa_quadrant_layout_martilla_james():
     """Martilla & James (1977, J. Marketing 41(1), Fig. 1): importance vertical, performance
     horizontal; A "Concentrate here" upper left, B "Keep up the good work" upper right,

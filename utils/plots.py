@@ -851,8 +851,8 @@ def radar(
 
 def ipa_grid(
     table: pd.DataFrame,
-    importance_cut: float,
-    performance_cut: float,
+    importance_cut: float | None = None,
+    performance_cut: float | None = None,
     title: str = "Importance-performance analysis",
     *,
     xlabel: str = "Performance (mean satisfaction score)",
@@ -872,8 +872,9 @@ def ipa_grid(
     table : DataFrame
         Index = attribute labels; columns ``importance``, ``performance`` (finite numbers) and
         ``quadrant``.
-    importance_cut, performance_cut : float
-        Where the quadrant lines cross.
+    importance_cut, performance_cut : float, optional
+        Where the quadrant lines cross. ``None`` (default) takes the cut stored in
+        ``table.attrs`` (as :func:`utils.attribution.importance_performance` records it).
     title, xlabel, ylabel : str
 
     References
@@ -884,9 +885,15 @@ def ipa_grid(
     table = _check_frame(table, "table", ["importance", "performance", "quadrant"])
     _check_numeric_columns(table, ["importance", "performance"], "table")
     _check_unique_index(table.index, "table")
-    for name, cut in (("importance_cut", importance_cut), ("performance_cut", performance_cut)):
+    cuts = {"importance_cut": importance_cut, "performance_cut": performance_cut}
+    for name, cut in cuts.items():
+        if cut is None:
+            if name not in table.attrs:
+                raise ValueError(f"{name}: not given, and table.attrs has no {name!r} to use")
+            cut = cuts[name] = table.attrs[name]
         if not isinstance(cut, (int, float, np.floating, np.integer)) or not np.isfinite(cut):
             raise ValueError(f"{name}: expected a finite number, got {cut!r}")
+    importance_cut, performance_cut = cuts["importance_cut"], cuts["performance_cut"]
     x = table["performance"].to_numpy(dtype=float)
     y = table["importance"].to_numpy(dtype=float)
     pad_x = 0.08 * max(np.ptp(np.r_[x, performance_cut]), 1e-9)
@@ -894,6 +901,9 @@ def ipa_grid(
     x0, x1 = min(x.min(), performance_cut) - pad_x, max(x.max(), performance_cut) + pad_x
     y0, y1 = min(y.min(), importance_cut) - pad_y, max(y.max(), importance_cut) + 2.5 * pad_y
     groups = list(dict.fromkeys(table["quadrant"].astype(str)))
+    canonical = list(_IPA_QUADRANTS.values())
+    if set(groups) <= set(canonical):
+        groups = [g for g in canonical if g in groups]
     styles = dict(zip(groups, series_styles(groups), strict=True))
     with _themed():
         fig, ax = _new_figure(5.6)
