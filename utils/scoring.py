@@ -10,13 +10,18 @@ project depends on. Every function is a few lines of vectorised NumPy around sha
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from utils._validation import as_float_matrix, as_float_vector, check_benefit, check_weights
+
+#: Accepted input types (DataFrame/Series labels are kept; other inputs get 0..n-1 labels).
+MatrixLike = pd.DataFrame | np.ndarray | Sequence[Sequence[float]]
+VectorLike = pd.Series | np.ndarray | Sequence[float]
+Directions = Sequence[bool | int | str] | np.ndarray | None
 
 __all__ = [
     "normalize",
@@ -30,7 +35,7 @@ __all__ = [
 ]
 
 
-def _aligned_weights(weights, labels: list, name: str = "weights") -> np.ndarray:
+def _aligned_weights(weights: VectorLike, labels: list, name: str = "weights") -> np.ndarray:
     """Weights as an array in the order of ``labels`` (a Series must carry exactly those labels)."""
     if isinstance(weights, pd.Series):
         if weights.index.has_duplicates or set(weights.index) != set(labels):
@@ -41,7 +46,7 @@ def _aligned_weights(weights, labels: list, name: str = "weights") -> np.ndarray
     return check_weights(weights, len(labels), name)
 
 
-def normalize(X, benefit=None, method: str = "minmax") -> pd.DataFrame:
+def normalize(X: MatrixLike, benefit: Directions = None, method: str = "minmax") -> pd.DataFrame:
     """Normalise a decision matrix column by column so that larger is better.
 
     ``minmax``: benefit ``(x - min) / (max - min)``, cost ``(max - x) / (max - min)``; a constant
@@ -109,7 +114,7 @@ def normalize(X, benefit=None, method: str = "minmax") -> pd.DataFrame:
     return pd.DataFrame(Z, index=rows, columns=cols)
 
 
-def likert_membership(responses: pd.DataFrame, levels=(1, 2, 3, 4, 5)) -> pd.DataFrame:
+def likert_membership(responses: pd.DataFrame, levels: Sequence = (1, 2, 3, 4, 5)) -> pd.DataFrame:
     """Fuzzy membership matrix from Likert answers: share of each grade per item.
 
         r_ik = #{respondents answering level k to item i} / #{non-missing answers to item i}
@@ -185,7 +190,7 @@ class FCEResult:
     grade: str
 
 
-def _membership(membership, name: str) -> tuple[np.ndarray, list, list]:
+def _membership(membership: MatrixLike, name: str) -> tuple[np.ndarray, list, list]:
     R, rows, cols = as_float_matrix(membership, name)
     if np.any((R < 0) | (R > 1)):
         i, j = np.argwhere((R < 0) | (R > 1))[0]
@@ -202,7 +207,7 @@ def _membership(membership, name: str) -> tuple[np.ndarray, list, list]:
     return R, rows, cols
 
 
-def _grade_scores(grade_scores, grades: list) -> np.ndarray:
+def _grade_scores(grade_scores: VectorLike | None, grades: list) -> np.ndarray:
     k = len(grades)
     if grade_scores is None:
         return 100.0 * np.arange(1, k + 1) / k
@@ -218,7 +223,9 @@ def _grade_scores(grade_scores, grades: list) -> np.ndarray:
     return s
 
 
-def fuzzy_evaluation(membership, weights, grade_scores=None) -> FCEResult:
+def fuzzy_evaluation(
+    membership: MatrixLike, weights: VectorLike, grade_scores: VectorLike | None = None
+) -> FCEResult:
     """One-level fuzzy comprehensive evaluation with the weighted-average operator M(., +).
 
         B = W . R,     b_k = sum_i w_i r_ik,     score = sum_k b_k s_k,
@@ -263,7 +270,7 @@ def fuzzy_evaluation_hierarchy(
     memberships: Mapping[str, pd.DataFrame],
     local_weights: Mapping[str, pd.Series],
     criteria_weights: pd.Series,
-    grade_scores=None,
+    grade_scores: VectorLike | None = None,
 ) -> tuple[FCEResult, pd.DataFrame]:
     """Two-level fuzzy comprehensive evaluation (indicators -> criteria -> overall).
 
@@ -326,7 +333,7 @@ def fuzzy_evaluation_hierarchy(
     return overall, table
 
 
-def topsis(X, weights, benefit=None) -> pd.DataFrame:
+def topsis(X: MatrixLike, weights: VectorLike, benefit: Directions = None) -> pd.DataFrame:
     """TOPSIS ranking with Hwang & Yoon's vector normalisation.
 
         r_ij = x_ij / sqrt(sum_i x_ij^2),   v_ij = w_j r_ij
@@ -404,7 +411,9 @@ class GreyResult:
     ranks: pd.Series
 
 
-def grey_relational_grades(X, weights=None, benefit=None, rho: float = 0.5) -> GreyResult:
+def grey_relational_grades(
+    X: MatrixLike, weights: VectorLike | None = None, benefit: Directions = None, rho: float = 0.5
+) -> GreyResult:
     """Deng's grey relational analysis against the ideal (all-ones) reference series.
 
         z_ij = min-max score by direction (1 = best; constant column -> 1)

@@ -28,6 +28,11 @@ import pandas as pd
 
 from utils._validation import as_float_matrix, as_float_vector, check_benefit, check_weights
 
+#: Accepted input types (DataFrame/Series labels are kept; other inputs get 0..n-1 labels).
+MatrixLike = pd.DataFrame | np.ndarray | Sequence[Sequence[float]]
+VectorLike = pd.Series | np.ndarray | Sequence[float]
+Directions = Sequence[bool | int | str] | np.ndarray | None
+
 __all__ = [
     "RANDOM_INDEX",
     "AHPResult",
@@ -119,7 +124,7 @@ def _random_index(ri: str, n: int) -> float:
     return table[n - 1]
 
 
-def _pairwise_matrix(matrix, name: str, tol: float) -> tuple[np.ndarray, list]:
+def _pairwise_matrix(matrix: MatrixLike, name: str, tol: float) -> tuple[np.ndarray, list]:
     """Validate a reciprocal pairwise comparison matrix; return values and labels."""
     if not (np.isfinite(tol) and tol > 0):
         raise ValueError(f"tol: must be a positive finite number, got {tol!r}")
@@ -170,7 +175,7 @@ def _consistency(lambda_max: float, n: int, ri: str) -> tuple[float, float]:
     return ci, ci / ri_n
 
 
-def ahp(matrix, ri: str = "saaty", tol: float = 1e-2) -> AHPResult:
+def ahp(matrix: MatrixLike, ri: str = "saaty", tol: float = 1e-2) -> AHPResult:
     """Priority weights and consistency of one pairwise comparison matrix (Saaty's AHP).
 
     The weights are the principal right eigenvector of the reciprocal matrix ``A``,
@@ -228,7 +233,7 @@ def ahp(matrix, ri: str = "saaty", tol: float = 1e-2) -> AHPResult:
 def ahp_group(
     matrices: Sequence | Mapping,
     method: str = "geometric",
-    weights=None,
+    weights: VectorLike | None = None,
     ri: str = "saaty",
     tol: float = 1e-2,
 ) -> AHPResult:
@@ -346,7 +351,7 @@ def ahp_group(
     )
 
 
-def _weights_summing_to_one(w, name: str, tol: float = 1e-3) -> tuple[np.ndarray, list]:
+def _weights_summing_to_one(w: VectorLike, name: str, tol: float = 1e-3) -> tuple[np.ndarray, list]:
     values, labels = as_float_vector(w, name)
     check_weights(values, values.size, name)  # non-negative, positive sum
     total = values.sum()
@@ -420,7 +425,9 @@ def _minmax_by_direction(V: np.ndarray, benefit: np.ndarray, constant: float) ->
     return Z
 
 
-def entropy_weights(X, benefit=None, normalize: str = "minmax", shift: float = 0.0) -> pd.Series:
+def entropy_weights(
+    X: MatrixLike, benefit: Directions = None, normalize: str = "minmax", shift: float = 0.0
+) -> pd.Series:
     """Entropy-method (objective) weights.
 
     For m alternatives (rows) and n criteria (columns):
@@ -508,7 +515,7 @@ def entropy_weights(X, benefit=None, normalize: str = "minmax", shift: float = 0
     return pd.Series(d / d.sum(), index=cols, name="entropy_weight")
 
 
-def critic_weights(X, benefit=None) -> pd.Series:
+def critic_weights(X: MatrixLike, benefit: Directions = None) -> pd.Series:
     """CRITIC weights (Criteria Importance Through Intercriteria Correlation).
 
     On min-max scores by direction ``z_ij`` (1 = best):
@@ -562,7 +569,10 @@ def critic_weights(X, benefit=None) -> pd.Series:
 
 
 def combine_weights(
-    subjective, objective, method: str = "multiplicative", alpha: float = 0.5
+    subjective: VectorLike,
+    objective: VectorLike,
+    method: str = "multiplicative",
+    alpha: float = 0.5,
 ) -> pd.Series:
     """Combine subjective (e.g. AHP) and objective (e.g. entropy) weights.
 
