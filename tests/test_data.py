@@ -296,8 +296,15 @@ def test_codebook_errors(tmp_path):
 )
 def test_likert_out_of_range_always_reported(bad_value, column):
     """Property: any Likert answer outside 1-5 is reported at its line and column."""
-    raw = pd.read_csv(DATA / "survey" / "households.csv", dtype=str, keep_default_na=False).head(4)
+    raw = _SURVEY_HEAD[[column]].copy()
     raw.loc[2, column] = str(bad_value)
-    typed, problems = D._validate(raw, "survey/households.csv", D.load_codebook())
+    _, problems = D._validate(raw, "survey/households.csv", _CODEBOOK)
     hits = [p for p in problems if p.line == 4 and p.column == column]
     assert bool(hits) == (bad_value not in (1, 2, 3, 4, 5))
+    assert all(p.rule == "required column is missing" for p in problems if p not in hits)
+
+
+_SURVEY_HEAD = pd.read_csv(
+    DATA / "survey" / "households.csv", dtype=str, keep_default_na=False
+).head(4)
+_CODEBOOK = D.load_codebook()
