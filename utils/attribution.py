@@ -115,7 +115,7 @@ class OrderedLogitResult:
 
 def _ordered_outcome(series: pd.Series, name: str) -> pd.Categorical:
     if series.isna().any():
-        first = series.index[series.isna().to_numpy()][0]
+        first = series.index[series.isna().to_numpy()].tolist()[0]
         raise ValueError(f"{name}: has missing values (first at row {first!r}); drop them first")
     if isinstance(series.dtype, pd.CategoricalDtype):
         if not series.cat.ordered:
@@ -560,7 +560,7 @@ def group_differences(
     y, _ = as_float_vector(df[value], "value")
     g = df[group]
     if g.isna().any():
-        first = g.index[g.isna().to_numpy()][0]
+        first = g.index[g.isna().to_numpy()].tolist()[0]
         raise ValueError(f"group: has missing values (first at row {first!r})")
     frame = pd.DataFrame({"y": y, "g": g.to_numpy()})
     grouped = frame.groupby("g", sort=True, observed=True)["y"]
