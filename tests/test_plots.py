@@ -230,7 +230,7 @@ def test_likert_percentages_ignore_missing_answers():
 
 def test_likert_sorting_labels_and_greyscale_levels():
     resp = pd.DataFrame({"low": [1, 1, 2, 3], "high": [5, 5, 4, 3]}, dtype=float)
-    fig = plots.likert_stacked_bars(resp, labels={"high": "Housing safety"})
+    fig = plots.likert_stacked_bars(resp, labels={"high": "Housing safety", "other": "unused"})
     ax = _main_axes(fig)
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert ticks == ["low (n=4)", "Housing safety (n=4)"]  # most positive on top (last)
@@ -278,7 +278,11 @@ def test_likert_neutral_always_straddles_zero_and_rows_sum_to_100(rows):
             {"level_labels": ("only",)},
             r"level_labels: need at least 2",
         ),
-        (pd.DataFrame({"Q": [1, 2]}), {"labels": {"Z": "x"}}, r"labels: keys \['Z'\] are not"),
+        (
+            pd.DataFrame({"Q": [1, 2]}),
+            {"labels": {"Q": ""}},
+            r"labels\['Q'\]: expected a non-empty",
+        ),
         (pd.DataFrame({"Q": [1, 2]}), {"labels": ["x"]}, r"labels: expected a dict"),
         (pd.DataFrame({"Q": [1, 2]}), {"title": ""}, r"title: expected a non-empty string"),
         (pd.DataFrame({"Q": [1, 2]}), {"labels": {"Q": "满意度"}}, r"Chinese/Japanese/Korean"),
@@ -926,3 +930,13 @@ def test_weights_bar_always_sorted_largest_on_top(d):
     assert widths == sorted(widths)  # bottom-up ascending = largest on top
     assert sorted(widths) == sorted(w.tolist())
     _close(fig)
+
+
+def test_many_figures_raise_no_too_many_figures_warning():
+    """pyplot warns after 20 open figures; pyplot-free figures never trigger it."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figs = [plots.scree_plot([2.0, 1.0], kaiser=False) for _ in range(22)]
+    assert len(figs) == 22 and plt.get_fignums() == []

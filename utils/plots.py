@@ -7,7 +7,8 @@ Every public figure function
 - builds a :class:`matplotlib.figure.Figure` directly (not through ``pyplot``), so nothing is
   registered with the pyplot figure manager: no ``plt.show``, no figures left open, no
   "more than 20 figures" warnings, and the code is safe under the non-interactive ``Agg`` backend,
-- returns that ``Figure`` (display it in a notebook by making it the cell's last expression or with
+- returns that ``Figure`` (a :class:`BookFigure`, which renders itself as PNG in Jupyter even when
+  pyplot's inline backend was never loaded: make it the cell's last expression or call
   ``IPython.display.display(fig)``; save it with ``fig.savefig``),
 - draws inside the house theme (:func:`house_rc`), whatever the global rcParams are.
 
@@ -492,7 +493,8 @@ def likert_stacked_bars(
     responses : DataFrame
         Rows = respondents, columns = items, values ``1..K`` or NaN.
     labels : dict, optional
-        Display label for each item (column name -> label); missing items keep their name.
+        Display label for each item (column name -> label), e.g. a codebook's full mapping;
+        items without an entry keep their name, entries for other items are ignored.
     title, xlabel : str
         Figure title and x-axis label.
     level_labels : sequence of str
@@ -511,9 +513,9 @@ def likert_stacked_bars(
     if labels is not None:
         if not isinstance(labels, Mapping):
             raise ValueError(f"labels: expected a dict item -> label, got {type(labels).__name__}")
-        unknown = [k for k in labels if k not in pct.index]
-        if unknown:
-            raise ValueError(f"labels: keys {unknown} are not columns of responses")
+        for k in pct.index:
+            if k in labels:
+                _check_text(labels[k], f"labels[{k!r}]")
     labels = dict(labels or {})
     p = pct[levels].to_numpy()
     half = K // 2
