@@ -524,6 +524,12 @@ def test_efa_variance_table_is_consistent(seed, k):
     np.testing.assert_allclose(res.communalities + res.uniquenesses, 1, atol=1e-12)
 
 
+def test_efa_align_false_returns_factor_analyzer_loadings():
+    data = two_factor_data()
+    res = exploratory_factor_analysis(data, 2, align=False)
+    np.testing.assert_allclose(res.loadings.to_numpy(), res.model.loadings_)
+
+
 @pytest.mark.parametrize("n_factors", [0, 8, -1])
 def test_efa_rejects_n_factors_out_of_range(n_factors):
     with pytest.raises(ValueError, match=r"n_factors: must be between 1 and 7"):

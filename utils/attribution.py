@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -136,7 +137,7 @@ def _ordered_outcome(series: pd.Series, name: str) -> pd.Categorical:
 
 
 def ordered_logit(
-    df: pd.DataFrame, outcome: str, predictors, distr: str = "logit"
+    df: pd.DataFrame, outcome: str, predictors: str | Sequence[str], distr: str = "logit"
 ) -> OrderedLogitResult:
     """Ordered (proportional-odds) logit or probit by maximum likelihood.
 
@@ -399,7 +400,7 @@ def _subset_r2(corr: np.ndarray) -> np.ndarray:
     return r2
 
 
-def dominance_analysis(df: pd.DataFrame, outcome: str, predictors) -> pd.DataFrame:
+def dominance_analysis(df: pd.DataFrame, outcome: str, predictors: Sequence[str]) -> pd.DataFrame:
     """General dominance weights: the Shapley decomposition of the OLS ``R^2``.
 
     .. math::

@@ -20,7 +20,7 @@ written here (vectorised) and checked against closed-form examples in the tests.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +44,9 @@ __all__ = [
     "kmo",
     "parallel_analysis",
 ]
+
+ArrayLike2D = pd.DataFrame | np.ndarray | Sequence[Sequence[float]]
+Loadings = pd.Series | pd.DataFrame | np.ndarray | Sequence[float]
 
 _NAN_POLICIES = ("listwise", "pairwise")
 _ROTATIONS = (
@@ -242,7 +245,9 @@ def _pairwise_cov(values: np.ndarray, cols: list, name: str) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------
 # Cronbach's alpha and item analysis
 # ----------------------------------------------------------------------------------------------
-def cronbach_alpha(items, nan_policy: str = "listwise", ci: float = 0.95) -> AlphaResult:
+def cronbach_alpha(
+    items: ArrayLike2D, nan_policy: str = "listwise", ci: float = 0.95
+) -> AlphaResult:
     """Cronbach's coefficient alpha with a Feldt confidence interval.
 
     .. math::
@@ -304,7 +309,7 @@ def cronbach_alpha(items, nan_policy: str = "listwise", ci: float = 0.95) -> Alp
     return AlphaResult(float(alpha), low, high, int(k), int(n))
 
 
-def item_analysis(items, nan_policy: str = "listwise") -> pd.DataFrame:
+def item_analysis(items: ArrayLike2D, nan_policy: str = "listwise") -> pd.DataFrame:
     """Classical item analysis: mean, sd, corrected item-total correlation, alpha if deleted.
 
     From the item covariance matrix ``C`` (``ddof=1``) with total variance ``T = 1'C1``:
@@ -386,7 +391,7 @@ def _factor_input(df, name: str = "df") -> tuple[np.ndarray, list, list]:
     return values, rows, cols
 
 
-def kmo(df) -> KMOResult:
+def kmo(df: ArrayLike2D) -> KMOResult:
     """Kaiser-Meyer-Olkin measure of sampling adequacy (wraps ``factor_analyzer.calculate_kmo``).
 
     .. math::
@@ -424,7 +429,7 @@ def kmo(df) -> KMOResult:
     return KMOResult(float(overall), pd.Series(per_item, index=pd.Index(cols), name="kmo"))
 
 
-def bartlett_sphericity(df) -> BartlettResult:
+def bartlett_sphericity(df: ArrayLike2D) -> BartlettResult:
     """Bartlett's test that the population correlation matrix is the identity.
 
     Wraps ``factor_analyzer.calculate_bartlett_sphericity``:
@@ -468,7 +473,7 @@ def _reduced(corr: np.ndarray) -> np.ndarray:
 
 
 def parallel_analysis(
-    df,
+    df: ArrayLike2D,
     n_iter: int = 100,
     quantile: float = 0.95,
     seed: int = 20201231,
@@ -562,7 +567,7 @@ def parallel_analysis(
 # exploratory factor analysis
 # ----------------------------------------------------------------------------------------------
 def exploratory_factor_analysis(
-    df,
+    df: ArrayLike2D,
     n_factors: int,
     rotation: str | None = "varimax",
     method: str = "minres",
@@ -707,7 +712,7 @@ def _ave(lam: np.ndarray) -> float:
     return float(np.mean(lam**2))
 
 
-def composite_reliability(loadings, mapping: Mapping | None = None) -> float | pd.Series:
+def composite_reliability(loadings: Loadings, mapping: Mapping | None = None) -> float | pd.Series:
     """Composite (construct) reliability of Fornell & Larcker (1981).
 
     .. math::
@@ -739,7 +744,9 @@ def composite_reliability(loadings, mapping: Mapping | None = None) -> float | p
     return _per_factor(loadings, mapping, _cr, "composite_reliability")
 
 
-def average_variance_extracted(loadings, mapping: Mapping | None = None) -> float | pd.Series:
+def average_variance_extracted(
+    loadings: Loadings, mapping: Mapping | None = None
+) -> float | pd.Series:
     """Average variance extracted of Fornell & Larcker (1981): ``AVE = mean(lambda_i^2)``.
 
     Same inputs and rules as :func:`composite_reliability`. Convergent validity is usually
