@@ -75,8 +75,14 @@ def _validate(inputs, outputs):
     return X, Y, list(units), list(in_names), list(out_names)
 
 
-def _phase1(X, Y, o, rts: str, orientation: str) -> float:
-    """Radial score for unit o: theta (input) or phi (output); rts in {'crs','vrs','nirs'}."""
+_HIGHS = {"presolve": False}  # tiny dense LPs: presolve only costs time
+
+
+def _phase1(X, Y, o, rts: str, orientation: str) -> tuple[float, float]:
+    """Radial score for unit o: theta (input) or phi (output), and sum(lambda) of the solution.
+
+    rts in {'crs', 'vrs', 'nirs'}.
+    """
     n, m = X.shape
     s = Y.shape[1]
     c = np.zeros(n + 1)
@@ -102,10 +108,12 @@ def _phase1(X, Y, o, rts: str, orientation: str) -> float:
         A_ub = np.vstack([A_ub, conv])
         b_ub = np.append(b_ub, 1.0)
     bounds = [(None, None)] + [(0, None)] * n
-    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs")
+    res = linprog(
+        c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs", options=_HIGHS
+    )
     if res.status != 0:  # pragma: no cover - the envelopment LP is always feasible and bounded
         raise RuntimeError(f"DEA phase-1 LP failed for unit {o}: {res.message}")
-    return float(res.x[0])
+    return float(res.x[0]), float(res.x[1:].sum())
 
 
 def _phase2(X, Y, o, score: float, rts: str, orientation: str):
@@ -129,7 +137,9 @@ def _phase2(X, Y, o, score: float, rts: str, orientation: str):
             b_eq = np.concatenate([X[o], score * (1 - eps) * Y[o]])
         if rts == "vrs":
             b_eq = np.append(b_eq, 1.0)
-        res = linprog(c, A_eq=A_eq, b_eq=b_eq, bounds=[(0, None)] * nv, method="highs")
+        res = linprog(
+            c, A_eq=A_eq, b_eq=b_eq, bounds=[(0, None)] * nv, method="highs", options=_HIGHS
+        )
         if res.status == 0:
             break
     else:  # pragma: no cover - never seen; the caller then leaves slacks at 0
@@ -230,13 +240,16 @@ def dea(
     slack_out = np.zeros((n, s))
     lambdas = np.zeros((n, n))
     for o in range(n):
-        raw = {"crs": _phase1(Xs, Ys, o, "crs", orientation)}
-        raw["vrs"] = _phase1(Xs, Ys, o, "vrs", orientation)
+        raw_crs, lam_sum = _phase1(Xs, Ys, o, "crs", orientation)
+        raw = {"crs": raw_crs, "vrs": _phase1(Xs, Ys, o, "vrs", orientation)[0]}
         crs[o], vrs[o] = to_eff(raw["crs"]), to_eff(raw["vrs"])
         if abs(crs[o] - vrs[o]) <= RTS_TOLERANCE:
             rts[o] = "constant"
+        elif lam_sum <= 1 + 1e-9:
+            # this CCR optimum is feasible for NIRS, so NIRS = CRS != VRS: increasing returns
+            rts[o] = "increasing"
         else:
-            nirs = to_eff(_phase1(Xs, Ys, o, "nirs", orientation))
+            nirs = to_eff(_phase1(Xs, Ys, o, "nirs", orientation)[0])
             rts[o] = "decreasing" if abs(nirs - vrs[o]) <= RTS_TOLERANCE else "increasing"
         sol = _phase2(Xs, Ys, o, raw[chosen], chosen, orientation)
         if sol is None:  # pragma: no cover
