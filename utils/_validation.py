@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 
 
-def as_float_matrix(X, name: str = "X", *, allow_nan: bool = False) -> tuple[np.ndarray, list, list]:
+def as_float_matrix(
+    X, name: str = "X", *, allow_nan: bool = False
+) -> tuple[np.ndarray, list, list]:
     """Return ``(values, row_labels, column_labels)`` for a 2-D numeric input.
 
     Accepts a DataFrame (labels kept) or anything ``np.asarray`` understands (labels are
