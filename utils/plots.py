@@ -106,6 +106,9 @@ _DEFAULT_LIKERT_LEVELS: tuple[str, ...] = (
     "Satisfied",
     "Very satisfied",
 )
+#: A matplotlib colour: name, hex string or RGB(A) tuple of floats in [0, 1].
+ColorLike = str | tuple[float, ...]
+
 _IPA_QUADRANTS: dict[str, str] = {
     "upper_left": "Concentrate here",
     "upper_right": "Keep up the good work",
@@ -226,7 +229,7 @@ def house_palette(n: int) -> list[tuple[float, float, float]]:
     return [tuple(cmap(0.05 + 0.85 * k / (n - 1))[:3]) for k in range(n)]
 
 
-def relative_luminance(color) -> float:
+def relative_luminance(color: ColorLike) -> float:
     """WCAG relative luminance of an sRGB colour (0 = black, 1 = white).
 
     ``L = 0.2126 R + 0.7152 G + 0.0722 B`` with each channel linearised as
@@ -250,7 +253,7 @@ def relative_luminance(color) -> float:
     return float(lin @ np.array([0.2126, 0.7152, 0.0722]))
 
 
-def contrast_ratio(color1, color2) -> float:
+def contrast_ratio(color1: ColorLike, color2: ColorLike) -> float:
     """WCAG contrast ratio ``(L1 + 0.05) / (L2 + 0.05)`` with ``L1 >= L2`` (range 1 to 21).
 
     References
@@ -261,7 +264,7 @@ def contrast_ratio(color1, color2) -> float:
     return (a + 0.05) / (b + 0.05)
 
 
-def lightness(color) -> float:
+def lightness(color: ColorLike) -> float:
     """CIE 1976 lightness ``L*`` (0 to 100) of an sRGB colour: how light it prints in greyscale.
 
     ``L* = 116 f(Y) - 16`` with ``Y`` the relative luminance (:func:`relative_luminance`, D65
@@ -316,7 +319,7 @@ def series_styles(labels: Sequence) -> list[SeriesStyle]:
 # --------------------------------------------------------------------------------------------
 # Internal checks
 # --------------------------------------------------------------------------------------------
-def _lab(v):
+def _lab(v: object) -> object:
     """Plain Python scalar for messages (``2018``, not ``np.int64(2018)``)."""
     return v.item() if isinstance(v, np.generic) else v
 
@@ -564,8 +567,8 @@ def likert_stacked_bars(
 # Factor-analysis figures
 # --------------------------------------------------------------------------------------------
 def scree_plot(
-    eigenvalues,
-    random_quantile=None,
+    eigenvalues: pd.Series | Sequence[float] | np.ndarray,
+    random_quantile: pd.Series | Sequence[float] | np.ndarray | None = None,
     title: str = "Scree plot with parallel analysis",
     *,
     kaiser: bool = True,
