@@ -308,3 +308,61 @@ _SURVEY_HEAD = pd.read_csv(
     DATA / "survey" / "households.csv", dtype=str, keep_default_na=False
 ).head(4)
 _CODEBOOK = D.load_codebook()
+
+
+def test_missing_file_is_also_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"codebook.csv: file not found at"):
+        D.load_codebook(tmp_path / "codebook.csv")
+
+
+def test_household_id_pattern(data_copy):
+    _edit(data_copy / "survey" / "households.csv", 9, "household_id", "Zhang-01")
+    with pytest.raises(
+        D.DataValidationError,
+        match=r"line 9, column 'household_id', value 'Zhang-01': must match the pattern",
+    ):
+        D.load_survey(data_copy)
+
+
+def test_codebook_without_rows_for_the_file(data_copy):
+    p = data_copy / "codebook.csv"
+    cb = pd.read_csv(p, dtype=str, keep_default_na=False)
+    cb[cb["file"] != "townships/panel.csv"].to_csv(p, index=False)
+    with pytest.raises(
+        D.DataValidationError, match=r"townships/panel.csv: the codebook has no rows"
+    ):
+        D.load_township_panel(data_copy)
+
+
+def test_codebook_required_yes_no(tmp_path):
+    cb = pd.read_csv(DATA / "codebook.csv", dtype=str, keep_default_na=False)
+    cb.loc[3, "required"] = "maybe"
+    cb.to_csv(tmp_path / "codebook.csv", index=False)
+    with pytest.raises(
+        D.DataValidationError, match=r"line 5, column 'required', value 'maybe': must be yes or no"
+    ):
+        D.load_codebook(tmp_path)
+
+
+def test_indicator_parent_must_be_criterion(data_copy):
+    p = data_copy / "indicators.csv"
+    raw = pd.read_csv(p, dtype=str, keep_default_na=False)
+    line = int(np.flatnonzero(raw["id"] == "IN1")[0]) + 2
+    _edit(p, line, "parent", "GS2")
+    with pytest.raises(
+        D.DataValidationError,
+        match=rf"line {line}, column 'parent', value 'GS2': an indicator's parent must be a criterion id",
+    ):
+        D.load_indicators(data_copy)
+
+
+def test_duplicate_judgment_cell(data_copy):
+    p = data_copy / "experts" / "judgments.csv"
+    df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    df = pd.concat([df, df.iloc[[1]]], ignore_index=True)  # repeat line 3 at the end
+    p.write_text(df.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    with pytest.raises(
+        D.DataValidationError,
+        match=rf"line {len(df) + 1}, column 'row, col', value 'gs, in': duplicate cell for expert E01, block criteria \(first at line 3\)",
+    ):
+        D.load_expert_judgments(data_copy)

@@ -71,6 +71,10 @@ class DataValidationError(ValueError):
         super().__init__("\n".join([head] + [f"  - {p}" for p in self.problems]))
 
 
+class MissingDataFileError(DataValidationError, FileNotFoundError):
+    """A data file is not where it was expected (both a ValueError and a FileNotFoundError)."""
+
+
 class PrivacyError(ValueError):
     """Raised by :func:`privacy_gate` when a file holds direct identifiers."""
 
@@ -112,8 +116,8 @@ def _codebook_for(root: Path) -> pd.DataFrame:
     return load_codebook(cb if cb.is_file() else None)
 
 
-def _missing_file(p: Path, rel: str) -> DataValidationError:
-    return DataValidationError(
+def _missing_file(p: Path, rel: str) -> MissingDataFileError:
+    return MissingDataFileError(
         f"{rel}: file not found at '{p}'; expected {EXPECTED.get(rel, 'a data file')} "
         f"(see data/README.md and data/codebook.csv)"
     )
@@ -183,7 +187,7 @@ def _validate(raw: pd.DataFrame, rel: str, cb: pd.DataFrame) -> tuple[pd.DataFra
         if r.required == "yes" and r.column not in raw.columns:
             problems.append(Problem(rel, 1, r.column, "", "required column is missing"))
     spec = spec[spec["column"].isin(raw.columns)]
-    typed = pd.DataFrame(index=raw.index)
+    cols: dict[str, pd.Series] = {}
     bad_cells: set[tuple[str, int]] = set()
     for r in spec.itertuples(index=False):
         s = raw[r.column].astype(str).str.strip()
@@ -215,9 +219,10 @@ def _validate(raw: pd.DataFrame, rel: str, cb: pd.DataFrame) -> tuple[pd.DataFra
                             "must be a whole number",
                         )
                     )
-            typed[r.column] = v.astype(float)
+            cols[r.column] = v.astype(float)
         else:
-            typed[r.column] = s.where(~empty, np.nan).astype(object)
+            cols[r.column] = s.where(~empty, np.nan).astype(object)
+    typed = pd.DataFrame(cols, index=raw.index)
     schema, rules = _schema_from_codebook(spec)
     try:
         schema.validate(typed, lazy=True)
@@ -240,17 +245,17 @@ def _validate(raw: pd.DataFrame, rel: str, cb: pd.DataFrame) -> tuple[pd.DataFra
                 rule, value = rules.get((col, k), str(row.check)), raw.at[idx, col]
             problems.append(Problem(rel, idx + 2, str(col), str(value), rule))
     problems += _missing_rules(raw, typed, spec, rel)
-    # final dtypes
+    # final dtypes: integer/boolean -> Int64 (fractions already reported become <NA>), text -> string
+    out = {}
     for r in spec.itertuples(index=False):
+        v = typed[r.column]
         if r.type in ("integer", "boolean"):
-            v = typed[r.column]
-            typed[r.column] = (
-                v.where(v == np.round(v)).astype("Int64") if v.notna().any() else v.astype("Int64")
-            )
-        elif r.type == "category":
-            typed[r.column] = typed[r.column].astype("string")
-        elif r.type == "string":
-            typed[r.column] = typed[r.column].astype("string")
+            out[r.column] = v.where(v == np.round(v)).astype("Int64")
+        elif r.type in ("category", "string"):
+            out[r.column] = v.astype("string")
+        else:
+            out[r.column] = v
+    typed = pd.DataFrame(out, index=raw.index)
     return typed, problems
 
 
