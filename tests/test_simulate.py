@@ -152,6 +152,15 @@ def test_exactly_one_inconsistent_expert_matrix():
     assert set(roles) == {"county_official", "township_cadre", "village_cadre", "scholar"}
 
 
+def test_inconsistent_expert_cross_checked_with_project_ahp():
+    """Independent implementation: the project's AHP module (utils.weights.ahp, eigenvector
+    method, Saaty RI) must flag the same single matrix."""
+    W = pytest.importorskip("utils.weights")
+    mats = D.expert_matrices(D.load_expert_judgments())
+    flagged = {k for k, m in mats.items() if not W.ahp(m).consistent}
+    assert flagged == {("E07", "criteria")}
+
+
 def test_to_saaty_known_values():
     assert S.to_saaty(3.0) == 3 and S.to_saaty(1 / 3) == Fraction(1, 3)
     assert S.to_saaty(2.4) == 2  # |ln 2.4 - ln 2| = 0.182 < |ln 3 - ln 2.4| = 0.223

@@ -679,7 +679,7 @@ def _expert_matrix(
             A[1][0], A[2][1], A[0][2] = Fraction(1, 5), Fraction(1, 5), Fraction(1, 5)
         M = np.array([[float(x) for x in row] for row in A])
         cr = consistency_ratio(M)
-        if (cr > 0.10) == inconsistent:
+        if (cr > 0.10) if inconsistent else (cr < 0.10):
             return view, A, cr
     raise RuntimeError("could not draw an expert matrix with the required consistency")
 
