@@ -545,8 +545,9 @@ def test_group_differences_validation(hair):
     v, g = "Pain threshold", "Hair color"
     with pytest.raises(ValueError, match=r"method: 'welch' is not one of"):
         group_differences(hair, v, g, method="welch")
-    with pytest.raises(ValueError, match=r"alpha: must be strictly between 0 and 1"):
-        group_differences(hair, v, g, alpha=1.5)
+    for bad_alpha in (1.5, 0, "5%"):
+        with pytest.raises(ValueError, match=r"alpha: must be a number strictly between 0 and 1"):
+            group_differences(hair, v, g, alpha=bad_alpha)
     with pytest.raises(ValueError, match=r"value: 'pain' is not a column of df"):
         group_differences(hair, "pain", g)
     with pytest.raises(ValueError, match=r"group: 'hair' is not a column of df"):

@@ -551,8 +551,8 @@ def group_differences(
     _check_frame(df)
     if method not in ("auto", "anova", "kruskal"):
         raise ValueError(f"method: {method!r} is not one of ['auto', 'anova', 'kruskal']")
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha: must be strictly between 0 and 1, got {alpha!r}")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+        raise ValueError(f"alpha: must be a number strictly between 0 and 1, got {alpha!r}")
     for arg, col in (("value", value), ("group", group)):
         if col not in df.columns:
             raise ValueError(f"{arg}: {col!r} is not a column of df")
