@@ -63,6 +63,12 @@ def test_second_dataset_validates_and_differs(tmp_path):
     assert len(D.load_township_panel(tmp_path)) == 125
     assert D.load_truth(tmp_path)["seed"] == 7
     assert not s["income_2016"].head(200).equals(D.load_survey()["income_2016"].head(200))
+    # the planted structure does not depend on the shipped seed
+    means = {d: s[D.likert_items(s, d)].astype(float).stack().mean() for d in D.DIMENSIONS}
+    assert max(means[d] for d in ("gs", "in", "ss", "ed")) < means["lc"]
+    for d in D.DIMENSIONS:
+        alpha, _ = pg.cronbach_alpha(s[D.likert_items(s, d)].astype(float), nan_policy="pairwise")
+        assert 0.7 <= alpha <= 0.9, (d, alpha)
 
 
 @pytest.mark.parametrize("dim", D.DIMENSIONS)
