@@ -47,7 +47,10 @@ def as_float_matrix(
 
 
 def as_float_vector(x, name: str = "x", *, allow_nan: bool = False) -> tuple[np.ndarray, list]:
-    """Return ``(values, labels)`` for a 1-D numeric input (Series labels kept)."""
+    """Return ``(values, labels)`` for a 1-D numeric input.
+
+    Series labels are kept (as a list); otherwise the labels are a ``RangeIndex`` (cheap at any size).
+    """
     labels = list(x.index) if isinstance(x, pd.Series) else None
     try:
         values = np.asarray(x, dtype=float)
@@ -61,7 +64,8 @@ def as_float_vector(x, name: str = "x", *, allow_nan: bool = False) -> tuple[np.
         i = int(np.argwhere(~np.isfinite(values))[0][0])
         where = labels[i] if labels is not None else i
         raise ValueError(f"{name}: contains NaN or infinite values (first at {where!r})")
-    return values, labels if labels is not None else list(range(values.size))
+    # A RangeIndex, not a list: building n Python ints costs ~0.6 s at 10 million values.
+    return values, labels if labels is not None else pd.RangeIndex(values.size)
 
 
 def check_benefit(benefit, n_criteria: int, name: str = "benefit") -> np.ndarray:
