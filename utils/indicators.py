@@ -1,0 +1,867 @@
+"""Indicator weights of the M County evaluation system (chapter 2; used by chapter 4).
+
+The indicator system (``data/indicators.csv``) is a two-level hierarchy: goal -> five criteria
+(``gs, in, ss, ed, lc``) -> indicators. This module turns the data into weights for every
+indicator:
+
+* **subjective (AHP)** weights from the expert panel (``data/experts/judgments.csv``): each
+  expert's matrix per block is checked with :func:`utils.weights.ahp` (Saaty's consistency
+  ratio); matrices with ``CR >= cr_threshold`` can be excluded; the remaining experts' matrices
+  of a block are aggregated by the element-wise geometric mean (AIJ,
+  :func:`utils.weights.ahp_group`); the criterion and indicator (local) priorities are composed
+  into global weights by :func:`utils.weights.ahp_hierarchy`;
+* **objective** weights (entropy or CRITIC, :func:`utils.weights.entropy_weights`,
+  :func:`utils.weights.critic_weights`) from a households x indicators data matrix built by
+  :func:`indicator_matrix` (design choice documented there);
+* **combined** weights, the linear mix ``alpha * AHP + (1 - alpha) * objective``
+  (:func:`utils.weights.combine_weights` with ``method="linear"``).
+
+The expert, survey and township files shipped with the project are SIMULATED (see
+``data/README.md``), so the weights computed from them are illustrations, not M County's.
+
+Typical use (chapter 4)::
+
+    from utils.indicators import indicator_weights
+    w = indicator_weights(DATA_DIR, scheme="combined")
+    w.global_weights      # Series indexed by indicator id, sums to 1
+    w.criteria_weights    # Series indexed by criterion id, sums to 1
+    w.table               # one row per indicator: criterion, labels, local/criterion/global weight
+
+References
+----------
+Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill, New York.
+Forman, E. & Peniwati, K. (1998). Aggregating individual judgments and priorities with the
+analytic hierarchy process. *European Journal of Operational Research*, 108(1), 165-169.
+Shannon, C. E. (1948). A mathematical theory of communication. *Bell System Technical Journal*,
+27(3), 379-423.
+Diakoulaki, D., Mavrotas, G. & Papayannakis, L. (1995). Determining objective weights in
+multiple criteria problems: the CRITIC method. *Computers & Operations Research*, 22(7), 763-770.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from utils import data as _data
+from utils import weights as _w
+from utils._validation import as_float_vector
+
+__all__ = [
+    "SCHEMES",
+    "OBJECTIVE_METHODS",
+    "IndicatorWeights",
+    "indicator_table",
+    "expert_consistency",
+    "consistency_table",
+    "group_ahp_weights",
+    "indicator_matrix",
+    "objective_weights",
+    "WeightComponents",
+    "weight_components",
+    "weights_from_components",
+    "indicator_weights",
+    "criteria_weights",
+    "alpha_sweep",
+    "planted_weights",
+    "weight_recovery",
+]
+
+#: Weighting schemes accepted by :func:`indicator_weights`.
+SCHEMES = ("combined", "ahp", "entropy", "critic")
+#: Objective methods (the objective half of the combined scheme).
+OBJECTIVE_METHODS = ("entropy", "critic")
+
+_TABLE_COLUMNS = [
+    "criterion",
+    "label_en",
+    "local_weight",
+    "criterion_weight",
+    "global_weight",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Result type
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IndicatorWeights:
+    """Weights of every indicator of the evaluation system.
+
+    Attributes
+    ----------
+    table : pd.DataFrame
+        Index ``indicator`` (ids as in ``indicators.csv``, in that order); columns
+        ``criterion``, ``label_en``, ``local_weight`` (within its criterion, sums to 1 per
+        criterion), ``criterion_weight`` (its criterion's weight) and ``global_weight``
+        (``criterion_weight * local_weight``; sums to 1 over all indicators).
+    scheme : str
+        ``"combined"``, ``"ahp"``, ``"entropy"`` or ``"critic"``.
+    alpha : float or None
+        Share of the AHP weights in the combined scheme (None for the pure schemes).
+    objective : str or None
+        Objective method mixed in by the combined scheme (None for the pure schemes).
+    components : pd.DataFrame
+        Global weights of each pure method (columns ``ahp``, ``entropy``, ``critic``), index
+        ``indicator``; lets a reader see what was mixed.
+    excluded : pd.DataFrame
+        Expert matrices left out of the AHP aggregation (columns ``expert``, ``block``,
+        ``CR``); empty when none was excluded or ``exclude_inconsistent=False``.
+    n_households : int
+        Households (complete cases) in the objective data matrix.
+    year : int or None
+        Township-statistics year used by the objective matrix (None = mean over all years).
+    """
+
+    table: pd.DataFrame
+    scheme: str
+    alpha: float | None
+    objective: str | None
+    components: pd.DataFrame
+    excluded: pd.DataFrame
+    n_households: int
+    year: int | None
+
+    @property
+    def global_weights(self) -> pd.Series:
+        """Global weight per indicator (sums to 1), named ``"global_weight"``."""
+        return self.table["global_weight"].copy()
+
+    @property
+    def criteria_weights(self) -> pd.Series:
+        """Weight per criterion (sums to 1), in the order of ``indicators.csv``."""
+        s = self.table.groupby("criterion", sort=False)["global_weight"].sum()
+        s.name = "criterion_weight"
+        return s
+
+    @property
+    def local_weights(self) -> dict[str, pd.Series]:
+        """``{criterion: Series of local weights}`` (each sums to 1)."""
+        return {
+            c: g["local_weight"].rename("local_weight")
+            for c, g in self.table.groupby("criterion", sort=False)
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Input helpers
+# --------------------------------------------------------------------------------------------
+def _check_choice(value: object, allowed: Sequence[str], name: str) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{name}: must be one of {list(allowed)}, got {value!r}")
+    return value
+
+
+def _check_threshold(cr_threshold: float) -> float:
+    try:
+        t = float(cr_threshold)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"cr_threshold: must be a number in (0, 1], got {cr_threshold!r}"
+        ) from None
+    if not (np.isfinite(t) and 0 < t <= 1):
+        raise ValueError(f"cr_threshold: must be a number in (0, 1], got {cr_threshold!r}")
+    return t
+
+
+def _check_alpha(alpha: float) -> float:
+    try:
+        a = float(alpha)
+    except (TypeError, ValueError):
+        raise ValueError(f"alpha: must be a number in [0, 1], got {alpha!r}") from None
+    if not (np.isfinite(a) and 0 <= a <= 1):
+        raise ValueError(f"alpha: must be a number in [0, 1], got {alpha!r}")
+    return a
+
+
+def indicator_table(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The indicator rows of ``indicators.csv`` (level ``indicator``), indexed by id.
+
+    Parameters
+    ----------
+    indicators : pd.DataFrame
+        As returned by :func:`utils.data.load_indicators` (columns ``id, level, criterion,
+        label_en, direction, source, source_column`` at least).
+
+    Returns
+    -------
+    pd.DataFrame
+        Index ``indicator``; columns as in the file (``direction`` is ``benefit``/``cost``).
+
+    Raises
+    ------
+    ValueError
+        If a needed column is missing or there is no indicator row.
+    """
+    need = ["id", "level", "criterion", "label_en", "direction", "source", "source_column"]
+    if not isinstance(indicators, pd.DataFrame):
+        raise ValueError("indicators: expected the DataFrame from utils.data.load_indicators")
+    missing = [c for c in need if c not in indicators.columns]
+    if missing:
+        raise ValueError(f"indicators: missing column(s) {missing}; expected {need}")
+    ind = indicators[indicators["level"] == "indicator"]
+    if ind.empty:
+        raise ValueError("indicators: no row has level 'indicator'")
+    out = ind.set_index("id")
+    out.index.name = "indicator"
+    return out
+
+
+def _criteria_order(indicators: pd.DataFrame) -> list[str]:
+    crit = indicators.loc[indicators["level"] == "criterion", "id"].tolist()
+    if not crit:
+        crit = list(dict.fromkeys(indicator_table(indicators)["criterion"]))
+    return [str(c) for c in crit]
+
+
+# --------------------------------------------------------------------------------------------
+# AHP on the expert panel
+# --------------------------------------------------------------------------------------------
+def consistency_table(
+    matrices: Mapping[tuple[str, str], pd.DataFrame],
+    roles: Mapping[str, str] | None = None,
+    ri: str = "saaty",
+    cr_threshold: float = _w.CR_THRESHOLD,
+) -> pd.DataFrame:
+    """Saaty consistency of every expert's matrix of every block.
+
+    For each matrix ``A`` (n x n), :func:`utils.weights.ahp` gives the principal eigenvalue
+    ``lambda_max``, ``CI = (lambda_max - n) / (n - 1)`` and ``CR = CI / RI(n)``; the matrix
+    is *consistent* when ``CR < cr_threshold`` (Saaty's rule uses 0.10).
+
+    Parameters
+    ----------
+    matrices : dict {(expert, block): DataFrame}
+        As returned by :func:`utils.data.expert_matrices`.
+    roles : dict {expert: role}, optional
+        Expert roles; missing roles are left empty.
+    ri : {"saaty", "saaty2005"}, default "saaty"
+        Random-index table (:data:`utils.weights.RANDOM_INDEX`).
+    cr_threshold : float in (0, 1], default 0.10
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per (expert, block), sorted; columns ``expert, role, block, n, lambda_max, CI,
+        CR, consistent``.
+
+    References
+    ----------
+    Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill, New York.
+    """
+    t = _check_threshold(cr_threshold)
+    if not isinstance(matrices, Mapping) or not matrices:
+        raise ValueError("matrices: expected a non-empty dict {(expert, block): matrix}")
+    roles = dict(roles or {})
+    rows = []
+    for key in sorted(matrices):
+        if not (isinstance(key, tuple) and len(key) == 2):
+            raise ValueError(f"matrices: keys must be (expert, block) pairs, got {key!r}")
+        e, b = key
+        try:
+            r = _w.ahp(matrices[key], ri=ri)
+        except ValueError as exc:
+            raise ValueError(f"matrices[{key!r}]: {exc}") from exc
+        rows.append((e, roles.get(e, ""), b, r.n, r.lambda_max, r.ci, r.cr, bool(r.cr < t)))
+    return pd.DataFrame(
+        rows, columns=["expert", "role", "block", "n", "lambda_max", "CI", "CR", "consistent"]
+    )
+
+
+def expert_consistency(
+    data_dir: str | Path | None = None,
+    ri: str = "saaty",
+    cr_threshold: float = _w.CR_THRESHOLD,
+) -> pd.DataFrame:
+    """Consistency of every expert's pairwise matrices in ``data_dir`` (see :func:`consistency_table`).
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        Data root (with ``experts/judgments.csv`` and ``indicators.csv``); default ``data/``.
+    ri, cr_threshold
+        As in :func:`consistency_table`.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``expert, role, block, n, lambda_max, CI, CR, consistent``.
+    """
+    judgments = _data.load_expert_judgments(data_dir)
+    roles = judgments.groupby("expert_id")["role"].first().astype(str).to_dict()
+    return consistency_table(_data.expert_matrices(judgments), roles, ri, cr_threshold)
+
+
+def group_ahp_weights(
+    matrices: Mapping[tuple[str, str], pd.DataFrame],
+    indicators: pd.DataFrame,
+    exclude_inconsistent: bool = True,
+    cr_threshold: float = _w.CR_THRESHOLD,
+    ri: str = "saaty",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Group AHP weights of the hierarchy goal -> criteria -> indicators.
+
+    For every block (``"criteria"`` and each criterion id) the experts' matrices are reordered
+    to the order of ``indicators.csv``; when ``exclude_inconsistent`` a matrix with
+    ``CR >= cr_threshold`` is dropped from *that block only* (the expert's other, consistent
+    blocks are kept — Saaty's advice is to revise or discard the inconsistent judgments, not
+    the judge). The rest are aggregated by the equal-weight element-wise geometric mean
+    (AIJ; Aczél & Saaty 1983; Forman & Peniwati 1998)
+
+        a_ij^G = (prod_k a_ij^(k))^(1/K),
+
+    whose principal eigenvector gives the block's priorities. Global weights:
+    ``w_i = w_criterion(i) * w_local(i)`` (:func:`utils.weights.ahp_hierarchy`).
+
+    Parameters
+    ----------
+    matrices : dict {(expert, block): DataFrame}
+        From :func:`utils.data.expert_matrices`.
+    indicators : pd.DataFrame
+        From :func:`utils.data.load_indicators`.
+    exclude_inconsistent : bool, default True
+    cr_threshold : float in (0, 1], default 0.10
+    ri : {"saaty", "saaty2005"}, default "saaty"
+
+    Returns
+    -------
+    (table, excluded)
+        ``table``: index ``indicator``; columns ``criterion, local_weight, criterion_weight,
+        global_weight``. ``excluded``: columns ``expert, block, CR`` of the dropped matrices.
+
+    Raises
+    ------
+    ValueError
+        A block with no matrix, a matrix whose labels are not the block's ids, or a block in
+        which every matrix is inconsistent (nothing left to aggregate).
+
+    References
+    ----------
+    Aczél, J. & Saaty, T. L. (1983). Procedures for synthesizing ratio judgements. *Journal of
+    Mathematical Psychology*, 27(1), 93-102.
+    Forman, E. & Peniwati, K. (1998). Aggregating individual judgments and priorities with the
+    analytic hierarchy process. *European Journal of Operational Research*, 108(1), 165-169.
+    Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill, New York.
+    """
+    t = _check_threshold(cr_threshold)
+    ind = indicator_table(indicators)
+    crit = _criteria_order(indicators)
+    members = {"criteria": crit} | {
+        c: [str(i) for i in ind.index[ind["criterion"] == c]] for c in crit
+    }
+    excluded = []
+    priorities: dict[str, pd.Series] = {}
+    for block, ids in members.items():
+        mats = {e: m for (e, b), m in matrices.items() if b == block}
+        if not mats:
+            raise ValueError(f"matrices: no expert matrix for block {block!r}")
+        kept = {}
+        for e in sorted(mats):
+            m = mats[e]
+            if set(map(str, m.index)) != set(ids) or set(map(str, m.columns)) != set(ids):
+                raise ValueError(
+                    f"matrices[({e!r}, {block!r})]: labels {list(m.index)} are not the block's "
+                    f"ids {ids}"
+                )
+            m = m.copy()
+            m.index, m.columns = m.index.map(str), m.columns.map(str)
+            m = m.loc[ids, ids]
+            r = _w.ahp(m, ri=ri)
+            if exclude_inconsistent and not r.cr < t:
+                excluded.append((e, block, r.cr))
+                continue
+            kept[e] = m
+        if not kept:
+            raise ValueError(
+                f"matrices: every expert's matrix of block {block!r} has CR >= {t:g}; nothing "
+                f"is left to aggregate (set exclude_inconsistent=False or revise the judgments)"
+            )
+        priorities[block] = _w.ahp_group(kept, method="geometric", ri=ri).weights
+    h = _w.ahp_hierarchy(priorities["criteria"], {c: priorities[c] for c in crit})
+    table = h.set_index("indicator").loc[list(ind.index)]
+    table.index.name = "indicator"
+    return (
+        table[["criterion", "local_weight", "criterion_weight", "global_weight"]],
+        pd.DataFrame(excluded, columns=["expert", "block", "CR"]),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Objective weights
+# --------------------------------------------------------------------------------------------
+def indicator_matrix(
+    survey: pd.DataFrame,
+    panel: pd.DataFrame,
+    indicators: pd.DataFrame,
+    year: int | None = None,
+    dropna: bool = True,
+) -> pd.DataFrame:
+    """Households x indicators data matrix for the objective weights.
+
+    Design (a modelling choice of this book, stated because objective weights depend on it):
+
+    * one row per surveyed household (``household_id``), one column per indicator id;
+    * a **survey** indicator is the household's answer to its questionnaire item
+      (``source_column`` of ``indicators.csv``, Likert 1-5);
+    * a **township** indicator is the statistic of the household's township
+      (``source_column`` of ``townships/panel.csv``): by default (``year=None``) its **mean
+      over all panel years**, since the evaluation covers the whole precision-poverty-
+      alleviation stage and in the final year some statistics are constant (every township's
+      poverty incidence is 0 at the end of 2020, which would give that indicator zero
+      objective weight); with ``year=<int>`` the statistic of that year.
+    * households with any missing answer among the used items are dropped (complete cases)
+      when ``dropna`` (entropy and CRITIC need finite data).
+
+    Township indicators vary only between the sampled townships, so their objective weights
+    reflect between-township dispersion seen through the sample's composition.
+
+    Parameters
+    ----------
+    survey : pd.DataFrame
+        From :func:`utils.data.load_survey` (``household_id``, ``township`` and the items).
+    panel : pd.DataFrame
+        From :func:`utils.data.load_township_panel` (``township``, ``year`` and statistics).
+    indicators : pd.DataFrame
+        From :func:`utils.data.load_indicators`.
+    year : int, optional
+        Panel year of the township statistics (default: mean over all years).
+    dropna : bool, default True
+
+    Returns
+    -------
+    pd.DataFrame
+        Index ``household_id``, columns the indicator ids (float).
+
+    Raises
+    ------
+    ValueError
+        Unknown source, a source column missing from its file, a year not in the panel, a
+        surveyed township absent from the panel, or no complete household left.
+    """
+    ind = indicator_table(indicators)
+    for name, df, need in (
+        ("survey", survey, ["household_id", "township"]),
+        ("panel", panel, ["township", "year"]),
+    ):
+        if not isinstance(df, pd.DataFrame):
+            raise ValueError(f"{name}: expected a DataFrame")
+        miss = [c for c in need if c not in df.columns]
+        if miss:
+            raise ValueError(f"{name}: missing column(s) {miss}")
+    bad_src = ind.index[~ind["source"].isin(["survey", "township"])]
+    if len(bad_src):
+        i = bad_src[0]
+        raise ValueError(
+            f"indicators: indicator {i!r} has source {ind.at[i, 'source']!r}; must be 'survey' "
+            f"or 'township'"
+        )
+    for i, r in ind.iterrows():
+        frame, fname = (survey, "survey") if r["source"] == "survey" else (panel, "panel")
+        if r["source_column"] not in frame.columns:
+            raise ValueError(
+                f"{fname}: column {r['source_column']!r} (source of indicator {i!r}) is missing"
+            )
+    years = sorted(pd.unique(panel["year"].astype(int)))
+    if year is None:
+        stats = panel.groupby("township").mean(numeric_only=True)
+    else:
+        if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or year not in years:
+            raise ValueError(f"year: must be one of the panel years {years} or None, got {year!r}")
+        stats = panel[panel["year"].astype(int) == int(year)].set_index("township")
+    stats.index = stats.index.astype(str)
+    towns = survey["township"].astype(str)
+    absent = sorted(set(towns) - set(stats.index))
+    if absent:
+        raise ValueError(
+            f"panel: surveyed township(s) {absent} have no statistics"
+            + ("" if year is None else f" for year {year}")
+        )
+    cols = {}
+    for i, r in ind.iterrows():
+        if r["source"] == "survey":
+            cols[i] = pd.to_numeric(survey[r["source_column"]], errors="coerce").astype(float)
+        else:
+            cols[i] = towns.map(stats[r["source_column"]].astype(float)).astype(float)
+    X = pd.DataFrame(cols)
+    X.index = pd.Index(survey["household_id"].astype(str), name="household_id")
+    X.columns.name = "indicator"
+    if dropna:
+        X = X.dropna()
+        if X.empty:
+            raise ValueError("survey: no household answered every indicator item (complete cases)")
+    return X
+
+
+def objective_weights(
+    X: pd.DataFrame, direction: pd.Series | Sequence[str], method: str = "entropy"
+) -> pd.Series:
+    """Entropy or CRITIC weights of the columns of an indicator matrix (thin wrapper).
+
+    ``method="entropy"``: :func:`utils.weights.entropy_weights` (min-max scores by direction,
+    ``e_j = -(1/ln m) sum_i p_ij ln p_ij``, ``w_j ∝ 1 - e_j``; Shannon 1948, Hwang & Yoon 1981).
+    ``method="critic"``: :func:`utils.weights.critic_weights`
+    (``w_j ∝ sigma_j sum_k (1 - r_jk)``; Diakoulaki et al. 1995).
+
+    Parameters
+    ----------
+    X : pd.DataFrame
+        Rows = units, columns = indicators (finite).
+    direction : Series or sequence of "benefit"/"cost"
+        A Series is aligned to ``X``'s columns.
+    method : {"entropy", "critic"}, default "entropy"
+
+    Returns
+    -------
+    pd.Series
+        Weights indexed by ``X``'s columns, summing to 1, named ``"<method>_weight"``.
+    """
+    _check_choice(method, OBJECTIVE_METHODS, "method")
+    if isinstance(direction, pd.Series) and isinstance(X, pd.DataFrame):
+        missing = [c for c in X.columns if c not in direction.index]
+        if missing:
+            raise ValueError(f"direction: no direction for column(s) {missing}")
+        direction = direction.reindex(X.columns)
+    d = list(direction)
+    fn = _w.entropy_weights if method == "entropy" else _w.critic_weights
+    return fn(X, benefit=d)
+
+
+# --------------------------------------------------------------------------------------------
+# Putting it together
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WeightComponents:
+    """Everything :func:`weights_from_components` needs (computed once by :func:`weight_components`).
+
+    Attributes
+    ----------
+    global_weights : pd.DataFrame
+        Index ``indicator``; columns ``ahp``, ``entropy``, ``critic`` (each sums to 1).
+    indicators : pd.DataFrame
+        :func:`indicator_table` of the indicator system.
+    excluded : pd.DataFrame
+        Excluded expert matrices (``expert, block, CR``).
+    n_households : int
+        Complete cases in the objective matrix.
+    year : int or None
+        Township-statistics year (None = mean over the panel years).
+    """
+
+    global_weights: pd.DataFrame
+    indicators: pd.DataFrame
+    excluded: pd.DataFrame
+    n_households: int
+    year: int | None
+
+
+def weight_components(
+    data_dir: str | Path | None = None,
+    exclude_inconsistent: bool = True,
+    year: int | None = None,
+    cr_threshold: float = _w.CR_THRESHOLD,
+    ri: str = "saaty",
+) -> WeightComponents:
+    """Load the data once and compute the AHP, entropy and CRITIC global weights.
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        Data root with the codebook layout; default ``data/``.
+    exclude_inconsistent, cr_threshold, ri
+        As in :func:`group_ahp_weights`.
+    year : int, optional
+        As in :func:`indicator_matrix`.
+
+    Returns
+    -------
+    WeightComponents
+    """
+    indicators = _data.load_indicators(data_dir)
+    judgments = _data.load_expert_judgments(data_dir)
+    ahp_table, excluded = group_ahp_weights(
+        _data.expert_matrices(judgments), indicators, exclude_inconsistent, cr_threshold, ri
+    )
+    X = indicator_matrix(
+        _data.load_survey(data_dir), _data.load_township_panel(data_dir), indicators, year
+    )
+    ind = indicator_table(indicators)
+    comp = pd.DataFrame(
+        {
+            "ahp": ahp_table["global_weight"],
+            "entropy": objective_weights(X, ind["direction"], "entropy"),
+            "critic": objective_weights(X, ind["direction"], "critic"),
+        }
+    ).loc[list(ind.index)]
+    comp.index.name = "indicator"
+    return WeightComponents(comp, ind, excluded, int(len(X)), year)
+
+
+def _table_from_global(global_w: pd.Series, ind: pd.DataFrame) -> pd.DataFrame:
+    g = global_w.reindex(ind.index).astype(float)
+    g = g / g.sum()
+    cw = g.groupby(ind["criterion"], sort=False).transform("sum")
+    local = (g / cw.where(cw > 0)).fillna(0.0)
+    out = pd.DataFrame(
+        {
+            "criterion": ind["criterion"],
+            "label_en": ind["label_en"],
+            "local_weight": local,
+            "criterion_weight": cw,
+            "global_weight": g,
+        }
+    )
+    out.index.name = "indicator"
+    return out[_TABLE_COLUMNS]
+
+
+def weights_from_components(
+    components: WeightComponents,
+    scheme: str = "combined",
+    alpha: float = 0.5,
+    objective: str = "entropy",
+) -> IndicatorWeights:
+    """Final weights of one scheme from precomputed :class:`WeightComponents`.
+
+    ``"ahp"``, ``"entropy"``, ``"critic"``: that method's global weights. ``"combined"``:
+    the linear combination of the global weights (:func:`utils.weights.combine_weights`,
+    ``method="linear"``)
+
+        w_i = alpha * w_i^AHP + (1 - alpha) * w_i^obj,
+
+    with ``obj`` = ``objective``. Criterion weights are then the sums of their indicators'
+    global weights and local weights the within-criterion shares, so
+    ``global = criterion * local`` holds for every scheme.
+
+    Parameters
+    ----------
+    components : WeightComponents
+    scheme : {"combined", "ahp", "entropy", "critic"}, default "combined"
+    alpha : float in [0, 1], default 0.5
+        Share of the subjective (AHP) weights; used by ``"combined"`` only.
+    objective : {"entropy", "critic"}, default "entropy"
+        Objective method of ``"combined"``.
+
+    Returns
+    -------
+    IndicatorWeights
+
+    References
+    ----------
+    Ma, J., Fan, Z.-P. & Huang, L.-H. (1999). A subjective and objective integrated approach to
+    determine attribute weights. *European Journal of Operational Research*, 112(2), 397-404.
+    """
+    _check_choice(scheme, SCHEMES, "scheme")
+    _check_choice(objective, OBJECTIVE_METHODS, "objective")
+    a = _check_alpha(alpha)
+    if not isinstance(components, WeightComponents):
+        raise ValueError("components: expected the WeightComponents from weight_components()")
+    gw = components.global_weights
+    if scheme == "combined":
+        g = _w.combine_weights(gw["ahp"], gw[objective], method="linear", alpha=a)
+    else:
+        g = gw[scheme]
+    return IndicatorWeights(
+        table=_table_from_global(g, components.indicators),
+        scheme=scheme,
+        alpha=a if scheme == "combined" else None,
+        objective=objective if scheme == "combined" else None,
+        components=gw.copy(),
+        excluded=components.excluded.copy(),
+        n_households=components.n_households,
+        year=components.year,
+    )
+
+
+def indicator_weights(
+    data_dir: str | Path | None = None,
+    scheme: str = "combined",
+    exclude_inconsistent: bool = True,
+    alpha: float = 0.5,
+    year: int | None = None,
+    objective: str = "entropy",
+    cr_threshold: float = _w.CR_THRESHOLD,
+    ri: str = "saaty",
+) -> IndicatorWeights:
+    """Weights of every indicator in ``indicators.csv`` (criterion, local, criterion, global).
+
+    Subjective: group AHP of the expert panel (:func:`group_ahp_weights`: per-expert Saaty CR,
+    inconsistent matrices ``CR >= cr_threshold`` excluded when ``exclude_inconsistent``,
+    geometric-mean aggregation, hierarchic composition). Objective: entropy or CRITIC on the
+    households x indicators matrix of :func:`indicator_matrix`. Combined:
+    ``alpha * AHP + (1 - alpha) * objective`` (:func:`weights_from_components`).
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        Data root with the codebook layout (default ``data/``).
+    scheme : {"combined", "ahp", "entropy", "critic"}, default "combined"
+    exclude_inconsistent : bool, default True
+    alpha : float in [0, 1], default 0.5
+        Share of the AHP weights in the combined scheme.
+    year : int, optional
+        Township-statistics year for the objective matrix (default: mean over all years).
+    objective : {"entropy", "critic"}, default "entropy"
+        Objective half of the combined scheme.
+    cr_threshold : float in (0, 1], default 0.10 (Saaty 1980)
+    ri : {"saaty", "saaty2005"}, default "saaty"
+
+    Returns
+    -------
+    IndicatorWeights
+        ``.table`` (one row per indicator), ``.global_weights``, ``.criteria_weights``,
+        ``.local_weights``, ``.components``, ``.excluded``.
+
+    Examples
+    --------
+    >>> w = indicator_weights("data", scheme="ahp")          # doctest: +SKIP
+    >>> round(w.global_weights.sum(), 12)                    # doctest: +SKIP
+    1.0
+    """
+    _check_choice(scheme, SCHEMES, "scheme")
+    _check_choice(objective, OBJECTIVE_METHODS, "objective")
+    _check_alpha(alpha)
+    _check_threshold(cr_threshold)
+    comp = weight_components(data_dir, exclude_inconsistent, year, cr_threshold, ri)
+    return weights_from_components(comp, scheme, alpha, objective)
+
+
+def criteria_weights(
+    data_dir: str | Path | None = None, scheme: str = "combined", **kwargs
+) -> pd.Series:
+    """Weights of the five criteria (sums of their indicators' global weights).
+
+    Parameters
+    ----------
+    data_dir, scheme, **kwargs
+        As in :func:`indicator_weights`.
+
+    Returns
+    -------
+    pd.Series
+        Indexed by criterion id, named ``"criterion_weight"``.
+    """
+    return indicator_weights(data_dir, scheme=scheme, **kwargs).criteria_weights
+
+
+def alpha_sweep(
+    components: WeightComponents,
+    alphas: Sequence[float] | np.ndarray | None = None,
+    objective: str = "entropy",
+) -> pd.DataFrame:
+    """Combined global weights for a range of subjective shares ``alpha`` (tidy).
+
+    ``w_i(alpha) = alpha w_i^AHP + (1 - alpha) w_i^obj`` for each ``alpha``.
+
+    Parameters
+    ----------
+    components : WeightComponents
+    alphas : sequence of floats in [0, 1], optional
+        Default ``numpy.linspace(0, 1, 11)`` (0, 0.1, ..., 1).
+    objective : {"entropy", "critic"}, default "entropy"
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``alpha, indicator, criterion, global_weight``; one row per (alpha, indicator).
+    """
+    if alphas is None:
+        alphas = np.linspace(0.0, 1.0, 11)
+    vals, _ = as_float_vector(alphas, "alphas")
+    if vals.size == 0:
+        raise ValueError("alphas: at least one value is required")
+    for a in vals:
+        if not (np.isfinite(a) and 0 <= a <= 1):
+            raise ValueError(f"alphas: every value must lie in [0, 1], got {a!r}")
+    frames = []
+    for a in vals:
+        t = weights_from_components(components, "combined", float(a), objective).table
+        frames.append(
+            pd.DataFrame(
+                {
+                    "alpha": float(a),
+                    "indicator": t.index,
+                    "criterion": t["criterion"].to_numpy(),
+                    "global_weight": t["global_weight"].to_numpy(),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Recovery of planted weights (simulated data only)
+# --------------------------------------------------------------------------------------------
+def planted_weights(truth: Mapping, indicators: pd.DataFrame) -> pd.DataFrame:
+    """The planted (true) weights of the simulation model, as an indicator table.
+
+    ``truth["experts"]["criteria_weights"]`` and ``truth["experts"]["indicator_local_weights"]``
+    (``data/truth.json``, written by ``utils.simulate``) composed as
+    ``global = criterion * local``. Only simulated data have a truth; real data do not.
+
+    Parameters
+    ----------
+    truth : dict
+        From :func:`utils.data.load_truth`.
+    indicators : pd.DataFrame
+        From :func:`utils.data.load_indicators`.
+
+    Returns
+    -------
+    pd.DataFrame
+        Same layout as :attr:`IndicatorWeights.table`.
+    """
+    try:
+        cw = truth["experts"]["criteria_weights"]
+        lw = truth["experts"]["indicator_local_weights"]
+    except (KeyError, TypeError):
+        raise ValueError(
+            "truth: expected keys experts.criteria_weights and experts.indicator_local_weights "
+            "(data/truth.json of the simulated data)"
+        ) from None
+    ind = indicator_table(indicators)
+    crit = _criteria_order(indicators)
+    h = _w.ahp_hierarchy(
+        pd.Series({c: cw[c] for c in crit}),
+        {c: pd.Series(lw[c]).reindex(list(ind.index[ind["criterion"] == c])) for c in crit},
+    )
+    return _table_from_global(h.set_index("indicator")["global_weight"], ind)
+
+
+def weight_recovery(estimated: pd.Series, truth: pd.Series) -> pd.DataFrame:
+    """Compare estimated with planted weights.
+
+    Parameters
+    ----------
+    estimated, truth : pd.Series
+        Weights indexed by the same labels (any order).
+
+    Returns
+    -------
+    pd.DataFrame
+        Index the labels (``truth``'s order); columns ``truth``, ``estimate``, ``error``
+        (estimate - truth) and ``abs_error``. ``attrs`` holds ``mae`` (mean absolute error),
+        ``max_abs_error`` and ``spearman`` (rank correlation, ``scipy.stats.spearmanr``).
+    """
+    from scipy.stats import spearmanr
+
+    if not isinstance(estimated, pd.Series) or not isinstance(truth, pd.Series):
+        raise ValueError("estimated/truth: expected two pandas Series indexed by label")
+    if set(estimated.index) != set(truth.index) or len(estimated) != len(truth):
+        raise ValueError(
+            f"estimated: labels {sorted(map(str, estimated.index))} do not match truth's "
+            f"{sorted(map(str, truth.index))}"
+        )
+    e = estimated.reindex(truth.index).astype(float)
+    out = pd.DataFrame({"truth": truth.astype(float), "estimate": e})
+    out["error"] = out["estimate"] - out["truth"]
+    out["abs_error"] = out["error"].abs()
+    out.attrs["mae"] = float(out["abs_error"].mean())
+    out.attrs["max_abs_error"] = float(out["abs_error"].max())
+    out.attrs["spearman"] = (
+        float(spearmanr(out["truth"], out["estimate"]).statistic) if len(out) > 1 else np.nan
+    )
+    return out
