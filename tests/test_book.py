@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from utils.run import read_toc, run
+from utils.run import read_toc, run, toc_entries
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -17,22 +17,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_every_toc_entry_has_a_page(built_book: Path):
-    import yaml
-
-    toc = yaml.safe_load((REPO / "book" / "_toc.yml").read_text())
-
-    def files(node):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if k in {"file", "root"} and isinstance(v, str):
-                    yield v
-                else:
-                    yield from files(v)
-        elif isinstance(node, list):
-            for item in node:
-                yield from files(item)
-
-    entries = list(files(toc))
+    entries = toc_entries(REPO / "book")
     assert len(entries) >= 7
     for entry in entries:
         assert (built_book / f"{entry}.html").is_file(), f"no page for toc entry {entry}"

@@ -99,6 +99,12 @@ def _toc_files(node: object) -> Iterable[str]:
             yield from _toc_files(item)
 
 
+def toc_entries(book_dir: Path) -> list[str]:
+    """Every page named in ``book_dir/_toc.yml`` (the root first), as written there."""
+    toc = yaml.safe_load((book_dir / "_toc.yml").read_text(encoding="utf-8"))
+    return list(_toc_files(toc))
+
+
 def read_toc(book_dir: Path) -> list[Chapter]:
     """Return the notebooks listed in ``book_dir/_toc.yml``, in toc order.
 
