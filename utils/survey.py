@@ -21,7 +21,7 @@ least half of its items are answered).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +32,25 @@ from utils import data as _data
 __all__ = [
     "DIMENSIONS",
     "LIKERT_LEVELS",
+    "band",
+    "category_order",
+    "column_labels",
+    "convergent_validity",
+    "count_score",
     "dimension_labels",
     "dimension_scores",
+    "factor_correspondence",
+    "frequency_table",
+    "group_columns",
+    "group_difference_table",
+    "item_nonresponse",
+    "item_table",
+    "poverty_lines",
+    "profile_table",
+    "proportion_table",
+    "reliability_table",
+    "sample_design",
+    "wilson_interval",
 ]
 
 LIKERT_LEVELS = (1, 2, 3, 4, 5)
@@ -223,3 +240,693 @@ def dimension_scores(
     res.columns.name = "dimension"
     res.attrs.update(scale=scale, min_items=needed, items={d: list(c) for d, c in items.items()})
     return res
+
+
+# ----------------------------------------------------------------------------------------------
+# codebook look-ups
+# ----------------------------------------------------------------------------------------------
+_SURVEY_FILE = _data.FILES["survey"]
+
+
+def _check_codebook(codebook) -> pd.DataFrame:
+    if not isinstance(codebook, pd.DataFrame):
+        raise ValueError(f"codebook: expected a pandas DataFrame, got {type(codebook).__name__}")
+    missing = [c for c in ("file", "column", "group") if c not in codebook.columns]
+    if missing:
+        raise ValueError(f"codebook: missing column(s) {missing}; expected data/codebook.csv")
+    return codebook[codebook["file"] == _SURVEY_FILE]
+
+
+def group_columns(codebook: pd.DataFrame, group: str) -> list[str]:
+    """Survey columns whose codebook ``group`` is ``group`` (file order).
+
+    E.g. ``group_columns(cb, "two_three")`` gives the "two no-worries, three guarantees" items,
+    ``"quiz"`` the policy-knowledge quiz, ``"income"`` the yearly incomes.
+
+    Raises
+    ------
+    ValueError
+        If the codebook lacks ``file``/``column``/``group`` or no survey column has the group.
+    """
+    rows = _check_codebook(codebook)
+    cols = list(rows.loc[rows["group"] == group, "column"])
+    if not cols:
+        raise ValueError(f"group: no survey column has codebook group {group!r}")
+    return cols
+
+
+def column_labels(codebook: pd.DataFrame, columns: Sequence[str] | None = None) -> dict[str, str]:
+    """``{column: English label}`` for survey columns from the codebook's ``label_en``.
+
+    With ``columns`` given, only those (each must be in the codebook); else every survey column.
+    """
+    rows = _check_codebook(codebook)
+    if "label_en" not in rows.columns:
+        raise ValueError("codebook: missing column 'label_en'")
+    labels = dict(zip(rows["column"], rows["label_en"], strict=True))
+    if columns is None:
+        return labels
+    unknown = [c for c in columns if c not in labels]
+    if unknown:
+        raise ValueError(f"columns: {unknown} are not survey columns of the codebook")
+    return {c: labels[c] for c in columns}
+
+
+def category_order(codebook: pd.DataFrame, column: str) -> list[str]:
+    """Allowed values of a categorical survey column in codebook order (e.g. education levels).
+
+    The codebook lists ``allowed`` values lowest first for ordered categories (education:
+    none < primary < ... < tertiary), so this order is used for tables and figures.
+    """
+    rows = _check_codebook(codebook)
+    row = rows[rows["column"] == column]
+    if row.empty:
+        raise ValueError(f"column: {column!r} is not a survey column of the codebook")
+    allowed = str(row["allowed"].iloc[0]) if "allowed" in row.columns else ""
+    if not allowed or allowed.startswith("regex:"):
+        raise ValueError(f"column: {column!r} has no list of allowed values in the codebook")
+    return allowed.split("|")
+
+
+_LINE_RE = r"[Pp]overty line (\d{4}):\s*([\d,]+(?:\.\d+)?)\s*yuan"
+
+
+def poverty_lines(codebook: pd.DataFrame) -> pd.Series:
+    """Poverty line per survey year, read from the codebook descriptions of the income columns.
+
+    The codebook's ``description`` of each ``income_<year>`` column states the line used for
+    that year ("Poverty line 2020: 4000 yuan"): 2,952 yuan in 2016 (NBS) and about 4,000 in
+    2020 (SCIO 2021), with 2017-2019 geometrically interpolated by the data model (see
+    ``data/README.md``; a modelling choice, not official figures).
+
+    Returns
+    -------
+    Series
+        Yuan per person per year (current prices), indexed by year (int), named
+        ``"poverty_line_yuan"``.
+    """
+    rows = _check_codebook(codebook)
+    if "description" not in rows.columns:
+        raise ValueError("codebook: missing column 'description'")
+    found = rows["description"].astype(str).str.extract(_LINE_RE).dropna()
+    if found.empty:
+        raise ValueError(
+            "codebook: no survey column description states a poverty line "
+            "('Poverty line <year>: <amount> yuan')"
+        )
+    out = pd.Series(
+        found[1].str.replace(",", "").astype(float).to_numpy(),
+        index=found[0].astype(int).to_numpy(),
+        name="poverty_line_yuan",
+    )
+    out.index.name = "year"
+    return out[~out.index.duplicated()].sort_index()
+
+
+# ----------------------------------------------------------------------------------------------
+# sample design and response
+# ----------------------------------------------------------------------------------------------
+def _require(df: pd.DataFrame, columns: Sequence[str], name: str = "survey") -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {missing}")
+
+
+def sample_design(survey: pd.DataFrame) -> pd.DataFrame:
+    """Sample by township: villages sampled, households, households per village, registered poor.
+
+    Returns
+    -------
+    DataFrame
+        Index ``township``; columns ``villages``, ``households``, ``households per village
+        (min)``, ``(max)``, ``registered poor`` and ``registered poor (%)`` (``100 x`` share of
+        the township's households), plus a final ``Total`` row.
+    """
+    survey = _check_survey(survey)
+    _require(survey, ["township", "village", "registered_poor"])
+    for c in ("township", "village"):
+        if survey[c].isna().any():
+            row = survey.index[survey[c].isna().to_numpy()][0]
+            raise ValueError(f"survey: column {c!r} has a missing value (row {row!r})")
+    poor = survey["registered_poor"].astype("float64")
+    if poor.isna().any() or not poor.isin([0.0, 1.0]).all():
+        row = survey.index[(poor.isna() | ~poor.isin([0.0, 1.0])).to_numpy()][0]
+        raise ValueError(f"survey: column 'registered_poor' must be 0/1 (row {row!r})")
+    df = pd.DataFrame(
+        {"township": survey["township"].astype(str), "village": survey["village"].astype(str)}
+    )
+    df["poor"] = poor.to_numpy()
+    per_village = df.groupby(["township", "village"]).size()
+    g = df.groupby("township")
+    out = pd.DataFrame(
+        {
+            "villages": g["village"].nunique(),
+            "households": g.size(),
+            "households per village (min)": per_village.groupby(level=0).min(),
+            "households per village (max)": per_village.groupby(level=0).max(),
+            "registered poor": g["poor"].sum().astype(int),
+        }
+    )
+    total = pd.DataFrame(
+        {
+            "villages": [df["village"].nunique()],
+            "households": [len(df)],
+            "households per village (min)": [per_village.min()],
+            "households per village (max)": [per_village.max()],
+            "registered poor": [int(df["poor"].sum())],
+        },
+        index=["Total"],
+    )
+    out = pd.concat([out, total])
+    out["registered poor (%)"] = 100.0 * out["registered poor"] / out["households"]
+    out.index.name = "township"
+    return out
+
+
+def item_nonresponse(survey: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Item non-response: per column the answers given, missing and the missing share (%).
+
+    Returns
+    -------
+    DataFrame
+        Index = ``columns``; ``answered``, ``missing``, ``missing (%)`` ``= 100 missing / n``.
+        ``attrs["respondents_complete"]`` = respondents who answered every column and
+        ``attrs["max_missing"]`` = the largest number of missing answers of one respondent.
+    """
+    survey = _check_survey(survey)
+    columns = list(columns)
+    if not columns:
+        raise ValueError("columns: is empty")
+    _require(survey, columns)
+    miss = survey[columns].isna()
+    out = pd.DataFrame({"answered": (~miss).sum(), "missing": miss.sum()})
+    out["missing (%)"] = 100.0 * out["missing"] / len(survey)
+    out.index.name = "item"
+    per_row = miss.sum(axis=1)
+    out.attrs.update(respondents_complete=int((per_row == 0).sum()), max_missing=int(per_row.max()))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# profile (frequency) tables
+# ----------------------------------------------------------------------------------------------
+def band(
+    values: pd.Series, edges: Sequence[float], labels: Sequence[str] | None = None
+) -> pd.Series:
+    """Cut a numeric column into ordered bands ``[e_0, e_1), [e_1, e_2), ...`` (left-closed).
+
+    Default labels: ``"<e1"`` for the first band (if ``e_0`` is ``-inf``), ``"e_k-(e_{k+1}-1)"``
+    for inner bands of integers and ``"e_K+"`` for an open last band (``e_{K+1} = inf``); e.g.
+    edges ``(-inf, 40, 50, 60, 70, inf)`` give ``<40, 40-49, 50-59, 60-69, 70+``. Missing values
+    stay missing. Returns an ordered categorical Series with the input's index and name.
+    """
+    if not isinstance(values, pd.Series):
+        raise ValueError(f"values: expected a pandas Series, got {type(values).__name__}")
+    e = [float(x) for x in edges]
+    if len(e) < 2:
+        raise ValueError(f"edges: need at least 2 edges, got {len(e)}")
+    if any(b <= a for a, b in zip(e[:-1], e[1:], strict=True)):
+        raise ValueError(f"edges: must be strictly increasing, got {list(edges)}")
+    if labels is None:
+
+        def fmt(x: float) -> str:
+            return f"{x:g}"
+
+        labels = []
+        for a, b in zip(e[:-1], e[1:], strict=True):
+            if np.isinf(a):
+                labels.append(f"<{fmt(b)}")
+            elif np.isinf(b):
+                labels.append(f"{fmt(a)}+")
+            elif b - a == 1:
+                labels.append(fmt(a))
+            else:
+                labels.append(f"{fmt(a)}-{fmt(b - 1)}")
+    labels = list(labels)
+    if len(labels) != len(e) - 1:
+        raise ValueError(f"labels: expected {len(e) - 1} labels (one per band), got {len(labels)}")
+    x = pd.to_numeric(values.astype("float64"), errors="raise")
+    outside = x.notna() & ((x < e[0]) | (x >= e[-1]))
+    if outside.any():
+        row = x.index[outside.to_numpy()][0]
+        raise ValueError(
+            f"values: row {row!r} value {x[row]:g} is outside the edges [{e[0]:g}, {e[-1]:g})"
+        )
+    out = pd.cut(x, bins=e, right=False, labels=labels)
+    return pd.Series(out, index=values.index, name=values.name)
+
+
+def frequency_table(
+    data: pd.Series, by: pd.Series | None = None, order: Sequence | None = None
+) -> pd.DataFrame:
+    """Counts and column percentages of a categorical variable, overall and by a group.
+
+    ``pct_c = 100 n_c / sum_c n_c`` over the non-missing answers (missing answers are counted in
+    the ``attrs["missing"]`` total, not in the percentages).
+
+    Parameters
+    ----------
+    data : Series
+        The categorical variable.
+    by : Series, optional
+        A grouping variable with the same index; adds ``n`` and ``%`` columns per group.
+    order : sequence, optional
+        Category order (default: categorical order if any, else sorted). Categories in the
+        order but absent from the data get 0.
+
+    Returns
+    -------
+    DataFrame
+        Index = categories (named after ``data``); columns ``("All", "n")``, ``("All", "%")``
+        and, with ``by``, ``(<group>, "n")``, ``(<group>, "%")`` for each group.
+    """
+    if not isinstance(data, pd.Series):
+        raise ValueError(f"data: expected a pandas Series, got {type(data).__name__}")
+    if by is not None:
+        if not isinstance(by, pd.Series):
+            raise ValueError(f"by: expected a pandas Series, got {type(by).__name__}")
+        if not by.index.equals(data.index):
+            raise ValueError("by: must have the same index as data")
+        if by.isna().any():
+            row = by.index[by.isna().to_numpy()][0]
+            raise ValueError(f"by: has a missing value (row {row!r})")
+    if order is None:
+        if isinstance(data.dtype, pd.CategoricalDtype):
+            order = list(data.cat.categories)
+        else:
+            order = sorted(data.dropna().unique().tolist())
+    order = list(order)
+    unknown = sorted({str(v) for v in data.dropna().unique()} - {str(o) for o in order})
+    if unknown:
+        raise ValueError(f"order: categories {unknown} of data are not listed")
+
+    def counts(s: pd.Series) -> pd.DataFrame:
+        n = s.astype(object).value_counts().reindex(order, fill_value=0).astype(int)
+        tot = n.sum()
+        pct = 100.0 * n / tot if tot else n.astype(float) * np.nan
+        return pd.DataFrame({"n": n.to_numpy(), "%": pct.to_numpy()}, index=order)
+
+    parts = {"All": counts(data)}
+    if by is not None:
+        for g in sorted(by.unique().tolist(), key=str):
+            parts[str(g)] = counts(data[by == g])
+    out = pd.concat(parts, axis=1)
+    out.index.name = data.name
+    out.attrs["missing"] = int(data.isna().sum())
+    return out
+
+
+def profile_table(
+    survey: pd.DataFrame,
+    variables: Mapping[str, pd.Series],
+    by: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Stack :func:`frequency_table` of several variables into one respondent-profile table.
+
+    Parameters
+    ----------
+    survey : DataFrame
+        The survey (only its index is used, to check alignment).
+    variables : dict label -> Series
+        E.g. ``{"Sex": survey["sex"], "Age (years)": band(survey["age"], ...)}``; each Series
+        indexed like ``survey``. Order is kept.
+    by : Series, optional
+        Grouping variable (e.g. registered-poor status as text).
+
+    Returns
+    -------
+    DataFrame
+        MultiIndex rows ``(variable, category)``; columns as :func:`frequency_table`.
+    """
+    survey = _check_survey(survey)
+    if not isinstance(variables, Mapping) or not variables:
+        raise ValueError("variables: expected a non-empty dict label -> Series")
+    parts = {}
+    for label, s in variables.items():
+        if not isinstance(s, pd.Series):
+            raise ValueError(f"variables[{label!r}]: expected a pandas Series")
+        if not s.index.equals(survey.index):
+            raise ValueError(f"variables[{label!r}]: index differs from the survey's index")
+        b = None if by is None else by
+        parts[label] = frequency_table(s, b).rename_axis("category")
+    out = pd.concat(parts, names=["variable", "category"])
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# proportions with Wilson intervals
+# ----------------------------------------------------------------------------------------------
+def _check_level(level) -> float:
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+        raise ValueError(f"level: must be a number strictly between 0 and 1, got {level!r}")
+    return float(level)
+
+
+def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson (1927) score interval for a binomial proportion (thin wrapper of statsmodels).
+
+    ``(p + z^2/(2n) -+ z sqrt(p(1-p)/n + z^2/(4n^2))) / (1 + z^2/n)`` with ``p = x/n`` and
+    ``z`` the ``1 - (1-level)/2`` normal quantile. Preferred to the Wald interval because it
+    keeps its coverage near 0 and 1 (Newcombe 1998; Brown, Cai & DasGupta 2001), where
+    attainment rates of the "two no-worries, three guarantees" lie.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
+    *Journal of the American Statistical Association*, 22(158), 209-212.
+    Newcombe, R. G. (1998). Two-sided confidence intervals for the single proportion:
+    comparison of seven methods. *Statistics in Medicine*, 17(8), 857-872.
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    for name, v in (("successes", successes), ("n", n)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise ValueError(f"{name}: must be an integer, got {v!r}")
+    if n < 1:
+        raise ValueError(f"n: must be at least 1, got {n}")
+    if not 0 <= successes <= n:
+        raise ValueError(f"successes: must be between 0 and n = {n}, got {successes}")
+    lo, hi = proportion_confint(
+        int(successes), int(n), alpha=1 - _check_level(level), method="wilson"
+    )
+    return float(max(lo, 0.0)), float(min(hi, 1.0))
+
+
+def proportion_table(
+    survey: pd.DataFrame,
+    columns: Sequence[str],
+    by: str | None = None,
+    level: float = 0.95,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Share of 1s of 0/1 columns with Wilson intervals, overall or by a group (tidy, long).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``group`` (``"All"`` or the group value as text), ``item``, ``label``, ``n``
+        (non-missing answers), ``successes``, ``rate`` (proportion ``x/n``), ``ci_low``,
+        ``ci_high`` (Wilson, :func:`wilson_interval`). Rows: groups (sorted) x columns.
+    """
+    survey = _check_survey(survey)
+    columns = list(columns)
+    if not columns:
+        raise ValueError("columns: is empty")
+    _require(survey, columns + ([by] if by else []))
+    level = _check_level(level)
+    values = {}
+    for c in columns:
+        v = survey[c].astype("float64")
+        bad = v.notna() & ~v.isin([0.0, 1.0])
+        if bad.any():
+            row = v.index[bad.to_numpy()][0]
+            raise ValueError(f"survey: column {c!r}, row {row!r}: value {v[row]:g} is not 0/1")
+        values[c] = v
+    vals = pd.DataFrame(values, index=survey.index)
+    if by is None:
+        groups = [("All", vals)]
+    else:
+        g = survey[by]
+        if g.isna().any():
+            row = g.index[g.isna().to_numpy()][0]
+            raise ValueError(f"by: column {by!r} has a missing value (row {row!r})")
+        groups = [(str(k), vals[g == k]) for k in sorted(g.unique().tolist(), key=str)]
+    rows = []
+    for name, block in groups:
+        for c in columns:
+            x = block[c].dropna()
+            n, k = int(x.size), int(x.sum())
+            lo, hi = wilson_interval(k, n, level) if n else (np.nan, np.nan)
+            rows.append(
+                {
+                    "group": name,
+                    "item": c,
+                    "label": (labels or {}).get(c, c),
+                    "n": n,
+                    "successes": k,
+                    "rate": k / n if n else np.nan,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                }
+            )
+    out = pd.DataFrame(rows)
+    out.attrs["level"] = level
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# reliability and validity by dimension
+# ----------------------------------------------------------------------------------------------
+def _items_by_dimension(
+    survey: pd.DataFrame, codebook: pd.DataFrame | None, dimensions: Sequence[str] | None
+) -> dict[str, pd.DataFrame]:
+    items = _item_lists(_check_survey(survey), codebook, dimensions)
+    return {d: _likert_block(survey, cols, f"dimension {d!r}") for d, cols in items.items()}
+
+
+def reliability_table(
+    survey: pd.DataFrame,
+    codebook: pd.DataFrame | None = None,
+    ci: float = 0.95,
+    nan_policy: str = "listwise",
+    dimensions: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Cronbach's alpha with its Feldt interval for every dimension's Likert items.
+
+    Each row is :func:`utils.reliability.cronbach_alpha` on the dimension's items
+    (``alpha = k/(k-1) (1 - sum s_i^2 / s_T^2)``, Cronbach 1951; Feldt 1965 interval), default
+    listwise deletion (as SPSS RELIABILITY).
+
+    Returns
+    -------
+    DataFrame
+        Index ``dimension`` (codes); columns ``label``, ``items``, ``n``, ``alpha``, ``ci_low``,
+        ``ci_high``.
+    """
+    blocks = _items_by_dimension(survey, codebook, dimensions)
+    from utils.reliability import cronbach_alpha
+
+    rows = {}
+    for d, block in blocks.items():
+        res = cronbach_alpha(block, nan_policy=nan_policy, ci=ci)
+        rows[d] = {
+            "label": DIMENSIONS.get(d, d),
+            "items": res.n_items,
+            "n": res.n_obs,
+            "alpha": res.alpha,
+            "ci_low": res.ci_low,
+            "ci_high": res.ci_high,
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "dimension"
+    return out
+
+
+def item_table(
+    survey: pd.DataFrame,
+    codebook: pd.DataFrame | None = None,
+    nan_policy: str = "listwise",
+    dimensions: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Item analysis of every dimension (:func:`utils.reliability.item_analysis`) stacked.
+
+    Returns
+    -------
+    DataFrame
+        MultiIndex ``(dimension, item)``; the columns of ``item_analysis`` (mean, sd, corrected
+        item-total correlation, alpha if item deleted).
+    """
+    blocks = _items_by_dimension(survey, codebook, dimensions)
+    from utils.reliability import item_analysis
+
+    parts = {d: item_analysis(block, nan_policy=nan_policy) for d, block in blocks.items()}
+    out = pd.concat(parts, names=["dimension", "item"])
+    return out
+
+
+def factor_correspondence(
+    loadings: pd.DataFrame, items: Mapping[str, Sequence[str]]
+) -> pd.DataFrame:
+    """Which rotated factor each dimension's items load on, and whether they agree.
+
+    For dimension ``d`` with items ``I_d``, its factor is ``argmax_f sum_{i in I_d} l_{if}^2``
+    (largest share of the items' common variance); an item is *on target* when its own largest
+    absolute loading is on that factor.
+
+    Returns
+    -------
+    DataFrame
+        Index ``dimension``; ``factor``, ``items``, ``on target`` (count), ``min loading``
+        (smallest target loading), ``max cross-loading`` (largest absolute loading of the
+        items on any other factor).
+    """
+    if not isinstance(loadings, pd.DataFrame):
+        raise ValueError(f"loadings: expected a DataFrame, got {type(loadings).__name__}")
+    if not isinstance(items, Mapping) or not items:
+        raise ValueError("items: expected a non-empty dict dimension -> item list")
+    rows = {}
+    for d, cols in items.items():
+        cols = list(cols)
+        absent = [c for c in cols if c not in loadings.index]
+        if absent:
+            raise ValueError(f"items[{d!r}]: {absent} are not rows of loadings")
+        block = loadings.loc[cols].astype(float)
+        factor = (block**2).sum(axis=0).idxmax()
+        primary = block.abs().idxmax(axis=1)
+        others = block.drop(columns=[factor])
+        rows[d] = {
+            "factor": factor,
+            "items": len(cols),
+            "on target": int((primary == factor).sum()),
+            "min loading": float(block[factor].min()),
+            "max cross-loading": float(others.abs().to_numpy().max()) if others.size else 0.0,
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "dimension"
+    return out
+
+
+def convergent_validity(
+    survey: pd.DataFrame,
+    codebook: pd.DataFrame | None = None,
+    method: str = "minres",
+    dimensions: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Composite reliability and AVE per dimension from a one-factor model of its items.
+
+    For each dimension a single-factor model of its items (complete cases) is fitted with
+    :func:`utils.reliability.exploratory_factor_analysis` (default minres), giving
+    standardized loadings ``lambda_i``; then (Fornell & Larcker 1981)
+
+    ``CR = (sum lambda_i)^2 / ((sum lambda_i)^2 + sum (1 - lambda_i^2))``,
+    ``AVE = mean(lambda_i^2)``.
+
+    A one-factor model per construct mirrors the measurement model of a CFA (each item loads
+    on its own construct only); taking the loadings from the joint rotated EFA instead would
+    let cross-loadings and the number of retained factors change the construct's loadings.
+    Thresholds usually quoted: CR >= 0.7, AVE >= 0.5; discriminant validity when sqrt(AVE)
+    exceeds the construct's correlations with the others (column ``sqrt AVE``, compare with
+    :func:`dimension_scores` correlations).
+
+    Returns
+    -------
+    DataFrame
+        Index ``dimension``; ``label``, ``n``, ``min loading``, ``max loading``, ``CR``, ``AVE``,
+        ``sqrt AVE``.
+    """
+    blocks = _items_by_dimension(survey, codebook, dimensions)
+    from utils.reliability import (
+        average_variance_extracted,
+        composite_reliability,
+        exploratory_factor_analysis,
+    )
+
+    rows = {}
+    for d, block in blocks.items():
+        complete = block.dropna()
+        if block.shape[1] < 3:
+            raise ValueError(f"dimension {d!r}: needs at least 3 items for a one-factor model")
+        lam = exploratory_factor_analysis(complete, 1, rotation=None, method=method).loadings["F1"]
+        rows[d] = {
+            "label": DIMENSIONS.get(d, d),
+            "n": len(complete),
+            "min loading": float(lam.min()),
+            "max loading": float(lam.max()),
+            "CR": float(composite_reliability(lam)),
+            "AVE": float(average_variance_extracted(lam)),
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out["sqrt AVE"] = np.sqrt(out["AVE"])
+    out.index.name = "dimension"
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# quiz and group differences
+# ----------------------------------------------------------------------------------------------
+def count_score(survey: pd.DataFrame, columns: Sequence[str], name: str = "score") -> pd.Series:
+    """Number of 1s across 0/1 columns per respondent (e.g. quiz answers correct).
+
+    ``score_h = sum_j x_hj``; a respondent with any missing answer gets a missing score (no
+    imputation; the quiz and attainment items are complete by the codebook's missing rule).
+    """
+    survey = _check_survey(survey)
+    columns = list(columns)
+    if not columns:
+        raise ValueError("columns: is empty")
+    _require(survey, columns)
+    block = survey[columns].astype("float64")
+    bad = block.notna() & ~block.isin([0.0, 1.0])
+    if bad.to_numpy().any():
+        i, j = np.argwhere(bad.to_numpy())[0]
+        raise ValueError(
+            f"survey: column {columns[j]!r}, row {block.index[i]!r}: value "
+            f"{block.iat[i, j]:g} is not 0/1"
+        )
+    out = block.sum(axis=1).where(block.notna().all(axis=1))
+    return out.rename(name)
+
+
+def group_difference_table(
+    data: pd.DataFrame,
+    values: Sequence[str],
+    groups: Sequence[str],
+    method: str = "auto",
+    min_group_size: int = 2,
+) -> pd.DataFrame:
+    """Tests of differences across groups for several outcomes and grouping variables.
+
+    Each cell (outcome, grouping) is :func:`utils.attribution.group_differences` (one-way ANOVA
+    with eta^2 or Kruskal-Wallis with epsilon^2, ``"auto"`` choosing by Shapiro-Wilk and
+    Brown-Forsythe checks) on the rows where the outcome is observed. Groups with fewer than
+    ``min_group_size`` observed rows are dropped first (named in ``dropped``), so that a small
+    category (e.g. tertiary education in a small sample) does not stop the table.
+
+    Returns
+    -------
+    DataFrame
+        One row per (``outcome``, ``grouping``): ``test``, ``statistic``, ``df``, ``p_value``,
+        ``effect_size``, ``effect``, ``groups``, ``n``, ``highest`` / ``lowest`` (group with the
+        highest / lowest mean), ``dropped``.
+    """
+    from utils.attribution import group_differences
+
+    data = _check_survey(data, "data")
+    values, groups = list(values), list(groups)
+    if not values or not groups:
+        raise ValueError("values/groups: give at least one outcome and one grouping column")
+    _require(data, values + groups, "data")
+    if isinstance(min_group_size, bool) or not isinstance(min_group_size, (int, np.integer)):
+        raise ValueError(f"min_group_size: must be an integer, got {min_group_size!r}")
+    if min_group_size < 2:
+        raise ValueError(f"min_group_size: must be at least 2, got {min_group_size}")
+    rows = []
+    for v in values:
+        for g in groups:
+            df = pd.DataFrame(
+                {"y": pd.to_numeric(data[v], errors="coerce"), "g": data[g].astype(str)}
+            )
+            df = df[df["y"].notna() & data[g].notna()]
+            sizes = df["g"].value_counts()
+            dropped = sorted(sizes.index[sizes < min_group_size].tolist())
+            df = df[~df["g"].isin(dropped)]
+            res = group_differences(df.reset_index(drop=True), "y", "g", method=method)
+            means = res.table["mean"]
+            rows.append(
+                {
+                    "outcome": v,
+                    "grouping": g,
+                    "test": res.test,
+                    "statistic": res.statistic,
+                    "df": ", ".join(str(int(x)) for x in res.dof),
+                    "p_value": res.p_value,
+                    "effect_size": res.effect_size,
+                    "effect": res.effect_name,
+                    "groups": len(res.table),
+                    "n": int(res.table["n"].sum()),
+                    "highest": str(means.idxmax()),
+                    "lowest": str(means.idxmin()),
+                    "dropped": ", ".join(dropped),
+                }
+            )
+    return pd.DataFrame(rows)
