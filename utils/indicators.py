@@ -465,7 +465,7 @@ def indicator_matrix(
             raise ValueError(
                 f"{fname}: column {r['source_column']!r} (source of indicator {i!r}) is missing"
             )
-    years = sorted(pd.unique(panel["year"].astype(int)))
+    years = sorted(int(y) for y in pd.unique(panel["year"].astype(int)))
     if year is None:
         stats = panel.groupby("township").mean(numeric_only=True)
     else:
@@ -770,12 +770,10 @@ def alpha_sweep(
     """
     if alphas is None:
         alphas = np.linspace(0.0, 1.0, 11)
-    vals, _ = as_float_vector(alphas, "alphas")
-    if vals.size == 0:
-        raise ValueError("alphas: at least one value is required")
+    vals, _ = as_float_vector(alphas, "alphas")  # refuses empty or non-numeric input
     for a in vals:
         if not (np.isfinite(a) and 0 <= a <= 1):
-            raise ValueError(f"alphas: every value must lie in [0, 1], got {a!r}")
+            raise ValueError(f"alphas: every value must lie in [0, 1], got {float(a)!r}")
     frames = []
     for a in vals:
         t = weights_from_components(components, "combined", float(a), objective).table
