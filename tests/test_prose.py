@@ -72,6 +72,7 @@ def numbers(text: str) -> list[str]:
         (":::{note}\n:class: tip\nbody with 6 cells\n:::", ["6"]),
         ("```{admonition} Title\n---\nclass: tip\n---\nText with 7\n```", ["7"]),
         ("Chapter 4 shows", ["4"]),
+        ("1. an item with 2 numbers", ["2"]),
     ],
 )
 def test_flags_typed_numbers(text: str, expected: list[str]):
@@ -101,6 +102,7 @@ def test_flags_typed_numbers(text: str, expected: list[str]):
         "use `make chapter CH=04_scoring` and ``a 5 b``",
         "# 3 Survey",
         "### 4.2.1. Weights",
+        "1. first step\n2) second step\n> 3. quoted item",
         "see https://www.stats.gov.cn/2021/1.html and <https://x.org/9>",
         "a [link](https://doi.org/10.1016/0377-2217(78)90138-8)",
         "a footnote[^1]\n\n[^1]: NBS 2021, table 3.",

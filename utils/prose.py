@@ -16,7 +16,8 @@ What is **not** a typed number (so is accepted):
 * inline code (single or double backticks), fenced code and code-cell directives;
 * math: ``$...$``, ``$$...$$``, ``{math}`` roles, ``{math}`` directives and ``\\begin{...}``
   amsmath environments;
-* the section number at the start of a markdown heading (``## 4.2 Scoring``);
+* the section number at the start of a markdown heading (``## 4.2 Scoring``) and the marker of an
+  ordered-list item (``1.``, ``2)``), which are structure, not data;
 * URLs, link targets (``[text](target)``), HTML tags and comments;
 * footnotes: references ``[^1]`` and footnote definition lines ``[^1]: ...``;
 * digits glued to letters, which are identifiers rather than quantities (``T01``, ``H0001``,
@@ -81,6 +82,7 @@ _FENCE = re.compile(r"^(?P<indent>\s*)(?P<mark>`{3,}|~{3,}|:{3,})\s*(?P<info>.*)
 _OPTION = re.compile(r"^\s*:[\w.-]+:(\s.*)?$")
 _LABEL_LINE = re.compile(r"^\s*\([^()\s]+\)=\s*$")
 _FOOTNOTE_DEF = re.compile(r"^\s*\[\^[^\]]+\]:")
+_LIST_MARKER = re.compile(r"^\s*(?:>\s*)*\d{1,9}[.)](?=\s|$)")
 _HEADING_NUMBER = re.compile(r"^(?P<hashes>\s{0,3}#{1,6}\s+)(?:\d+(?:\.\d+)*\.?)(?=\s|$)")
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_.])(?:\d+(?:[.,]\d+)*|\.\d+)(?![A-Za-z0-9_])")
 
@@ -216,7 +218,8 @@ def _prose_lines(text: str) -> list[str]:
             else:
                 i = len(lines)
             continue
-        out[i - 1] = _HEADING_NUMBER.sub(lambda h: h.group("hashes"), line)
+        line = _HEADING_NUMBER.sub(lambda h: h.group("hashes"), line)
+        out[i - 1] = _LIST_MARKER.sub(lambda h: " " * len(h.group(0)), line)
     return out
 
 
