@@ -404,7 +404,8 @@ def af_group_dimension_table(
     -------
     pandas.DataFrame
         Index = group; columns ``n, H, A, M0, contribution`` (share of the overall M0) and one
-        column per dimension (share of the group's own M0; NaN where ``M0_g = 0``).
+        column ``"<dimension> share"`` per dimension (share of the group's own M0; NaN where
+        ``M0_g = 0``).
 
     References
     ----------
@@ -420,6 +421,7 @@ def af_group_dimension_table(
         res = _poverty.alkire_foster(sub, weights, k)
         per_group[g] = af_dimension_contributions(res.contributions, dims)
     dim_table = pd.DataFrame(per_group).T
+    dim_table.columns = [f"{d} share" for d in dim_table.columns]
     out = base[["n", "H", "A", "M0", "contribution"]].join(dim_table)
     out.columns.name = None
     return out

@@ -1,0 +1,339 @@
+"""Tests of utils.countermeasures (chapter 5: evidence for the thesis' problems, scenario).
+
+Expected values: the importance-performance quadrant rule of Martilla & James (1977) (verdicts
+must agree with utils.attribution.importance_performance), closed forms of the ordered logit
+(McCullagh 1980; marginal effects as in Long & Freese 2014) evaluated independently with
+scipy.stats.logistic, and small tables derived by hand (stated in each docstring).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from utils import attribution
+from utils import countermeasures as cm
+from utils.data import load_indicators
+
+SET = settings(max_examples=50, deadline=None)
+DIMS = ["gs", "in", "ss", "ed", "lc"]
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    """A small simulated ordinal data set (seeded) and its ordered-logit fit."""
+    rng = np.random.default_rng(1)
+    n = 400
+    X = pd.DataFrame(
+        {"gs": rng.uniform(1, 5, n), "in": rng.uniform(1, 5, n), "c": rng.normal(size=n)}
+    )
+    latent = 1.0 * X["gs"] + 0.5 * X["in"] + 0.3 * X["c"] + rng.logistic(size=n)
+    y = np.digitize(latent, [3.0, 4.0, 5.0, 6.0]) + 1
+    df = X.assign(y=y)
+    return df, attribution.ordered_logit(df, "y", ["gs", "in", "c"])
+
+
+# ============================================================================ verdicts
+@pytest.mark.parametrize(
+    ("perf", "imp", "word"),
+    [
+        (40.0, 0.3, "supported: weak and important (concentrate here)"),
+        (40.0, 0.1, "partly supported: weak, but of lower importance"),
+        (60.0, 0.3, "not supported: important, performance at or above average"),
+        (60.0, 0.1, "not supported: performance at or above average"),
+        (50.0, 0.2, "not supported: important, performance at or above average"),  # ties = high
+    ],
+)
+def test_support_verdict_quadrants(perf, imp, word):
+    """Cuts performance 50, importance 0.2; 'high' means >= the cut (Martilla & James 1977)."""
+    assert cm.support_verdict(perf, imp, 50.0, 0.2) == word
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        ((np.nan, 0.1, 50.0, 0.2), "performance: must be a finite number, got nan"),
+        ((40.0, "x", 50.0, 0.2), "importance: must be a finite number, got 'x'"),
+        ((40.0, 0.1, True, 0.2), "performance_cut: must be a finite number, got True"),
+        ((40.0, 0.1, 50.0, np.inf), "importance_cut: must be a finite number, got inf"),
+    ],
+)
+def test_support_verdict_validation(args, match):
+    with pytest.raises(ValueError, match=match):
+        cm.support_verdict(*args)
+
+
+@SET
+@given(
+    st.lists(st.floats(0, 100), min_size=5, max_size=5),
+    st.lists(st.floats(0, 1), min_size=5, max_size=5),
+)
+def test_verdict_agrees_with_ipa_quadrant(perf, imp):
+    ipa = attribution.importance_performance(
+        pd.Series(imp, index=DIMS), pd.Series(perf, index=DIMS)
+    )
+    ev = cm.problem_evidence(ipa)
+    for _, row in ev.iterrows():
+        supported = row["verdict"].startswith("supported")
+        assert supported == (row["quadrant"] == "Concentrate here")
+        assert row["verdict"].startswith("not") == (
+            row["quadrant"] in {"Keep up the good work", "Possible overkill"}
+        )
+
+
+def test_problem_evidence_by_hand(repo):
+    """Performance (40, 55, 45, 70, 90): mean cut 60; importance (0.3, 0.1, 0.1, 0.3, 0.2):
+    mean cut 0.2. gs: weak & important -> supported, rank 1 (tied with ed); in: weak, low
+    importance -> partly; ss: partly; ed: 70 >= 60 -> not supported. By hand."""
+    ipa = attribution.importance_performance(
+        pd.Series([0.3, 0.1, 0.1, 0.3, 0.2], index=DIMS),
+        pd.Series([40.0, 55.0, 45.0, 70.0, 90.0], index=DIMS),
+    )
+    low = pd.Series([0.4, 0.3, 0.2, 0.1, 0.05], index=DIMS)
+    ev = cm.problem_evidence(ipa, low_share=low, indicators=load_indicators(repo / "data"))
+    assert list(ev.index) == [p.problem for p in cm.THESIS_PROBLEMS]
+    assert list(ev["dimension"]) == ["gs", "in", "ss", "ed"]
+    assert [v.split(":")[0] for v in ev["verdict"]] == [
+        "supported",
+        "partly supported",
+        "partly supported",
+        "not supported",
+    ]
+    np.testing.assert_allclose(ev["performance_gap"], [-20, -5, -15, 10])
+    assert list(ev["importance_rank"]) == [1, 4, 4, 1]
+    np.testing.assert_allclose(ev["low_rating_share"], [0.4, 0.3, 0.2, 0.1])
+    assert ev.at["poor government services", "evidence"].startswith(
+        "performance 40.0 vs cut 60.0 (-20.0); importance 0.3, rank 1 of 5; 40 % low ratings"
+    )
+    assert ev["monitor"].iloc[0].startswith("GS2 Cadre assistance to households")
+
+
+def test_thesis_problems_monitor_ids_exist(repo):
+    ind = load_indicators(repo / "data")
+    ids = set(ind["id"])
+    for p in cm.THESIS_PROBLEMS:
+        assert set(p.monitor) <= ids
+        assert ind.set_index("id").loc[list(p.monitor), "criterion"].eq(p.dimension).all()
+
+
+def _ipa():
+    return attribution.importance_performance(
+        pd.Series([0.3, 0.1, 0.1, 0.3, 0.2], index=DIMS),
+        pd.Series([40.0, 55, 45, 70, 90], index=DIMS),
+    )
+
+
+def test_problem_evidence_validation():
+    ipa = _ipa()
+    with pytest.raises(ValueError, match="ipa: expected a pandas DataFrame, got dict"):
+        cm.problem_evidence({})
+    with pytest.raises(ValueError, match=r"ipa: missing column\(s\) \['quadrant'\]"):
+        cm.problem_evidence(ipa.drop(columns="quadrant"))
+    bare = pd.DataFrame(ipa)
+    bare.attrs = {}
+    with pytest.raises(
+        ValueError, match=r"ipa: attrs lack \['importance_cut', 'performance_cut'\]"
+    ):
+        cm.problem_evidence(bare)
+    with pytest.raises(ValueError, match="problems: is empty"):
+        cm.problem_evidence(ipa, problems=())
+    with pytest.raises(ValueError, match="problems: expected ProblemSpec items, got str"):
+        cm.problem_evidence(ipa, problems=("gs",))
+    with pytest.raises(ValueError, match="ipa: has no row for dimension 'ss'"):
+        cm.problem_evidence(ipa.drop(index="ss"))
+    with pytest.raises(ValueError, match="low_share: has no value for dimension 'gs'"):
+        cm.problem_evidence(ipa, low_share=pd.Series({"in": 0.1}))
+    with pytest.raises(ValueError, match="indicators: needs the columns 'id' and 'label_en'"):
+        cm.problem_evidence(ipa, indicators=pd.DataFrame({"id": ["GS2"]}))
+    spec = cm.ProblemSpec("gs", "p", "c", "m", ("ZZ9",))
+    with pytest.raises(ValueError, match=r"problems: monitor ids \['ZZ9'\] of 'p' are not in"):
+        cm.problem_evidence(
+            ipa, problems=(spec,), indicators=pd.DataFrame({"id": ["GS2"], "label_en": ["x"]})
+        )
+
+
+# ============================================================================ low ratings
+def test_low_rating_share_by_hand():
+    """gs answers 1, 2, 5, NaN -> 2 of 3 answered <= 2; in answers 3, 4, 1, 2 -> 2 of 4."""
+    s = pd.DataFrame({"gs1": [1, 2], "gs2": [5, np.nan], "in1": [3, 4], "in2": [1, 2]})
+    out = cm.low_rating_share(s, {"gs": ["gs1", "gs2"], "in": ["in1", "in2"]})
+    np.testing.assert_allclose(out, [2 / 3, 0.5])
+    assert list(out.index) == ["gs", "in"]
+    assert cm.low_rating_share(s, {"gs": ["gs1", "gs2"]}, threshold=1)["gs"] == pytest.approx(1 / 3)
+
+
+def test_low_rating_share_validation():
+    s = pd.DataFrame({"a1": [np.nan, np.nan], "b1": [1, 2]})
+    with pytest.raises(ValueError, match="items: expected a non-empty dict"):
+        cm.low_rating_share(s, {})
+    with pytest.raises(ValueError, match="threshold: must be a number, got '2'"):
+        cm.low_rating_share(s, {"b": ["b1"]}, threshold="2")
+    with pytest.raises(
+        ValueError, match=r"items: dimension 'c' lists missing or no columns \['c1'\]"
+    ):
+        cm.low_rating_share(s, {"c": ["c1"]})
+    with pytest.raises(ValueError, match="items: dimension 'a' has no answered ratings"):
+        cm.low_rating_share(s, {"a": ["a1"]})
+
+
+# ============================================================================ model frame
+def _codebook():
+    return pd.DataFrame(
+        {
+            "column": ["education"],
+            "allowed": ["none|primary|junior_secondary|senior_secondary|tertiary"],
+        }
+    )
+
+
+def _survey():
+    return pd.DataFrame(
+        {
+            "overall_satisfaction": pd.array([4, 2, pd.NA], dtype="Int64"),
+            "registered_poor": pd.array([1, 0, 0], dtype="Int64"),
+            "sex": pd.array(["female", "male", "male"], dtype="string"),
+            "age": pd.array([45, 62, 30], dtype="Int64"),
+            "education": pd.array(["primary", "tertiary", "none"], dtype="string"),
+        }
+    )
+
+
+def test_model_frame_by_hand():
+    """Row 3 lacks the outcome and is dropped; codes from the codebook order."""
+    survey = _survey()
+    scores = pd.DataFrame({"gs": [3.0, 2.5, 4.0], "in": [4.0, 1.0, 2.0]})
+    f = cm.model_frame(survey, scores, _codebook())
+    assert f.attrs["dropped"] == 1
+    assert list(f.columns) == ["overall_satisfaction", "gs", "in", *cm.CONTROLS]
+    assert f["overall_satisfaction"].tolist() == [4, 2]
+    assert f["female"].tolist() == [1.0, 0.0]
+    assert f["age_10y"].tolist() == [4.5, 6.2]
+    assert f["education_level"].tolist() == [1.0, 4.0]
+
+
+def test_model_frame_validation():
+    survey, scores, cb = _survey(), pd.DataFrame({"gs": [1.0, 2.0, 3.0]}), _codebook()
+    with pytest.raises(ValueError, match="survey: expected a non-empty pandas DataFrame"):
+        cm.model_frame(pd.DataFrame(), scores, cb)
+    with pytest.raises(ValueError, match=r"survey: missing column\(s\) \['age'\]"):
+        cm.model_frame(survey.drop(columns="age"), scores, cb)
+    with pytest.raises(ValueError, match="scores: index must equal the survey's index"):
+        cm.model_frame(survey, scores.set_axis([5, 6, 7]), cb)
+    with pytest.raises(ValueError, match=r"scores: columns \['female'\] clash"):
+        cm.model_frame(survey, scores.rename(columns={"gs": "female"}), cb)
+    with pytest.raises(
+        ValueError, match="codebook: has no 'allowed' list for the column 'education'"
+    ):
+        cm.model_frame(survey, scores, pd.DataFrame({"column": ["age"], "allowed": ["x"]}))
+    bad = survey.assign(education=pd.array(["primary", "phd", "none"], dtype="string"))
+    with pytest.raises(ValueError, match=r"survey: education values \['phd'\] are not in"):
+        cm.model_frame(bad, scores, cb)
+
+
+# ============================================================================ AME
+def test_satisfaction_ame_closed_form(fitted):
+    """P(y >= c) = 1 - F(tau_{c-1} - x'b), so dP/dx_k = b_k f(tau_{c-1} - x'b) (McCullagh 1980);
+    the AME is its sample mean (Long & Freese 2014). Evaluated independently with scipy."""
+    df, res = fitted
+    beta = res.params["coef"].to_numpy()
+    xb = df[res.predictors].to_numpy() @ beta
+    tau = res.thresholds.iloc[2]  # between categories 3 and 4
+    expected = beta * stats.logistic.pdf(tau - xb).mean()
+    got = cm.satisfaction_ame(res, 4)
+    np.testing.assert_allclose(got.to_numpy(), expected, rtol=1e-8)
+    assert got.name == "ame_satisfied"
+
+
+def test_satisfaction_ame_validation(fitted):
+    _, res = fitted
+    with pytest.raises(ValueError, match="result: expected an OrderedLogitResult, got dict"):
+        cm.satisfaction_ame({})
+    with pytest.raises(
+        ValueError, match=r"satisfied_from: 1 must be one of the categories \[2, 3, 4, 5\]"
+    ):
+        cm.satisfaction_ame(res, 1)
+
+
+# ============================================================================ scenario
+def test_scenario_closed_form(fitted):
+    """Without capping: overall score rises by 100 w_d delta / 4; P(y >= 4) after equals
+    mean(1 - F(tau_3 - x'b - b_d delta)), computed independently with scipy.stats.logistic."""
+    df, res = fitted
+    frame = df.assign(gs=np.clip(df["gs"], 1, 4.5))
+    w = pd.Series({"gs": 0.6, "in": 0.4})
+    sc = cm.improvement_scenario(res, frame, "gs", 0.5, w)
+    assert sc.mean_shift == pytest.approx(0.5)
+    assert sc.overall_score[1] - sc.overall_score[0] == pytest.approx(100 * 0.6 * 0.5 / 4)
+    beta = res.params["coef"].to_numpy()
+    xb = frame[res.predictors].to_numpy() @ beta
+    tau3 = res.thresholds.iloc[2]
+    before = (1 - stats.logistic.cdf(tau3 - xb)).mean()
+    after = (1 - stats.logistic.cdf(tau3 - xb - beta[0] * 0.5)).mean()
+    assert sc.p_satisfied == pytest.approx((before, after), rel=1e-8)
+    np.testing.assert_allclose(sc.probabilities["scenario"].sum(), 1.0)
+    np.testing.assert_allclose(sc.probabilities["change"].sum(), 0.0, atol=1e-12)
+
+
+def test_scenario_caps_at_scale_top(fitted):
+    df, res = fitted
+    frame = df.assign(gs=5.0)
+    sc = cm.improvement_scenario(res, frame, "gs", 0.5, pd.Series({"gs": 0.5, "in": 0.5}))
+    assert sc.mean_shift == 0.0
+    assert sc.overall_score[0] == sc.overall_score[1]
+    np.testing.assert_allclose(sc.probabilities["change"], 0.0, atol=1e-15)
+
+
+@SET
+@given(st.floats(0, 2), st.sampled_from(["gs", "in"]))
+def test_scenario_monotone(fitted, delta, dim):
+    """Positive coefficient and delta >= 0: P(satisfied) and the score cannot fall."""
+    df, res = fitted
+    sc = cm.improvement_scenario(res, df, dim, delta, pd.Series({"gs": 0.5, "in": 0.5}))
+    assert sc.p_satisfied[1] >= sc.p_satisfied[0] - 1e-12
+    assert sc.overall_score[1] >= sc.overall_score[0] - 1e-12
+    assert 0 <= sc.mean_shift <= delta + 1e-12
+
+
+def test_scenario_validation(fitted):
+    df, res = fitted
+    w = pd.Series({"gs": 0.5, "in": 0.5})
+    cases = [
+        (({}, df, "gs", 0.5, w), {}, "result: expected an OrderedLogitResult, got dict"),
+        ((res, pd.DataFrame(), "gs", 0.5, w), {}, "frame: expected a non-empty pandas DataFrame"),
+        ((res, df, "zz", 0.5, w), {}, "dimension: 'zz' is not a predictor of the model"),
+        ((res, df, "gs", -0.5, w), {}, "delta: must be a finite number >= 0, got -0.5"),
+        ((res, df, "gs", 0.5, w), {"scale": (5, 1)}, r"scale: maximum must exceed minimum"),
+        ((res, df, "gs", 0.5, {"gs": 1.0}), {}, "weights: expected a pandas Series, got dict"),
+        (
+            (res, df, "gs", 0.5, pd.Series({"gs": 0.5, "in": 0.6})),
+            {},
+            "weights: must be non-negative and sum to 1",
+        ),
+        (
+            (res, df, "gs", 0.5, pd.Series({"gs": 0.5, "zz": 0.5})),
+            {},
+            r"weights: dimensions \['zz'\] are not columns",
+        ),
+        (
+            (res, df, "gs", 0.5, pd.Series({"in": 1.0})),
+            {},
+            "weights: has no weight for dimension 'gs'",
+        ),
+        (
+            (res, df, "gs", 0.5, w),
+            {"satisfied_from": 9},
+            r"satisfied_from: 9 must be one of \[2, 3, 4, 5\]",
+        ),
+        (
+            (res, df.assign(gs=6.0), "gs", 0.5, w),
+            {},
+            r"frame: dimension scores must lie in the scale",
+        ),
+    ]
+    for args, kwargs, match in cases:
+        with pytest.raises(ValueError, match=match):
+            cm.improvement_scenario(*args, **kwargs)
