@@ -62,6 +62,14 @@ __all__ = [
     "compare_townships",
     "RankAgreement",
     "rank_agreement",
+    "township_weights",
+    "agreement_word",
+    "dimension_comparison",
+    "StabilitySummary",
+    "stability_summary",
+    "DEASummary",
+    "dea_summary",
+    "dimension_ranking_figure",
     "DEA_INPUTS",
     "DEA_OUTPUTS",
     "fund_efficiency_data",
@@ -185,7 +193,7 @@ def township_grades(X: pd.DataFrame, benefit=None, n_grades: int = 5) -> pd.Data
     References
     ----------
     Hazen, A. (1914). Storage to be provided in impounding reservoirs for municipal water
-    supply. *Transactions of the American Society of Civil Engineers*, 77, 1539-1669
+    supply. *Transactions of the American Society of Civil Engineers*, 77
     (plotting position (r - 1/2)/n).
     Hyndman, R. J. & Fan, Y. (1996). Sample quantiles in statistical packages. *The American
     Statistician*, 50(4), 361-365 (definition 5).
@@ -760,7 +768,7 @@ def compare_townships(matrix: TownshipMatrix, weights: pd.Series, rho: float = 0
     """
     if not isinstance(matrix, TownshipMatrix):
         raise ValueError("matrix: expected a TownshipMatrix (township_matrix)")
-    w = _weights_for(weights, list(matrix.X.columns))
+    w = township_weights(weights, matrix.X.columns)
     t = topsis(matrix.X, w, matrix.benefit)
     g = grey_relational_grades(matrix.X, w, matrix.benefit, rho=rho)
     out = pd.DataFrame(
@@ -776,7 +784,19 @@ def compare_townships(matrix: TownshipMatrix, weights: pd.Series, rho: float = 0
     return out.sort_values(["topsis_rank", "grey_rank"], kind="stable")
 
 
-def _weights_for(weights: pd.Series, cols: list[str]) -> pd.Series:
+def township_weights(weights: pd.Series, cols: Sequence[str]) -> pd.Series:
+    """Global weights of the given indicator ids, in that order (not rescaled).
+
+    The township comparison uses the chapter-2 weights restricted to the township-statistic
+    indicators that vary; TOPSIS, grey relational analysis and the Dirichlet sensitivity
+    rescale them to sum to 1.
+
+    Raises
+    ------
+    ValueError
+        Not a Series, an id without weight, or weights that are non-finite, negative or all 0.
+    """
+    cols = [str(c) for c in cols]
     if not isinstance(weights, pd.Series):
         raise ValueError("weights: expected a pandas Series indexed by indicator id")
     w = weights.copy()
@@ -1005,3 +1025,256 @@ def fund_efficiency(
     out["efficient"] = np.isclose(res["vrste"], 1.0, atol=1e-6)
     out.attrs["period"] = inputs.attrs["period"]
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Summaries that the chapter's prose reads (words chosen by rules, so the text follows the data)
+# --------------------------------------------------------------------------------------------
+#: Bands of Kendall's tau for :func:`agreement_word` (lower bounds, checked from the top).
+AGREEMENT_BANDS: tuple[tuple[float, str], ...] = (
+    (0.7, "agree strongly"),
+    (0.4, "agree moderately"),
+    (0.0, "agree weakly"),
+)
+
+
+def agreement_word(tau: float) -> str:
+    """Words for the strength of a rank agreement.
+
+        tau >= 0.7 "agree strongly";  0.4 <= tau < 0.7 "agree moderately";
+        0 <= tau < 0.4 "agree weakly";  tau < 0 "disagree".
+
+    The bands are this book's reading convention (not a statistical test; the p-value of
+    :class:`RankAgreement` is the test).
+    """
+    if isinstance(tau, bool) or not isinstance(tau, Real) or not -1 <= tau <= 1:
+        raise ValueError(f"tau: Kendall's tau must be a number in [-1, 1], got {tau!r}")
+    for lower, word in AGREEMENT_BANDS:
+        if tau >= lower:
+            return word
+    return "disagree"
+
+
+def dimension_comparison(
+    result: PerformanceResult, item_scores: pd.DataFrame, n_grades: int = 5
+) -> pd.DataFrame:
+    """Fuzzy-evaluation dimension scores next to the plain mean of the survey items.
+
+        item_mean_score_c = (100 / K) * mean_h score_hc
+
+    where ``score_hc`` is household h's mean Likert answer on dimension c (1..K,
+    ``utils.survey.dimension_scores(survey)``, households without a score skipped), so both
+    scores are on the grade-score scale ``100 k / K`` (a household answering k everywhere
+    scores 100 k / K on both). The item mean uses all Likert items of the dimension and no
+    township statistics; the difference shows what the indicator weights and the township
+    grades change.
+
+    Parameters
+    ----------
+    result : PerformanceResult
+    item_scores : DataFrame
+        Households x dimensions on the answer scale 1..K (``scale="mean"``); must contain every
+        criterion of ``result``.
+    n_grades : int, default 5
+
+    Returns
+    -------
+    DataFrame
+        Index = criterion; ``fce_score``, ``item_mean_score``, ``difference`` (fce - item),
+        ``fce_rank``, ``item_rank`` (1 = highest).
+    """
+    if not isinstance(result, PerformanceResult):
+        raise ValueError("result: expected a PerformanceResult (evaluate_performance)")
+    K = len(_check_levels(n_grades))
+    if not isinstance(item_scores, pd.DataFrame):
+        raise ValueError("item_scores: expected a DataFrame of households x dimensions")
+    crit = list(result.dimensions.index)
+    missing = [c for c in crit if c not in item_scores.columns]
+    if missing:
+        raise ValueError(f"item_scores: no column for criterion {missing[0]!r}")
+    V, _, _ = as_float_matrix(item_scores[crit], "item_scores", allow_nan=True)
+    if np.any((V < 1) | (V > K)):
+        i, j = np.argwhere((V < 1) | (V > K))[0]
+        raise ValueError(
+            f"item_scores: column {crit[j]!r} has {V[i, j]:g}; scores must lie on the answer "
+            f"scale 1..{K} (use scale='mean')"
+        )
+    means = np.nanmean(V, axis=0) if np.all(np.any(np.isfinite(V), axis=0)) else None
+    if means is None:
+        j = int(np.argmax(~np.any(np.isfinite(V), axis=0)))
+        raise ValueError(f"item_scores: column {crit[j]!r} has no scores")
+    out = pd.DataFrame(
+        {
+            "fce_score": result.dimensions["score"].astype(float).to_numpy(),
+            "item_mean_score": 100.0 * means / K,
+        },
+        index=pd.Index(crit, name="criterion"),
+    )
+    out["difference"] = out["fce_score"] - out["item_mean_score"]
+    out["fce_rank"] = out["fce_score"].rank(ascending=False, method="min").astype(int)
+    out["item_rank"] = out["item_mean_score"].rank(ascending=False, method="min").astype(int)
+    return out
+
+
+@dataclass(frozen=True)
+class StabilitySummary:
+    """Summary of a :func:`utils.resampling.weight_sensitivity` table.
+
+    Attributes
+    ----------
+    n_units : int
+    median_share : float
+        Median over units of the share of draws that keep the unit's base rank.
+    n_within : int
+        Units whose 5-95 % rank range spans at most ``within`` places either side of the base.
+    within : int
+    leader : str
+        Unit ranked first with the base weights (the first in table order on ties).
+    leader_share : float
+        Share of draws in which the leader keeps rank 1.
+    """
+
+    n_units: int
+    median_share: float
+    n_within: int
+    within: int
+    leader: str
+    leader_share: float
+
+
+def stability_summary(sens: pd.DataFrame, within: int = 2) -> StabilitySummary:
+    """Summarise rank stability under weight perturbation.
+
+    A unit is "within" when ``rank_p05 >= base_rank - within`` and
+    ``rank_p95 <= base_rank + within``.
+
+    Parameters
+    ----------
+    sens : DataFrame
+        Output of :func:`utils.resampling.weight_sensitivity`.
+    within : int, default 2
+        Tolerance in rank places.
+    """
+    need = ["base_rank", "share_same_rank", "rank_p05", "rank_p95"]
+    if not isinstance(sens, pd.DataFrame) or any(c not in sens.columns for c in need):
+        raise ValueError(f"sens: expected the output of weight_sensitivity with columns {need}")
+    if sens.empty:
+        raise ValueError("sens: has no rows")
+    if isinstance(within, bool) or not isinstance(within, Integral) or within < 0:
+        raise ValueError(f"within: must be a non-negative integer, got {within!r}")
+    ok = (sens["rank_p05"] >= sens["base_rank"] - within) & (
+        sens["rank_p95"] <= sens["base_rank"] + within
+    )
+    leader = sens.index[int(np.argmin(sens["base_rank"].to_numpy()))]
+    return StabilitySummary(
+        n_units=int(len(sens)),
+        median_share=float(sens["share_same_rank"].median()),
+        n_within=int(ok.sum()),
+        within=int(within),
+        leader=str(leader),
+        leader_share=float(sens.loc[leader, "share_same_rank"]),
+    )
+
+
+@dataclass(frozen=True)
+class DEASummary:
+    """Summary of :func:`fund_efficiency`.
+
+    Attributes
+    ----------
+    n_units, n_ccr_efficient, n_bcc_efficient : int
+    mean_ccr, mean_bcc, mean_scale : float
+        Unweighted means over townships.
+    n_increasing, n_decreasing : int
+        Townships with increasing / decreasing returns to scale.
+    main_source : str
+        ``"scale"`` if the mean scale efficiency is below the mean pure technical (BCC)
+        efficiency, else ``"pure technical"``: the larger of the two shortfalls in the
+        decomposition CCR = BCC x scale (Banker, Charnes & Cooper 1984).
+    """
+
+    n_units: int
+    n_ccr_efficient: int
+    n_bcc_efficient: int
+    mean_ccr: float
+    mean_bcc: float
+    mean_scale: float
+    n_increasing: int
+    n_decreasing: int
+    main_source: str
+
+
+def dea_summary(table: pd.DataFrame, tol: float = 1e-6) -> DEASummary:
+    """Counts and means of a :func:`fund_efficiency` table (efficient = score >= 1 - tol)."""
+    need = ["ccr", "bcc", "scale", "returns_to_scale"]
+    if not isinstance(table, pd.DataFrame) or any(c not in table.columns for c in need):
+        raise ValueError(f"table: expected the output of fund_efficiency with columns {need}")
+    if table.empty:
+        raise ValueError("table: has no rows")
+    mean_bcc, mean_scale = float(table["bcc"].mean()), float(table["scale"].mean())
+    return DEASummary(
+        n_units=int(len(table)),
+        n_ccr_efficient=int((table["ccr"] >= 1 - tol).sum()),
+        n_bcc_efficient=int((table["bcc"] >= 1 - tol).sum()),
+        mean_ccr=float(table["ccr"].mean()),
+        mean_bcc=mean_bcc,
+        mean_scale=mean_scale,
+        n_increasing=int((table["returns_to_scale"] == "increasing").sum()),
+        n_decreasing=int((table["returns_to_scale"] == "decreasing").sum()),
+        main_source="scale" if mean_scale < mean_bcc else "pure technical",
+    )
+
+
+def dimension_ranking_figure(verdicts: pd.DataFrame, overall_score: float, title: str = ""):
+    """Dot plot of dimension scores by rank with their bootstrap intervals and the overall score.
+
+    Built on :func:`utils.plots.ranking_plot` (house theme); adds each dimension's interval
+    ``[ci_low, ci_high]`` as a thick horizontal segment, a dashed line at ``overall_score``, and
+    zooms the axis to the intervals (scores of a fuzzy evaluation vary over a few points).
+
+    Parameters
+    ----------
+    verdicts : DataFrame
+        Output of :func:`verdict_table` (columns dimension, score, ci_low, ci_high, rank).
+    overall_score : float
+    title : str
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    from utils import plots
+
+    need = ["dimension", "score", "ci_low", "ci_high", "rank"]
+    if not isinstance(verdicts, pd.DataFrame) or any(c not in verdicts.columns for c in need):
+        raise ValueError(f"verdicts: expected the output of verdict_table with columns {need}")
+    if isinstance(overall_score, bool) or not isinstance(overall_score, Real):
+        raise ValueError(f"overall_score: expected a number, got {overall_score!r}")
+    table = verdicts.set_index("dimension")[["score", "rank"]]
+    fig = plots.ranking_plot(
+        table,
+        score_col="score",
+        title=title or "Dimension scores, ranked",
+        xlabel="Fuzzy evaluation score (points of 100)",
+        ylabel="Dimension (rank)",
+        annotate=False,
+    )
+    ax = fig.axes[0]
+    ordered = verdicts.sort_values("rank", kind="stable").iloc[::-1]
+    y = np.arange(len(ordered))
+    ax.hlines(y, ordered["ci_low"], ordered["ci_high"], color="0.15", linewidth=3)
+    ax.axvline(float(overall_score), color="0.35", linestyle="--", linewidth=1.2)
+    ax.annotate(
+        "overall",
+        (float(overall_score), 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, -2),
+        textcoords="offset points",
+        va="top",
+        fontsize=8.5,
+    )
+    lo = float(min(ordered["ci_low"].min(), overall_score))
+    hi = float(max(ordered["ci_high"].max(), overall_score))
+    pad = max(1.0, 0.15 * (hi - lo))
+    ax.set_xlim(lo - pad, hi + pad)
+    return fig

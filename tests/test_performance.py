@@ -1,0 +1,558 @@
+"""Tests of utils.performance (chapter 4: fuzzy evaluation, township comparison, DEA of funds).
+
+Expected values come from (a) closed forms / hand derivations stated next to each test, (b)
+published worked examples (Kendall 1938's and Cooper, Seiford & Tone 2007's), or (c) independent
+maintained implementations (pymcdm TOPSIS, scipy). No expected value was obtained by running
+this module.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from utils import performance as P
+
+FAST = settings(max_examples=50, deadline=None)
+
+
+# ------------------------------------------------------------------------------ fixtures
+def _indicators() -> pd.DataFrame:
+    """Two criteria: A (survey items a1, a2; township stat A3), B (survey b1; township cost B2)."""
+    rows = [
+        ("G", "goal", "", "", "", "", ""),
+        ("A", "criterion", "G", "A", "", "", ""),
+        ("A1", "indicator", "A", "A", "benefit", "survey", "a1"),
+        ("A2", "indicator", "A", "A", "benefit", "survey", "a2"),
+        ("A3", "indicator", "A", "A", "benefit", "township", "stat"),
+        ("B", "criterion", "G", "B", "", "", ""),
+        ("B1", "indicator", "B", "B", "benefit", "survey", "b1"),
+        ("B2", "indicator", "B", "B", "cost", "township", "bad"),
+    ]
+    cols = ["id", "level", "parent", "criterion", "direction", "source", "source_column"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["label_en"] = out["id"].str.lower()
+    return out
+
+
+def _panel() -> pd.DataFrame:
+    """Five townships, two years."""
+    recs = []
+    for y, k in ((2019, 0), (2020, 1)):
+        for t, stat, bad in zip(
+            ["T1", "T2", "T3", "T4", "T5"], [10, 20, 30, 40, 50], [5, 4, 3, 2, 1], strict=True
+        ):
+            recs.append(
+                {
+                    "township": t,
+                    "year": y,
+                    "stat": stat + k,
+                    "bad": bad,
+                    "funds_10k_yuan": 10.0,
+                    "stationed_cadres": 2,
+                    "registered_poor": 100 - 10 * k * int(t[1]),
+                    "rural_income_yuan": 1000 + 100 * k * int(t[1]),
+                }
+            )
+    return pd.DataFrame(recs)
+
+
+def _survey() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "township": ["T1", "T1", "T5", "T5"],
+            "a1": [1, 2, 5, np.nan],
+            "a2": [3, 3, 3, 3],
+            "b1": [4, 4, 5, 5],
+        }
+    )
+
+
+def _weights() -> pd.Series:
+    return pd.Series({"A1": 0.2, "A2": 0.2, "A3": 0.1, "B1": 0.3, "B2": 0.2})
+
+
+# ------------------------------------------------------------------------------ township_grades
+def test_township_grades_quintiles_of_25():
+    """Closed form: 25 distinct values, p = (r - 1/2)/25, g = floor(5p) + 1 -> 5 per grade."""
+    X = pd.DataFrame({"x": np.arange(25.0), "c": np.arange(25.0)})
+    g = P.township_grades(X, ["benefit", "cost"])
+    assert g["x"].tolist() == [k for k in range(1, 6) for _ in range(5)]
+    assert g["c"].tolist() == [k for k in range(5, 0, -1) for _ in range(5)]
+
+
+def test_township_grades_hand_example_with_ties_and_constant():
+    """Hand-derived: n = 4, values (1, 2, 2, 9): mid-ranks 1, 2.5, 2.5, 4 ->
+    p = 0.125, 0.5, 0.5, 0.875 -> grades 1, 3, 3, 5; a constant column -> p = 1/2 -> grade 3."""
+    X = pd.DataFrame({"x": [1.0, 2, 2, 9], "k": [7.0] * 4}, index=list("abcd"))
+    g = P.township_grades(X)
+    assert g["x"].tolist() == [1, 3, 3, 5]
+    assert g["k"].tolist() == [3, 3, 3, 3]
+    assert list(g.index) == list("abcd")
+
+
+@FAST
+@given(arrays(float, st.integers(2, 30), elements=st.floats(-1e6, 1e6)), st.integers(2, 7))
+def test_township_grades_properties(values, K):
+    X = pd.DataFrame({"x": values})
+    g = P.township_grades(X, n_grades=K)["x"]
+    assert g.between(1, K).all()
+    # monotone: a larger value never gets a lower grade; equal values share a grade
+    order = np.argsort(values, kind="stable")
+    assert np.all(np.diff(g.to_numpy()[order]) >= 0)
+    rev = P.township_grades(X, ["cost"], n_grades=K)["x"]
+    assert np.all(np.diff(rev.to_numpy()[order]) <= 0)
+
+
+def test_township_grades_validation():
+    with pytest.raises(ValueError, match="X: expected a DataFrame"):
+        P.township_grades(np.ones((3, 2)))
+    with pytest.raises(ValueError, match="n_grades: must be an integer >= 2"):
+        P.township_grades(pd.DataFrame({"x": [1.0, 2.0]}), n_grades=1)
+    with pytest.raises(ValueError, match="X: contains NaN"):
+        P.township_grades(pd.DataFrame({"x": [1.0, np.nan]}))
+    with pytest.raises(ValueError, match="benefit: expected 1 directions"):
+        P.township_grades(pd.DataFrame({"x": [1.0, 2.0]}), ["benefit", "cost"])
+
+
+# ------------------------------------------------------------------------------ household_grades
+def test_household_grades_by_hand():
+    """Township grades (n = 5, distinct): stat ascending -> T1 grade 1, T5 grade 5; 'bad' is a
+    cost with T1 worst (5) -> grade 1, T5 best -> grade 5. Survey answers pass through."""
+    g = P.household_grades(_survey(), _panel(), _indicators())
+    assert g.attrs["year"] == 2020
+    assert list(g.columns) == ["A1", "A2", "A3", "B1", "B2"]
+    assert g["A3"].tolist() == [1, 1, 5, 5]
+    assert g["B2"].tolist() == [1, 1, 5, 5]
+    assert g["A1"].iloc[:3].tolist() == [1, 2, 5] and np.isnan(g["A1"].iloc[3])
+
+
+def test_household_grades_validation():
+    ind, pan, sur = _indicators(), _panel(), _survey()
+    with pytest.raises(ValueError, match=r"year: 2015 is not in the panel's years \[2019, 2020\]"):
+        P.household_grades(sur, pan, ind, year=2015)
+    with pytest.raises(ValueError, match="survey: column 'b1' of indicator 'B1' is missing"):
+        P.household_grades(sur.drop(columns="b1"), pan, ind)
+    with pytest.raises(ValueError, match="panel: column 'stat' of indicator 'A3' is missing"):
+        P.household_grades(sur, pan.drop(columns="stat"), ind)
+    with pytest.raises(ValueError, match="survey: township 'T9' has no row in the panel"):
+        P.household_grades(sur.assign(township="T9"), pan, ind)
+    with pytest.raises(ValueError, match="survey: missing column 'township'"):
+        P.household_grades(sur.drop(columns="township"), pan, ind)
+    with pytest.raises(ValueError, match="survey: expected the household survey"):
+        P.household_grades(sur.to_numpy(), pan, ind)
+    with pytest.raises(ValueError, match="panel: expected the township panel"):
+        P.household_grades(sur, None, ind)
+    with pytest.raises(ValueError, match="panel: missing column 'year'"):
+        P.household_grades(sur, pan.drop(columns="year"), ind)
+    with pytest.raises(ValueError, match="panel: township 'T1' appears twice in 2020"):
+        P.household_grades(sur, pd.concat([pan, pan.iloc[[5]]]), ind)
+    bad = ind.copy()
+    bad.loc[2, "direction"] = "up"
+    with pytest.raises(ValueError, match="indicator 'A1' has direction 'up'"):
+        P.household_grades(sur, pan, bad)
+    bad = ind.copy()
+    bad.loc[2, "source"] = "expert"
+    with pytest.raises(ValueError, match="indicator 'A1' has source 'expert'"):
+        P.household_grades(sur, pan, bad)
+    with pytest.raises(ValueError, match=r"indicators: missing columns \['source'\]"):
+        P.household_grades(sur, pan, ind.drop(columns="source"))
+    with pytest.raises(ValueError, match="indicators: has no rows with level 'indicator'"):
+        P.household_grades(sur, pan, ind[ind["level"] != "indicator"])
+    with pytest.raises(ValueError, match=r"indicators: duplicated ids \['A1'\]"):
+        P.household_grades(sur, pan, pd.concat([ind, ind.iloc[[2]]]))
+    with pytest.raises(ValueError, match="indicators: expected the indicator table"):
+        P.household_grades(sur, pan, None)
+
+
+# ------------------------------------------------------------------------------ weights
+def test_hierarchy_weights_closed_form():
+    """W_A = 0.2 + 0.2 + 0.1 = 0.5, W_B = 0.5; local A = (0.4, 0.4, 0.2), B = (0.6, 0.4)."""
+    hw = P.hierarchy_weights(_weights() * 3, _indicators())  # rescaled first
+    assert hw.criteria.to_dict() == pytest.approx({"A": 0.5, "B": 0.5})
+    assert hw.local["A"].tolist() == pytest.approx([0.4, 0.4, 0.2])
+    assert hw.local["B"].tolist() == pytest.approx([0.6, 0.4])
+    assert hw.global_.sum() == pytest.approx(1.0)
+
+
+@FAST
+@given(arrays(float, 5, elements=st.floats(0.01, 10)))
+def test_hierarchy_weights_recompose(values):
+    w = pd.Series(values, index=["A1", "A2", "A3", "B1", "B2"])
+    hw = P.hierarchy_weights(w, _indicators())
+    recomposed = pd.concat([hw.local[c] * hw.criteria[c] for c in hw.criteria.index])
+    assert np.allclose(recomposed.reindex(w.index), w / w.sum())
+
+
+def test_hierarchy_weights_validation():
+    ind = _indicators()
+    with pytest.raises(ValueError, match="weights: expected a pandas Series"):
+        P.hierarchy_weights([0.2] * 5, ind)
+    with pytest.raises(ValueError, match=r"unknown \['Z9'\], missing \['B2'\]"):
+        P.hierarchy_weights(_weights().rename({"B2": "Z9"}), ind)
+    with pytest.raises(ValueError, match="indicator 'A1' is not a finite number"):
+        P.hierarchy_weights(_weights().replace(0.2, np.nan), ind)
+    with pytest.raises(ValueError, match="indicator 'A3' has negative weight -0.1"):
+        P.hierarchy_weights(_weights().replace(0.1, -0.1), ind)
+    with pytest.raises(ValueError, match="weights: sum to 0"):
+        P.hierarchy_weights(_weights() * 0, ind)
+    with pytest.raises(ValueError, match="all indicators of criterion 'B' have weight 0"):
+        P.hierarchy_weights(_weights().mask(lambda s: s.index.str.startswith("B"), 0.0), ind)
+
+
+# ------------------------------------------------------------------------------ evaluation
+def _grades() -> pd.DataFrame:
+    return P.household_grades(_survey(), _panel(), _indicators())
+
+
+def test_evaluate_performance_by_hand():
+    """Hand-derived two-level FCE (weighted-average operator, scores 20k):
+
+    memberships over grades 1..5: A1 (1, 2, 5 answered) = (1/3, 1/3, 0, 0, 1/3);
+    A2 all 3 = e3; A3 two households in grade 1, two in 5 = (1/2, 0, 0, 0, 1/2);
+    B1 (4, 4, 5, 5) = (0, 0, 0, 1/2, 1/2); B2 = (1/2, 0, 0, 0, 1/2).
+    Scores: A1 = 20 (1 + 2 + 5)/3 = 53.33, A2 = 60, A3 = 60 -> S_A = .4 53.33 + .4 60 + .2 60
+    = 57.33; B1 = 90, B2 = 60 -> S_B = .6 90 + .4 60 = 78; S = (57.33 + 78)/2 = 67.67.
+    """
+    res = P.evaluate_performance(_grades(), _weights(), _indicators())
+    assert res.dimensions.loc["A", "score"] == pytest.approx(0.4 * 160 / 3 + 0.4 * 60 + 0.2 * 60)
+    assert res.dimensions.loc["B", "score"] == pytest.approx(78.0)
+    assert res.overall.score == pytest.approx((0.4 * 160 / 3 + 36 + 78) / 2)
+    B_A = np.array([0.4 / 3 + 0.1, 0.4 / 3, 0.4, 0, 0.4 / 3 + 0.1])
+    assert res.dimensions.loc["A", [1, 2, 3, 4, 5]].to_numpy(float) == pytest.approx(B_A)
+    assert res.dimensions.loc["A", "grade"] == "3"  # 0.4 is the largest membership
+    assert res.memberships.loc["A3", [1, 5]].tolist() == [0.5, 0.5]
+    assert res.memberships["global_weight"].sum() == pytest.approx(1.0)
+    s = P.performance_scores(_grades(), _weights(), _indicators())
+    assert list(s.index) == ["overall", "A", "B"]
+    assert s["overall"] == pytest.approx(res.overall.score)
+
+
+def test_evaluate_performance_validation():
+    with pytest.raises(ValueError, match=r"grades: columns must be exactly the indicators; "):
+        P.evaluate_performance(_grades().drop(columns="A1"), _weights(), _indicators())
+    with pytest.raises(ValueError, match="grades: expected a DataFrame"):
+        P.evaluate_performance(_grades().to_numpy(), _weights(), _indicators())
+    with pytest.raises(ValueError, match="item 'A2' has value 7.0"):
+        P.evaluate_performance(_grades().assign(A2=7.0), _weights(), _indicators())
+
+
+@FAST
+@given(
+    arrays(float, (12, 5), elements=st.integers(1, 5).map(float)),
+    arrays(float, 5, elements=st.floats(0.01, 1)),
+)
+def test_engine_equals_library_path_and_scores_in_range(G, wv):
+    """The vectorised bootstrap engine reproduces performance_scores (library path)."""
+    grades = pd.DataFrame(G, columns=["A1", "A2", "A3", "B1", "B2"])
+    w = pd.Series(wv, index=grades.columns)
+    ind = P._indicator_rows(_indicators())
+    lib = P.performance_scores(grades, w, _indicators())
+    eng = P._ScoreEngine(ind, P.hierarchy_weights(w, _indicators()), None)(G)
+    assert np.allclose(lib.to_numpy(), eng)
+    assert lib.between(20 - 1e-9, 100 + 1e-9).all()
+    # the overall score is the criterion-weighted mean of the dimension scores
+    hw = P.hierarchy_weights(w, _indicators())
+    assert lib["overall"] == pytest.approx(float(hw.criteria @ lib[["A", "B"]]))
+
+
+def test_bootstrap_performance_brackets_estimate_and_validates():
+    rng = np.random.default_rng(1)
+    G = pd.DataFrame(rng.integers(1, 6, size=(60, 5)).astype(float), columns=list(_weights().index))
+    b = P.bootstrap_performance(G, _weights(), _indicators(), n_boot=200, seed=3)
+    est = P.performance_scores(G, _weights(), _indicators())
+    assert np.allclose(b["score"], est)
+    assert (b["ci_low"] <= b["score"]).all() and (b["score"] <= b["ci_high"]).all()
+    assert b.loc["overall", ["gap", "gap_low", "gap_high"]].tolist() == [0, 0, 0]
+    assert b.loc["A", "gap"] == pytest.approx(est["A"] - est["overall"])
+    with pytest.raises(ValueError, match="n_boot: must be an integer >= 2, got 1"):
+        P.bootstrap_performance(G, _weights(), _indicators(), n_boot=1)
+
+
+def test_bootstrap_gap_sign_for_planted_difference():
+    """A criterion answered 5 by everyone vs one answered 1: gaps have known signs, zero width."""
+    G = pd.DataFrame({"A1": 1.0, "A2": 1.0, "A3": 1.0, "B1": 5.0, "B2": 5.0}, index=range(10))
+    b = P.bootstrap_performance(G, _weights(), _indicators(), n_boot=20)
+    # S_A = 20, S_B = 100, S = 60: gaps -40 and +40 in every resample
+    assert b.loc["A", ["gap_low", "gap_high"]].tolist() == pytest.approx([-40, -40])
+    assert b.loc["B", ["gap_low", "gap_high"]].tolist() == pytest.approx([40, 40])
+
+
+# ------------------------------------------------------------------------------ verdicts
+@pytest.mark.parametrize(
+    ("lo", "hi", "word"),
+    [(-3.0, -0.1, "weakness"), (0.1, 2.0, "strength"), (-1.0, 1.0, "on par"), (0.0, 1.0, "on par")],
+)
+def test_verdict_word_rule(lo, hi, word):
+    assert P.verdict_word(lo, hi) == word
+
+
+def test_verdict_word_validation():
+    with pytest.raises(ValueError, match="gap_low: expected a finite number, got nan"):
+        P.verdict_word(float("nan"), 1.0)
+    with pytest.raises(ValueError, match="gap_high: expected a finite number, got 'x'"):
+        P.verdict_word(0.0, "x")
+    with pytest.raises(ValueError, match="gap_low: 2 is above gap_high 1"):
+        P.verdict_word(2.0, 1.0)
+
+
+def test_verdict_table_ranks_and_words():
+    G = pd.DataFrame({"A1": 1.0, "A2": 1.0, "A3": 1.0, "B1": 5.0, "B2": 5.0}, index=range(10))
+    res = P.evaluate_performance(G, _weights(), _indicators())
+    b = P.bootstrap_performance(G, _weights(), _indicators(), n_boot=20)
+    t = P.verdict_table(b, res, {"A": "alpha"})
+    assert list(t.index) == ["B", "A"]
+    assert t["dimension"].tolist() == ["B", "alpha"]
+    assert t["rank"].tolist() == [1, 2]
+    assert t["verdict"].tolist() == ["strength", "weakness"]
+    assert t["grade"].tolist() == ["excellent", "very poor"]
+    with pytest.raises(ValueError, match="boot: expected the output of bootstrap_performance"):
+        P.verdict_table(b.drop(columns="gap_low"), res)
+    with pytest.raises(ValueError, match="result: expected a PerformanceResult"):
+        P.verdict_table(b, None)
+    with pytest.raises(ValueError, match="boot: has no row for criterion 'B'"):
+        P.verdict_table(b.drop(index="B"), res)
+
+
+# ------------------------------------------------------------------------------ townships
+def test_township_matrix_drops_constant_and_sets_directions():
+    pan = _panel().assign(flat=1.0)
+    ind = _indicators()
+    ind.loc[len(ind)] = ["B3", "indicator", "B", "B", "benefit", "township", "flat", "b3"]
+    tm = P.township_matrix(pan, ind, year=2019)
+    assert list(tm.X.columns) == ["A3", "B2"]
+    assert tm.benefit == (True, False) and tm.dropped == ("B3",) and tm.year == 2019
+    assert tm.X.loc["T2", "A3"] == 20
+
+
+def test_township_matrix_validation():
+    ind, pan = _indicators(), _panel()
+    with pytest.raises(ValueError, match="indicators: no indicator has source 'township'"):
+        P.township_matrix(pan, ind[ind["source"] != "township"])
+    with pytest.raises(ValueError, match="panel: column 'bad' of indicator 'B2' is missing"):
+        P.township_matrix(pan.drop(columns="bad"), ind)
+    with pytest.raises(ValueError, match="only 1 township indicator"):
+        P.township_matrix(pan.assign(bad=1), ind)
+    with pytest.raises(ValueError, match="panel: contains NaN or infinite values"):
+        P.township_matrix(pan.assign(bad=np.nan), ind)
+
+
+def test_compare_townships_matches_pymcdm_topsis():
+    """Independent implementation: pymcdm's TOPSIS with vector normalisation."""
+    from pymcdm.methods import TOPSIS
+    from pymcdm.normalizations import vector_normalization
+
+    rng = np.random.default_rng(5)
+    X = pd.DataFrame(rng.uniform(1, 10, (8, 3)), index=[f"T{i}" for i in range(8)])
+    X.columns = ["A3", "B2", "C9"]
+    tm = P.TownshipMatrix(X=X, benefit=(True, False, True), dropped=(), year=2020)
+    w = pd.Series({"A3": 0.5, "B2": 0.3, "C9": 0.2, "unused": 9.0})
+    out = P.compare_townships(tm, w)
+    ref = TOPSIS(vector_normalization)(
+        X.to_numpy(), np.array([0.5, 0.3, 0.2]), np.array([1, -1, 1])
+    )
+    assert out.loc[X.index, "closeness"].to_numpy() == pytest.approx(ref)
+    assert (out["rank_shift"] == out["grey_rank"] - out["topsis_rank"]).all()
+    assert out["topsis_rank"].is_monotonic_increasing
+
+
+def test_compare_townships_validation():
+    X = pd.DataFrame({"A3": [1.0, 2.0, 3.0], "B2": [3.0, 1.0, 2.0]})
+    tm = P.TownshipMatrix(X=X, benefit=(True, False), dropped=(), year=2020)
+    with pytest.raises(ValueError, match="matrix: expected a TownshipMatrix"):
+        P.compare_townships(X, _weights())
+    with pytest.raises(ValueError, match="weights: no weight for indicator 'B2'"):
+        P.compare_townships(tm, pd.Series({"A3": 1.0}))
+    with pytest.raises(ValueError, match="weights: expected a pandas Series"):
+        P.township_weights({"A3": 1.0}, ["A3"])
+    with pytest.raises(ValueError, match="must be finite, non-negative and not all 0"):
+        P.township_weights(pd.Series({"A3": 0.0, "B2": 0.0}), ["A3", "B2"])
+
+
+def test_rank_agreement_hand_example():
+    """Hand count: x = 1..5, y = (3, 1, 2, 5, 4): 7 concordant, 3 discordant pairs of 10 ->
+    tau = (7 - 3)/10 = 0.4. Exact two-sided p for n = 5 (Kendall 1938's null distribution of
+    discordant pairs, 120 permutations): P(D <= 3) = (1 + 4 + 9 + 15)/120 = 29/120, p = 58/120."""
+    a = pd.Series([1, 2, 3, 4, 5], index=list("abcde"))
+    b = pd.Series([3, 1, 2, 5, 4], index=list("abcde"))
+    r = P.rank_agreement(a, b.sample(frac=1, random_state=0))
+    assert r.tau == pytest.approx(0.4)
+    assert r.p_value == pytest.approx(58 / 120)
+    assert r.n == 5 and r.max_shift == 2 and not r.same_first
+    r2 = P.rank_agreement(a, a)
+    assert r2.tau == pytest.approx(1.0) and r2.same_first and r2.max_shift == 0
+    assert P.rank_agreement(a, 6 - a).tau == pytest.approx(-1.0)
+
+
+def test_rank_agreement_validation():
+    a = pd.Series([1, 2, 3], index=list("abc"))
+    with pytest.raises(ValueError, match="rank_a: expected a pandas Series"):
+        P.rank_agreement([1, 2, 3], a)
+    with pytest.raises(ValueError, match="rank_b: unit 'a' appears twice"):
+        P.rank_agreement(a, pd.Series([1, 2], index=["a", "a"]))
+    with pytest.raises(
+        ValueError, match=r"units differ from rank_a's \(in only one of them: \['c', 'z'\]\)"
+    ):
+        P.rank_agreement(a, a.rename({"c": "z"}))
+    with pytest.raises(ValueError, match="rank_a: needs at least 3 units, got 2"):
+        P.rank_agreement(a.iloc[:2], a.iloc[:2])
+    with pytest.raises(ValueError, match="rank_b: unit 'b' has no numeric rank"):
+        P.rank_agreement(a, pd.Series([1, np.nan, 3], index=list("abc")))
+
+
+@pytest.mark.parametrize(
+    ("tau", "word"),
+    [(1.0, "agree strongly"), (0.7, "agree strongly"), (0.5, "agree moderately"),
+     (0.0, "agree weakly"), (-0.2, "disagree")],
+)  # fmt: skip
+def test_agreement_word(tau, word):
+    assert P.agreement_word(tau) == word
+
+
+def test_agreement_word_validation():
+    with pytest.raises(
+        ValueError, match=r"tau: Kendall's tau must be a number in \[-1, 1\], got 1.5"
+    ):
+        P.agreement_word(1.5)
+
+
+# ------------------------------------------------------------------------------ sensitivity
+def test_stability_summary_by_hand():
+    sens = pd.DataFrame(
+        {
+            "base_rank": [1, 2, 3],
+            "share_same_rank": [0.9, 0.5, 0.2],
+            "rank_p05": [1.0, 1.0, 1.0],
+            "rank_p95": [2.0, 3.0, 3.0],
+        },
+        index=["x", "y", "z"],
+    )
+    s = P.stability_summary(sens, within=1)
+    assert (s.n_units, s.median_share, s.n_within, s.leader, s.leader_share) == (
+        3,
+        0.5,
+        2,
+        "x",
+        0.9,
+    )  # fmt: skip  (z: p05 = 1 < 3 - 1)
+    with pytest.raises(ValueError, match="sens: expected the output of weight_sensitivity"):
+        P.stability_summary(sens.drop(columns="rank_p05"))
+    with pytest.raises(ValueError, match="sens: has no rows"):
+        P.stability_summary(sens.iloc[:0])
+    with pytest.raises(ValueError, match="within: must be a non-negative integer, got -1"):
+        P.stability_summary(sens, within=-1)
+
+
+# ------------------------------------------------------------------------------ comparison
+def test_dimension_comparison_scale():
+    """A household answering k everywhere scores 100 k / K on both scales (closed form)."""
+    G = pd.DataFrame({"A1": 4.0, "A2": 4.0, "A3": 4.0, "B1": 2.0, "B2": 2.0}, index=range(3))
+    res = P.evaluate_performance(G, _weights(), _indicators())
+    items = pd.DataFrame({"A": [4.0, 4.0, np.nan], "B": [2.0, 2.0, 2.0]})
+    c = P.dimension_comparison(res, items)
+    assert c["fce_score"].tolist() == pytest.approx([80, 40])
+    assert c["item_mean_score"].tolist() == pytest.approx([80, 40])
+    assert c["difference"].abs().max() == pytest.approx(0)
+    assert c["fce_rank"].tolist() == [1, 2]
+    with pytest.raises(ValueError, match="item_scores: no column for criterion 'B'"):
+        P.dimension_comparison(res, items[["A"]])
+    with pytest.raises(ValueError, match=r"column 'A' has 0; scores must lie on the answer scale"):
+        P.dimension_comparison(res, items.assign(A=0.0))
+    with pytest.raises(ValueError, match="item_scores: column 'A' has no scores"):
+        P.dimension_comparison(res, items.assign(A=np.nan))
+    with pytest.raises(ValueError, match="item_scores: expected a DataFrame"):
+        P.dimension_comparison(res, None)
+    with pytest.raises(ValueError, match="result: expected a PerformanceResult"):
+        P.dimension_comparison(None, items)
+
+
+# ------------------------------------------------------------------------------ DEA
+def test_fund_efficiency_data_by_hand():
+    """Period (2019, 2020]: funds 10, cadre-years 2; lifted = 10 t, income growth = 100 t."""
+    inp, out = P.fund_efficiency_data(_panel())
+    assert inp["funds_10k_yuan"].tolist() == [10.0] * 5
+    assert inp["cadre_years"].tolist() == [2.0] * 5
+    assert out["poor_lifted_out"].tolist() == [10.0, 20, 30, 40, 50]
+    assert out["income_growth_yuan"].tolist() == [100.0, 200, 300, 400, 500]
+    assert inp.attrs["period"] == (2019, 2020)
+
+
+def test_fund_efficiency_single_ratio_closed_form():
+    """Closed form. All townships have the same inputs (10, 2) and outputs (10 t, 100 t),
+    t = 1..5. CCR: theta_t = (output ratio to the best) = t / 5. BCC adds sum(lambda) = 1, so
+    X lambda equals the common input and theta >= 1: every township is BCC-efficient, and the
+    scale efficiency is theta_CCR / theta_BCC = t / 5 (Banker, Charnes & Cooper 1984)."""
+    eff = P.fund_efficiency(_panel())
+    assert eff["ccr"].tolist() == pytest.approx([0.2, 0.4, 0.6, 0.8, 1.0])
+    assert eff["bcc"].tolist() == pytest.approx([1.0] * 5)
+    assert eff["scale"].tolist() == pytest.approx([0.2, 0.4, 0.6, 0.8, 1.0])
+    s = P.dea_summary(eff)
+    assert (s.n_ccr_efficient, s.n_bcc_efficient) == (1, 5)
+    assert s.mean_scale == pytest.approx(0.6) and s.main_source == "scale"
+
+
+def test_fund_efficiency_cst_example():
+    """Cooper, Seiford & Tone (2007), Table 1.5 / Example 1.3 (two inputs, one output = 1):
+    stores A (4, 3), B (7, 3), C (8, 1), D (4, 2), E (2, 4), F (10, 1); CCR input-oriented
+    efficiencies A 0.857, B 0.632, C 1, D 1, E 1, F 1 (published to three decimals). Here the
+    two inputs enter as funds and cadres in one year and the output as income growth."""
+    x1 = {"A": 4, "B": 7, "C": 8, "D": 4, "E": 2, "F": 10}
+    x2 = {"A": 3, "B": 3, "C": 1, "D": 2, "E": 4, "F": 1}
+    recs = []
+    for t in x1:
+        recs.append(
+            {"township": t, "year": 2019, "funds_10k_yuan": 1.0, "stationed_cadres": 1,
+             "registered_poor": 5, "rural_income_yuan": 100}
+        )  # fmt: skip
+        recs.append(
+            {"township": t, "year": 2020, "funds_10k_yuan": float(x1[t]),
+             "stationed_cadres": x2[t], "registered_poor": 5, "rural_income_yuan": 101}
+        )  # fmt: skip
+    eff = P.fund_efficiency(pd.DataFrame(recs))
+    published = {"A": 0.857, "B": 0.632, "C": 1.0, "D": 1.0, "E": 1.0, "F": 1.0}
+    for t, v in published.items():
+        assert eff.loc[t, "ccr"] == pytest.approx(v, abs=5e-4)
+    assert (eff["scale"] <= 1 + 1e-9).all() and (eff["bcc"] >= eff["ccr"] - 1e-9).all()
+
+
+def test_fund_efficiency_validation():
+    pan = _panel()
+    with pytest.raises(ValueError, match=r"panel: missing columns \['funds_10k_yuan'\]"):
+        P.fund_efficiency_data(pan.drop(columns="funds_10k_yuan"))
+    with pytest.raises(ValueError, match=r"first_year: 2000 is not in the panel's years"):
+        P.fund_efficiency_data(pan, first_year=2000)
+    with pytest.raises(ValueError, match=r"year: must be after first_year \(2019\)"):
+        P.fund_efficiency_data(pan, year=2019)
+    with pytest.raises(ValueError, match="panel: township 'T3' has no 'funds_10k_yuan' for 2019"):
+        P.fund_efficiency_data(pan.drop(index=2))
+    neg = pan.copy()
+    neg.loc[(neg["township"] == "T2") & (neg["year"] == 2020), "rural_income_yuan"] = 500
+    with pytest.raises(
+        ValueError, match="township 'T2' has output 'income_growth_yuan' = -500 over 2019-2020"
+    ):
+        P.fund_efficiency_data(neg)
+    with pytest.raises(ValueError, match="township 'T1' has input 'funds_10k_yuan' = 0"):
+        P.fund_efficiency_data(pan.assign(funds_10k_yuan=0.0))
+    with pytest.raises(ValueError, match="table: expected the output of fund_efficiency"):
+        P.dea_summary(pd.DataFrame({"ccr": [1.0]}))
+    with pytest.raises(ValueError, match="table: has no rows"):
+        P.dea_summary(pd.DataFrame(columns=["ccr", "bcc", "scale", "returns_to_scale"]))
+
+
+# ------------------------------------------------------------------------------ figure
+def test_dimension_ranking_figure():
+    v = pd.DataFrame(
+        {"dimension": ["x", "y", "z"], "score": [60.0, 55, 50], "ci_low": [59.0, 54, 49],
+         "ci_high": [61.0, 56, 51], "rank": [1, 2, 3]}
+    )  # fmt: skip
+    fig = P.dimension_ranking_figure(v, 55.0, title="t")
+    lo, hi = fig.axes[0].get_xlim()
+    assert lo < 49 and hi > 61 and hi - lo < 30
+    with pytest.raises(ValueError, match="verdicts: expected the output of verdict_table"):
+        P.dimension_ranking_figure(v.drop(columns="ci_low"), 55.0)
+    with pytest.raises(ValueError, match="overall_score: expected a number, got 'a'"):
+        P.dimension_ranking_figure(v, "a")
