@@ -254,6 +254,8 @@ def test_citation_keys_parsing():
     text = "{cite:p}`a1, b2` then {cite:t}`{see}c3{p. 5}` and {cite}`d4` but `{cite}`not``"
     assert citation_keys(text) >= {"a1", "b2", "c3", "d4"}
     assert citation_keys("no citations, 5 numbers") == set()
+    assert citation_keys("write ``{cite:p}`key` `` to cite") == set()  # a quoted example
+    assert numbers("``{abbr}`CR 0.1 (x)` `` is quoted") == []
 
 
 # --------------------------------------------------------------------------------------------

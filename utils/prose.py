@@ -99,6 +99,8 @@ _INLINE_REMOVALS: tuple[re.Pattern[str], ...] = (
     re.compile(r"<[A-Za-z/][^>]*>"),  # HTML tags and autolinks
     re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+|\bdoi:\S+", re.I),  # bare URLs, DOIs
 )
+#: Code spans delimited by two or more backticks (they may quote a role, which uses one).
+_MULTI_TICK_CODE = re.compile(r"(`{2,})(?!`).+?(?<!`)\1(?!`)", re.S)
 _ROLE = re.compile(r"\{(?P<name>[\w:.-]+)\}(?P<ticks>`+)(?P<body>.*?)(?P=ticks)", re.S)
 
 
@@ -236,6 +238,7 @@ def _strip_inline(text: str) -> str:
         prefix = len(match.group(0)) - len(match.group("body")) - len(ticks)
         return " " * prefix + match.group("body") + " " * len(ticks)
 
+    text = _MULTI_TICK_CODE.sub(_blank, text)
     text = _ROLE.sub(role, text)
     for pattern in _INLINE_REMOVALS:
         text = pattern.sub(_blank, text)
@@ -400,7 +403,8 @@ def citation_keys(text: str) -> set[str]:
     """Citation keys used by ``{cite}``/``{cite:p}``/``{cite:t}``/... roles in MyST text.
 
     Handles comma-separated lists and sphinxcontrib-bibtex pre/post notes
-    (``{cite:p}`{see}saaty1980{p. 5}```).
+    (``{cite:p}`{see}saaty1980{p. 5}```); roles quoted inside a double-backtick code span are
+    examples, not citations, and are ignored.
 
     Raises
     ------
@@ -410,7 +414,7 @@ def citation_keys(text: str) -> set[str]:
     if not isinstance(text, str):
         raise ValueError(f"text: expected a str of markdown, got {type(text).__name__}")
     keys: set[str] = set()
-    for m in _CITE.finditer(text):
+    for m in _CITE.finditer(_MULTI_TICK_CODE.sub(_blank, text)):
         body = re.sub(r"\{[^}]*\}", "", m.group("body"))
         keys |= {k.strip() for k in body.split(",") if k.strip()}
     return keys
