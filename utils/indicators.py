@@ -69,6 +69,9 @@ __all__ = [
     "alpha_sweep",
     "planted_weights",
     "weight_recovery",
+    "indicator_system_table",
+    "weight_difference",
+    "criteria_by_alpha",
 ]
 
 #: Weighting schemes accepted by :func:`indicator_weights`.
@@ -863,3 +866,127 @@ def weight_recovery(estimated: pd.Series, truth: pd.Series) -> pd.DataFrame:
         float(spearmanr(out["truth"], out["estimate"]).statistic) if len(out) > 1 else np.nan
     )
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Tables for the chapter
+# --------------------------------------------------------------------------------------------
+def indicator_system_table(indicators: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
+    """The indicator system as a goal -> criterion -> indicator table with each data source.
+
+    Each indicator is mapped to its survey item or township statistic (``source_column``) and
+    that column's wording and unit from the codebook, so the reader sees exactly what is
+    measured.
+
+    Parameters
+    ----------
+    indicators : pd.DataFrame
+        From :func:`utils.data.load_indicators`.
+    codebook : pd.DataFrame
+        From :func:`utils.data.load_codebook` (columns ``file, column, label_en, unit``).
+
+    Returns
+    -------
+    pd.DataFrame
+        Index ``indicator``; columns ``criterion`` (the criterion's English label),
+        ``indicator_en``, ``indicator_zh``, ``direction``, ``source``, ``column``, ``measure``
+        (codebook wording) and ``unit``.
+
+    Raises
+    ------
+    ValueError
+        Missing codebook columns or an indicator whose source column has no codebook row.
+    """
+    ind = indicator_table(indicators)
+    need = ["file", "column", "label_en", "unit"]
+    if not isinstance(codebook, pd.DataFrame) or any(c not in codebook.columns for c in need):
+        raise ValueError(f"codebook: expected the codebook DataFrame with columns {need}")
+    crit_label = indicators.loc[indicators["level"] == "criterion"].set_index("id")["label_en"]
+    files = {"survey": _data.FILES["survey"], "township": _data.FILES["townships"]}
+    cb = codebook.set_index(["file", "column"])
+    rows = []
+    for i, r in ind.iterrows():
+        key = (files.get(r["source"], ""), r["source_column"])
+        if key not in cb.index:
+            raise ValueError(
+                f"codebook: no row for {key[1]!r} in {key[0] or r['source']!r} (source of "
+                f"indicator {i!r})"
+            )
+        c = cb.loc[key]
+        unit = c["unit"] if isinstance(c["unit"], str) and c["unit"] else "Likert 1-5"
+        rows.append(
+            (
+                i,
+                crit_label.get(r["criterion"], r["criterion"]),
+                r["label_en"],
+                r.get("label_zh", ""),
+                r["direction"],
+                r["source"],
+                r["source_column"],
+                c["label_en"],
+                unit,
+            )
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "indicator",
+            "criterion",
+            "indicator_en",
+            "indicator_zh",
+            "direction",
+            "source",
+            "column",
+            "measure",
+            "unit",
+        ],
+    ).set_index("indicator")
+    return out
+
+
+def weight_difference(
+    base: pd.Series, other: pd.Series, base_name: str = "base", other_name: str = "other"
+) -> pd.DataFrame:
+    """Side-by-side weights and their difference ``other - base`` (same labels, any order).
+
+    Returns
+    -------
+    pd.DataFrame
+        Index ``base``'s labels; columns ``base_name``, ``other_name``, ``difference`` and
+        ``abs_difference``.
+    """
+    if not isinstance(base, pd.Series) or not isinstance(other, pd.Series):
+        raise ValueError("base/other: expected two pandas Series indexed by label")
+    if set(base.index) != set(other.index) or len(base) != len(other):
+        raise ValueError(
+            f"other: labels {sorted(map(str, other.index))} do not match base's "
+            f"{sorted(map(str, base.index))}"
+        )
+    if base_name == other_name:
+        raise ValueError(f"other_name: must differ from base_name, both are {base_name!r}")
+    out = pd.DataFrame({base_name: base.astype(float), other_name: other.reindex(base.index)})
+    out["difference"] = out[other_name] - out[base_name]
+    out["abs_difference"] = out["difference"].abs()
+    return out
+
+
+def criteria_by_alpha(sweep: pd.DataFrame) -> pd.DataFrame:
+    """Criterion weights by subjective share, from :func:`alpha_sweep` output.
+
+    ``W_c(alpha) = sum_{i in c} w_i(alpha)``.
+
+    Returns
+    -------
+    pd.DataFrame
+        Index ``alpha`` (sorted), one column per criterion (order of first appearance).
+    """
+    need = ["alpha", "criterion", "global_weight"]
+    if not isinstance(sweep, pd.DataFrame) or any(c not in sweep.columns for c in need):
+        raise ValueError(f"sweep: expected the alpha_sweep() DataFrame with columns {need}")
+    order = list(dict.fromkeys(sweep["criterion"]))
+    wide = sweep.pivot_table(
+        index="alpha", columns="criterion", values="global_weight", aggfunc="sum"
+    )
+    wide = wide[order].sort_index()
+    wide.columns.name = "criterion"
+    return wide
