@@ -144,3 +144,378 @@ def test_dimension_scores_properties(rows):
     block = df[[f"gs{i}" for i in range(1, 6)]]
     assert (ok >= block.min(axis=1)[ok.index] - 1e-12).all()
     assert (ok <= block.max(axis=1)[ok.index] + 1e-12).all()
+
+
+# ----------------------------------------------------------------------------------------------
+# codebook look-ups
+# ----------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def codebook() -> pd.DataFrame:
+    return load_codebook()
+
+
+def test_poverty_lines_are_the_published_national_lines(codebook):
+    """Published lines: 2,952 yuan in 2016 (NBS rural poverty monitoring report 2017, in
+    data/background) and about 4,000 yuan in 2020 (SCIO white paper, 2021-04-06)."""
+    lines = survey_lines = sv.poverty_lines(codebook)
+    assert lines[2016] == 2952.0
+    assert lines[2020] == 4000.0
+    assert list(survey_lines.index) == sorted(survey_lines.index)
+    assert lines.is_monotonic_increasing
+
+
+def test_codebook_lookups(codebook):
+    assert sv.group_columns(codebook, "quiz") == ["quiz1", "quiz2", "quiz3", "quiz4", "quiz5"]
+    assert sv.category_order(codebook, "education")[:2] == ["none", "primary"]
+    assert sv.column_labels(codebook, ["gs1"]) == {
+        "gs1": "Identification of poor households in my village was fair and accurate"
+    }
+    assert "gs1" in sv.column_labels(codebook)
+
+
+def test_codebook_lookup_validation(codebook):
+    with pytest.raises(ValueError, match="codebook: expected a pandas DataFrame, got dict"):
+        sv.group_columns({}, "quiz")
+    with pytest.raises(ValueError, match=r"codebook: missing column\(s\) \['group'\]"):
+        sv.group_columns(codebook.drop(columns="group"), "quiz")
+    with pytest.raises(ValueError, match="group: no survey column has codebook group 'nope'"):
+        sv.group_columns(codebook, "nope")
+    with pytest.raises(ValueError, match="codebook: missing column 'label_en'"):
+        sv.column_labels(codebook.drop(columns="label_en"))
+    with pytest.raises(ValueError, match=r"columns: \['zz'\] are not survey columns"):
+        sv.column_labels(codebook, ["zz"])
+    with pytest.raises(ValueError, match="column: 'zz' is not a survey column of the codebook"):
+        sv.category_order(codebook, "zz")
+    with pytest.raises(ValueError, match="column: 'household_id' has no list of allowed values"):
+        sv.category_order(codebook, "household_id")
+    with pytest.raises(ValueError, match="codebook: missing column 'description'"):
+        sv.poverty_lines(codebook.drop(columns="description"))
+    with pytest.raises(ValueError, match="codebook: no survey column description states"):
+        sv.poverty_lines(codebook.assign(description=""))
+
+
+# ----------------------------------------------------------------------------------------------
+# sample design, non-response
+# ----------------------------------------------------------------------------------------------
+def _design_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "township": ["T01", "T01", "T01", "T02", "T02"],
+            "village": ["T01-V01", "T01-V01", "T01-V02", "T02-V01", "T02-V01"],
+            "registered_poor": pd.array([1, 0, 1, 0, 0], dtype="Int64"),
+            "q": [1.0, np.nan, 0.0, np.nan, np.nan],
+            "r": [1.0, 1.0, 0.0, 1.0, np.nan],
+        },
+        index=[f"H{i}" for i in range(5)],
+    )
+
+
+def test_sample_design_hand_counts():
+    """Hand count: T01 has 2 villages (2 + 1 households), 2 of 3 poor; T02 1 village, 2 hh."""
+    out = sv.sample_design(_design_frame())
+    assert out.loc["T01", "villages"] == 2 and out.loc["T02", "villages"] == 1
+    assert out.loc["T01", "households per village (min)"] == 1
+    assert out.loc["T01", "households per village (max)"] == 2
+    assert out.loc["Total", "households"] == 5 and out.loc["Total", "villages"] == 3
+    assert out.loc["T01", "registered poor (%)"] == pytest.approx(200 / 3)
+    assert out.loc["Total", "registered poor (%)"] == pytest.approx(40.0)
+
+
+def test_sample_design_validation():
+    df = _design_frame()
+    with pytest.raises(ValueError, match=r"survey: missing column\(s\) \['village'\]"):
+        sv.sample_design(df.drop(columns="village"))
+    bad = df.copy()
+    bad.loc["H2", "village"] = None
+    with pytest.raises(ValueError, match="column 'village' has a missing value \\(row 'H2'\\)"):
+        sv.sample_design(bad)
+    bad = df.copy()
+    bad["registered_poor"] = [1, 0, 2, 0, 0]
+    with pytest.raises(ValueError, match="'registered_poor' must be 0/1 \\(row 'H2'\\)"):
+        sv.sample_design(bad)
+
+
+def test_item_nonresponse_hand_counts():
+    out = sv.item_nonresponse(_design_frame(), ["q", "r"])
+    assert out.loc["q", "missing"] == 3 and out.loc["r", "answered"] == 4
+    assert out.loc["q", "missing (%)"] == pytest.approx(60.0)
+    assert out.attrs["respondents_complete"] == 2
+    assert out.attrs["max_missing"] == 2
+    with pytest.raises(ValueError, match="columns: is empty"):
+        sv.item_nonresponse(_design_frame(), [])
+    with pytest.raises(ValueError, match=r"survey: missing column\(s\) \['zz'\]"):
+        sv.item_nonresponse(_design_frame(), ["zz"])
+
+
+# ----------------------------------------------------------------------------------------------
+# bands and frequency tables
+# ----------------------------------------------------------------------------------------------
+def test_band_labels_and_cuts():
+    ages = pd.Series([20, 39, 40, 49, 50, 88, np.nan], name="age")
+    out = sv.band(ages, [-np.inf, 40, 50, np.inf])
+    assert list(out.cat.categories) == ["<40", "40-49", "50+"]
+    assert out.tolist()[:6] == ["<40", "<40", "40-49", "40-49", "50+", "50+"]
+    assert pd.isna(out.iloc[6]) and out.name == "age"
+    sizes = sv.band(pd.Series([1, 2, 5, 9]), [1, 2, 3, np.inf])
+    assert sizes.tolist() == ["1", "2", "3+", "3+"]
+
+
+def test_band_validation():
+    s = pd.Series([1, 2, 3])
+    with pytest.raises(ValueError, match="values: expected a pandas Series, got list"):
+        sv.band([1, 2], [0, 5])
+    with pytest.raises(ValueError, match="edges: need at least 2 edges, got 1"):
+        sv.band(s, [0])
+    with pytest.raises(ValueError, match="edges: must be strictly increasing"):
+        sv.band(s, [0, 5, 5])
+    with pytest.raises(ValueError, match="labels: expected 1 labels \\(one per band\\), got 2"):
+        sv.band(s, [0, 5], labels=["a", "b"])
+    with pytest.raises(ValueError, match=r"values: row 2 value 3 is outside the edges \[0, 3\)"):
+        sv.band(s, [0, 3])
+
+
+def test_frequency_table_hand_counts():
+    sex = pd.Series(["m", "f", "m", "m", None], name="sex")
+    grp = pd.Series(["a", "a", "b", "b", "b"])
+    out = sv.frequency_table(sex, grp, order=["m", "f", "x"])
+    assert out[("All", "n")].tolist() == [3, 1, 0]
+    assert out[("All", "%")].tolist() == pytest.approx([75.0, 25.0, 0.0])
+    assert out[("a", "%")].tolist() == pytest.approx([50.0, 50.0, 0.0])
+    assert out[("b", "n")].tolist() == [2, 0, 0]
+    assert out.attrs["missing"] == 1 and out.index.name == "sex"
+
+
+def test_frequency_and_profile_validation():
+    s = pd.Series(["a", "b"])
+    with pytest.raises(ValueError, match="data: expected a pandas Series, got list"):
+        sv.frequency_table(["a"])
+    with pytest.raises(ValueError, match="by: expected a pandas Series, got list"):
+        sv.frequency_table(s, ["x", "y"])
+    with pytest.raises(ValueError, match="by: must have the same index as data"):
+        sv.frequency_table(s, pd.Series(["x", "y"], index=[5, 6]))
+    with pytest.raises(ValueError, match="by: has a missing value \\(row 1\\)"):
+        sv.frequency_table(s, pd.Series(["x", None]))
+    with pytest.raises(ValueError, match=r"order: categories \['b'\] of data are not listed"):
+        sv.frequency_table(s, order=["a"])
+    df = pd.DataFrame({"x": [1, 2]})
+    with pytest.raises(ValueError, match="variables: expected a non-empty dict"):
+        sv.profile_table(df, {})
+    with pytest.raises(ValueError, match=r"variables\['Sex'\]: expected a pandas Series"):
+        sv.profile_table(df, {"Sex": ["a", "b"]})
+    with pytest.raises(ValueError, match=r"variables\['Sex'\]: index differs"):
+        sv.profile_table(df, {"Sex": pd.Series(["a", "b"], index=[3, 4])})
+
+
+def test_profile_table_stacks_variables():
+    df = pd.DataFrame({"sex": ["m", "f", "m"], "edu": ["x", "x", "y"]})
+    out = sv.profile_table(df, {"Sex": df["sex"], "Edu": df["edu"]})
+    assert out.index.names == ["variable", "category"]
+    assert out.loc[("Sex", "m"), ("All", "n")] == 2
+    assert out.loc[("Edu", "y"), ("All", "%")] == pytest.approx(100 / 3)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=40), st.randoms())
+def test_frequency_table_properties(values, rnd):
+    """Counts add up to n, percentages to 100 in every column."""
+    s = pd.Series(values)
+    g = pd.Series([rnd.choice(["x", "y"]) for _ in values])
+    out = sv.frequency_table(s, g)
+    assert out[("All", "n")].sum() == len(values)
+    for col in out.columns.get_level_values(0).unique():
+        assert out[(col, "%")].sum() == pytest.approx(100.0)
+
+
+# ----------------------------------------------------------------------------------------------
+# Wilson intervals and proportion tables
+# ----------------------------------------------------------------------------------------------
+# Newcombe, R. G. (1998). Two-sided confidence intervals for the single proportion: comparison
+# of seven methods. Statistics in Medicine 17, 857-872, Table I, method 3 (Wilson score, no
+# continuity correction), 95% intervals, published to four decimals.
+NEWCOMBE_1998 = [
+    (81, 263, 0.2553, 0.3662),
+    (15, 148, 0.0624, 0.1605),
+    (0, 20, 0.0000, 0.1611),
+    (1, 29, 0.0061, 0.1718),
+]
+
+
+@pytest.mark.parametrize(("x", "n", "lo", "hi"), NEWCOMBE_1998)
+def test_wilson_interval_newcombe_table1(x, n, lo, hi):
+    got = sv.wilson_interval(x, n, 0.95)
+    assert got == pytest.approx((lo, hi), abs=5e-5)
+
+
+def test_proportion_table_reproduces_newcombe_by_group():
+    """Groups built to hold Newcombe's (1998, Table I) counts 81/263 and 15/148."""
+    y = [1] * 81 + [0] * (263 - 81) + [1] * 15 + [0] * (148 - 15)
+    g = ["a"] * 263 + ["b"] * 148
+    df = pd.DataFrame({"y": y, "g": g})
+    out = sv.proportion_table(df, ["y"], by="g", labels={"y": "outcome"})
+    a = out[out["group"] == "a"].iloc[0]
+    b = out[out["group"] == "b"].iloc[0]
+    assert (a["n"], a["successes"], a["label"]) == (263, 81, "outcome")
+    assert (a["ci_low"], a["ci_high"]) == pytest.approx((0.2553, 0.3662), abs=5e-5)
+    assert (b["ci_low"], b["ci_high"]) == pytest.approx((0.0624, 0.1605), abs=5e-5)
+    overall = sv.proportion_table(df, ["y"]).iloc[0]
+    assert overall["group"] == "All" and overall["rate"] == pytest.approx(96 / 411)
+
+
+def test_wilson_and_proportion_validation():
+    with pytest.raises(ValueError, match="successes: must be an integer, got 1.5"):
+        sv.wilson_interval(1.5, 10)
+    with pytest.raises(ValueError, match="n: must be at least 1, got 0"):
+        sv.wilson_interval(0, 0)
+    with pytest.raises(ValueError, match="successes: must be between 0 and n = 10, got 11"):
+        sv.wilson_interval(11, 10)
+    with pytest.raises(ValueError, match="level: must be a number strictly between 0 and 1"):
+        sv.wilson_interval(1, 10, level=95)
+    df = pd.DataFrame({"y": [0, 1, 2], "g": ["a", None, "b"]})
+    with pytest.raises(ValueError, match="columns: is empty"):
+        sv.proportion_table(df, [])
+    with pytest.raises(ValueError, match=r"survey: column 'y', row 2: value 2 is not 0/1"):
+        sv.proportion_table(df, ["y"])
+    with pytest.raises(ValueError, match=r"by: column 'g' has a missing value \(row 1\)"):
+        sv.proportion_table(df.iloc[:2], ["y"], by="g")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 500), st.data())
+def test_wilson_interval_properties(n, data):
+    """Inside [0, 1], contains x/n, and narrows when the same rate has 4x the sample."""
+    x = data.draw(st.integers(0, n))
+    lo, hi = sv.wilson_interval(x, n)
+    assert 0 <= lo <= x / n <= hi <= 1
+    lo4, hi4 = sv.wilson_interval(4 * x, 4 * n)
+    assert hi4 - lo4 < hi - lo
+
+
+# ----------------------------------------------------------------------------------------------
+# reliability and validity tables
+# ----------------------------------------------------------------------------------------------
+def _likert_sample(n: int = 300, seed: int = 1) -> pd.DataFrame:
+    """Five items per dimension from a one-factor-per-dimension model, cut to 1..5."""
+    rng = np.random.default_rng(seed)
+    cols = {}
+    for d in DATA_DIMENSIONS:
+        f = rng.standard_normal(n)
+        for i, lam in enumerate([0.8, 0.75, 0.7, 0.65, 0.6], start=1):
+            z = lam * f + np.sqrt(1 - lam**2) * rng.standard_normal(n)
+            cols[f"{d}{i}"] = np.digitize(z, [-1.5, -0.5, 0.5, 1.5]) + 1.0
+    return pd.DataFrame(cols)
+
+
+def test_reliability_table_parallel_items_alpha_one():
+    """Closed form: k identical items give alpha = k/(k-1) (1 - k s^2 / (k^2 s^2)) = 1."""
+    rows = [[1] * 5, [2] * 5, [4] * 5, [5] * 5, [3] * 5]
+    df = _full_survey(rows)
+    out = sv.reliability_table(df)
+    assert out["alpha"].to_numpy() == pytest.approx(np.ones(5))
+    assert list(out.index) == list(DATA_DIMENSIONS)
+    assert out.loc["gs", "label"] == "government services"
+
+
+def test_reliability_and_item_tables_match_pingouin():
+    """Cross-check with pingouin (independent implementation of alpha, Feldt interval)."""
+    pg = pytest.importorskip("pingouin")
+    df = _likert_sample()
+    rel = sv.reliability_table(df, dimensions=["gs", "lc"])
+    for d in ("gs", "lc"):
+        items = df[[f"{d}{i}" for i in range(1, 6)]]
+        alpha, ci = pg.cronbach_alpha(items)
+        assert rel.loc[d, "alpha"] == pytest.approx(alpha, abs=1e-10)
+        assert (rel.loc[d, "ci_low"], rel.loc[d, "ci_high"]) == pytest.approx(tuple(ci), abs=6e-4)
+    tab = sv.item_table(df, dimensions=["in"])
+    for i in range(1, 6):
+        rest = df[[f"in{j}" for j in range(1, 6) if j != i]]
+        expected = pg.cronbach_alpha(rest)[0]
+        assert tab.loc[("in", f"in{i}"), "alpha_if_deleted"] == pytest.approx(expected, abs=1e-10)
+
+
+def test_convergent_validity_loadings_match_sklearn_ml():
+    """One-factor ML loadings cross-checked with scikit-learn's FactorAnalysis (an independent
+    ML implementation) on standardized items; CR/AVE follow Fornell & Larcker (1981)."""
+    from sklearn.decomposition import FactorAnalysis
+
+    df = _likert_sample(n=400, seed=3)
+    out = sv.convergent_validity(df, method="ml", dimensions=["ss"])
+    lam = out.attrs["loadings"]["ss"].to_numpy()
+    x = df[[f"ss{i}" for i in range(1, 6)]].to_numpy()
+    z = (x - x.mean(axis=0)) / x.std(axis=0)
+    ref = np.abs(FactorAnalysis(n_components=1, tol=1e-8, max_iter=5000).fit(z).components_[0])
+    np.testing.assert_allclose(lam, ref, atol=5e-3)
+    s = lam.sum()
+    assert out.loc["ss", "CR"] == pytest.approx(s**2 / (s**2 + (1 - lam**2).sum()))
+    assert out.loc["ss", "AVE"] == pytest.approx(np.mean(lam**2))
+    assert out.loc["ss", "sqrt AVE"] == pytest.approx(np.sqrt(np.mean(lam**2)))
+
+
+def test_convergent_validity_needs_three_items():
+    df = pd.DataFrame({"gs1": [1, 2, 3, 4.0], "gs2": [2, 2, 3, 5.0]})
+    with pytest.raises(ValueError, match="dimension 'gs': needs at least 3 items .* got 2"):
+        sv.convergent_validity(df, dimensions=["gs"])
+
+
+def test_factor_correspondence_hand_example():
+    """Hand-made loadings: dimension a's items load on F2 (one cross-loads on F1 at 0.6 > 0.5)."""
+    L = pd.DataFrame(
+        {"F1": [0.1, 0.6, 0.2, 0.7, 0.8], "F2": [0.7, 0.5, 0.8, 0.1, -0.3]},
+        index=["a1", "a2", "a3", "b1", "b2"],
+    )
+    out = sv.factor_correspondence(L, {"a": ["a1", "a2", "a3"], "b": ["b1", "b2"]})
+    assert out.loc["a", "factor"] == "F2" and out.loc["b", "factor"] == "F1"
+    assert out.loc["a", "on target"] == 2 and out.loc["b", "on target"] == 2
+    assert out.loc["a", "min loading"] == pytest.approx(0.5)
+    assert out.loc["a", "max cross-loading"] == pytest.approx(0.6)
+    assert out.loc["b", "max cross-loading"] == pytest.approx(0.3)
+    with pytest.raises(ValueError, match="loadings: expected a DataFrame, got list"):
+        sv.factor_correspondence([[1]], {"a": ["a1"]})
+    with pytest.raises(ValueError, match="items: expected a non-empty dict"):
+        sv.factor_correspondence(L, {})
+    with pytest.raises(ValueError, match=r"items\['a'\]: \['zz'\] are not rows of loadings"):
+        sv.factor_correspondence(L, {"a": ["zz"]})
+
+
+# ----------------------------------------------------------------------------------------------
+# quiz score and group differences
+# ----------------------------------------------------------------------------------------------
+def test_count_score_hand_example():
+    df = pd.DataFrame({"q1": [1, 0, 1], "q2": [1, 0, np.nan], "q3": [1, 1, 0]})
+    out = sv.count_score(df, ["q1", "q2", "q3"], name="quiz")
+    assert out.iloc[0] == 3 and out.iloc[1] == 1 and np.isnan(out.iloc[2])
+    assert out.name == "quiz"
+    with pytest.raises(ValueError, match="columns: is empty"):
+        sv.count_score(df, [])
+    with pytest.raises(ValueError, match=r"column 'q3', row 1: value 2 is not 0/1"):
+        sv.count_score(df.assign(q3=[1, 2, 0]), ["q1", "q3"])
+
+
+def test_group_difference_table_matches_scipy_and_drops_small_groups():
+    """Cross-check with scipy.stats (f_oneway, kruskal) and eta^2 = SS_B / SS_T by hand."""
+    from scipy import stats
+
+    y = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 9.0]
+    g = ["a", "a", "a", "b", "b", "b", "c"]
+    df = pd.DataFrame({"y": y, "g": g})
+    out = sv.group_difference_table(df, ["y"], ["g"], method="anova").iloc[0]
+    assert out["dropped"] == "c" and out["n"] == 6 and out["groups"] == 2
+    assert out["statistic"] == pytest.approx(stats.f_oneway(y[:3], y[3:6]).statistic)
+    # SS_B = 3 (2-3.5)^2 + 3 (5-3.5)^2 = 13.5, SS_T = 17.5
+    assert out["effect_size"] == pytest.approx(13.5 / 17.5)
+    assert (out["highest"], out["lowest"], out["df"]) == ("b", "a", "1, 4")
+    kw = sv.group_difference_table(df, ["y"], ["g"], method="kruskal", min_group_size=1 + 1)
+    assert kw.iloc[0]["statistic"] == pytest.approx(stats.kruskal(y[:3], y[3:6]).statistic)
+
+
+def test_group_difference_table_validation():
+    df = pd.DataFrame({"y": [1.0, 2, 3, 4], "g": ["a", "a", "b", "b"]})
+    with pytest.raises(ValueError, match="data: expected a pandas DataFrame, got list"):
+        sv.group_difference_table([1], ["y"], ["g"])
+    with pytest.raises(ValueError, match="values/groups: give at least one outcome"):
+        sv.group_difference_table(df, [], ["g"])
+    with pytest.raises(ValueError, match=r"data: missing column\(s\) \['h'\]"):
+        sv.group_difference_table(df, ["y"], ["h"])
+    with pytest.raises(ValueError, match="min_group_size: must be an integer, got 2.0"):
+        sv.group_difference_table(df, ["y"], ["g"], min_group_size=2.0)
+    with pytest.raises(ValueError, match="min_group_size: must be at least 2, got 1"):
+        sv.group_difference_table(df, ["y"], ["g"], min_group_size=1)

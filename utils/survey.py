@@ -111,6 +111,17 @@ def _default_dimensions() -> dict[str, str]:
 DIMENSIONS: dict[str, str] = _default_dimensions()
 
 
+def _plain(label: object) -> object:
+    """A NumPy scalar label as the plain Python value (so messages read ``row 2``, not
+    ``row np.int64(2)``)."""
+    return label.item() if isinstance(label, np.generic) else label
+
+
+def _first(index: pd.Index, mask) -> object:
+    """The first label of ``index`` where ``mask`` is true, as a plain Python value."""
+    return _plain(index[np.flatnonzero(np.asarray(mask))[0]])
+
+
 def _check_survey(survey, name: str = "survey") -> pd.DataFrame:
     if not isinstance(survey, pd.DataFrame):
         raise ValueError(f"{name}: expected a pandas DataFrame, got {type(survey).__name__}")
@@ -132,7 +143,7 @@ def _likert_block(survey: pd.DataFrame, items: Sequence[str], where: str) -> pd.
         v = s.astype("float64")
         bad = v.notna() & ~v.isin([float(x) for x in LIKERT_LEVELS])
         if bad.any():
-            row = v.index[np.flatnonzero(bad.to_numpy())[0]]
+            row = _first(v.index, bad.to_numpy())
             raise ValueError(
                 f"survey: column {c!r} ({where}), row {row!r}: value {v[row]:g} is not a Likert "
                 f"answer (allowed {list(LIKERT_LEVELS)} or missing)"
@@ -366,11 +377,11 @@ def sample_design(survey: pd.DataFrame) -> pd.DataFrame:
     _require(survey, ["township", "village", "registered_poor"])
     for c in ("township", "village"):
         if survey[c].isna().any():
-            row = survey.index[survey[c].isna().to_numpy()][0]
+            row = _first(survey.index, survey[c].isna().to_numpy())
             raise ValueError(f"survey: column {c!r} has a missing value (row {row!r})")
     poor = survey["registered_poor"].astype("float64")
     if poor.isna().any() or not poor.isin([0.0, 1.0]).all():
-        row = survey.index[(poor.isna() | ~poor.isin([0.0, 1.0])).to_numpy()][0]
+        row = _first(survey.index, (poor.isna() | ~poor.isin([0.0, 1.0])).to_numpy())
         raise ValueError(f"survey: column 'registered_poor' must be 0/1 (row {row!r})")
     df = pd.DataFrame(
         {"township": survey["township"].astype(str), "village": survey["village"].astype(str)}
@@ -468,7 +479,7 @@ def band(
     x = pd.to_numeric(values.astype("float64"), errors="raise")
     outside = x.notna() & ((x < e[0]) | (x >= e[-1]))
     if outside.any():
-        row = x.index[outside.to_numpy()][0]
+        row = _first(x.index, outside.to_numpy())
         raise ValueError(
             f"values: row {row!r} value {x[row]:g} is outside the edges [{e[0]:g}, {e[-1]:g})"
         )
@@ -508,7 +519,7 @@ def frequency_table(
         if not by.index.equals(data.index):
             raise ValueError("by: must have the same index as data")
         if by.isna().any():
-            row = by.index[by.isna().to_numpy()][0]
+            row = _first(by.index, by.isna().to_numpy())
             raise ValueError(f"by: has a missing value (row {row!r})")
     if order is None:
         if isinstance(data.dtype, pd.CategoricalDtype):
@@ -609,7 +620,11 @@ def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float,
     lo, hi = proportion_confint(
         int(successes), int(n), alpha=1 - _check_level(level), method="wilson"
     )
-    return float(max(lo, 0.0)), float(min(hi, 1.0))
+    # exact end points (statsmodels leaves rounding noise such as 5.6e-17 for x = 0): the Wilson
+    # interval is [0, .] when x = 0 and [., 1] when x = n
+    lo = 0.0 if successes == 0 else min(max(float(lo), 0.0), successes / n)
+    hi = 1.0 if successes == n else max(min(float(hi), 1.0), successes / n)
+    return lo, hi
 
 
 def proportion_table(
@@ -639,7 +654,7 @@ def proportion_table(
         v = survey[c].astype("float64")
         bad = v.notna() & ~v.isin([0.0, 1.0])
         if bad.any():
-            row = v.index[bad.to_numpy()][0]
+            row = _first(v.index, bad.to_numpy())
             raise ValueError(f"survey: column {c!r}, row {row!r}: value {v[row]:g} is not 0/1")
         values[c] = v
     vals = pd.DataFrame(values, index=survey.index)
@@ -648,7 +663,7 @@ def proportion_table(
     else:
         g = survey[by]
         if g.isna().any():
-            row = g.index[g.isna().to_numpy()][0]
+            row = _first(g.index, g.isna().to_numpy())
             raise ValueError(f"by: column {by!r} has a missing value (row {row!r})")
         groups = [(str(k), vals[g == k]) for k in sorted(g.unique().tolist(), key=str)]
     rows = []
@@ -812,7 +827,7 @@ def convergent_validity(
     -------
     DataFrame
         Index ``dimension``; ``label``, ``n``, ``min loading``, ``max loading``, ``CR``, ``AVE``,
-        ``sqrt AVE``.
+        ``sqrt AVE``; ``attrs["loadings"]`` holds each dimension's one-factor loadings.
     """
     blocks = _items_by_dimension(survey, codebook, dimensions)
     from utils.reliability import (
@@ -821,12 +836,16 @@ def convergent_validity(
         exploratory_factor_analysis,
     )
 
-    rows = {}
+    rows, loadings = {}, {}
     for d, block in blocks.items():
         complete = block.dropna()
         if block.shape[1] < 3:
-            raise ValueError(f"dimension {d!r}: needs at least 3 items for a one-factor model")
+            raise ValueError(
+                f"dimension {d!r}: needs at least 3 items for a one-factor model, got "
+                f"{block.shape[1]}"
+            )
         lam = exploratory_factor_analysis(complete, 1, rotation=None, method=method).loadings["F1"]
+        loadings[d] = lam.rename(d)
         rows[d] = {
             "label": DIMENSIONS.get(d, d),
             "n": len(complete),
@@ -838,6 +857,7 @@ def convergent_validity(
     out = pd.DataFrame.from_dict(rows, orient="index")
     out["sqrt AVE"] = np.sqrt(out["AVE"])
     out.index.name = "dimension"
+    out.attrs["loadings"] = loadings
     return out
 
 
@@ -860,7 +880,7 @@ def count_score(survey: pd.DataFrame, columns: Sequence[str], name: str = "score
     if bad.to_numpy().any():
         i, j = np.argwhere(bad.to_numpy())[0]
         raise ValueError(
-            f"survey: column {columns[j]!r}, row {block.index[i]!r}: value "
+            f"survey: column {columns[j]!r}, row {_plain(block.index[i])!r}: value "
             f"{block.iat[i, j]:g} is not 0/1"
         )
     out = block.sum(axis=1).where(block.notna().all(axis=1))
