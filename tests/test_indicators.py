@@ -536,3 +536,56 @@ def test_indicator_weights_public_call_and_validation():
         I.indicator_weights("data", cr_threshold=2)
     with pytest.raises(ValueError, match=r"year: must be one of the panel years"):
         I.indicator_weights("data", year=2015)
+
+
+# --------------------------------------------------------------------------------------------
+# Chapter tables
+# --------------------------------------------------------------------------------------------
+def _codebook() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "file": ["survey/households.csv"] * 3 + ["townships/panel.csv"] * 2,
+            "column": ["q1", "q2", "q3", "stat1", "stat2"],
+            "label_en": ["Question one", "Question two", "Question three", "Stat one", "Stat two"],
+            "unit": ["", "", "", "persons", "percent"],
+        }
+    )
+
+
+def test_indicator_system_table_maps_sources():
+    t = I.indicator_system_table(_indicators(), _codebook())
+    assert list(t.index) == ["A1", "A2", "B1", "B2", "B3"]
+    assert t.loc["A1", "criterion"] == "crit a"
+    assert t.loc["A1", "measure"] == "Question one" and t.loc["A1", "unit"] == "Likert 1-5"
+    assert t.loc["B2", "measure"] == "Stat two" and t.loc["B2", "unit"] == "percent"
+    assert t.loc["B2", "direction"] == "cost"
+    with pytest.raises(ValueError, match=r"codebook: no row for 'stat2' in 'townships/panel.csv'"):
+        I.indicator_system_table(_indicators(), _codebook().iloc[:4])
+    with pytest.raises(ValueError, match=r"codebook: expected the codebook DataFrame"):
+        I.indicator_system_table(_indicators(), _codebook().drop(columns="unit"))
+
+
+def test_weight_difference_hand_example():
+    base = pd.Series({"a": 0.6, "b": 0.4})
+    other = pd.Series({"b": 0.5, "a": 0.5})
+    d = I.weight_difference(base, other, "before", "after")
+    np.testing.assert_allclose(d["difference"], [-0.1, 0.1])
+    assert list(d.columns) == ["before", "after", "difference", "abs_difference"]
+    with pytest.raises(ValueError, match=r"other: labels \['a'\] do not match base's"):
+        I.weight_difference(base, other.drop("b"))
+    with pytest.raises(ValueError, match=r"other_name: must differ from base_name"):
+        I.weight_difference(base, other, "x", "x")
+    with pytest.raises(ValueError, match=r"base/other: expected two pandas Series"):
+        I.weight_difference([1], other)
+
+
+def test_criteria_by_alpha_sums_indicators():
+    """Criterion weight = sum of its indicators' weights: at alpha = 1 with AHP
+    (0.4, 0.1 | 0.2, 0.2, 0.1) criterion a = 0.5, b = 0.5."""
+    c = _components([0.4, 0.1, 0.2, 0.2, 0.1], [0.1, 0.1, 0.3, 0.3, 0.2], [0.2] * 5)
+    wide = I.criteria_by_alpha(I.alpha_sweep(c, [0.0, 1.0]))
+    assert list(wide.columns) == ["a", "b"]
+    np.testing.assert_allclose(wide.loc[1.0], [0.5, 0.5])
+    np.testing.assert_allclose(wide.loc[0.0], [0.2, 0.8])
+    with pytest.raises(ValueError, match=r"sweep: expected the alpha_sweep\(\) DataFrame"):
+        I.criteria_by_alpha(pd.DataFrame({"alpha": [0.0]}))
