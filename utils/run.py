@@ -409,10 +409,101 @@ def summary_markdown(results: Sequence[ChapterResult]) -> str:
     return "\n".join(lines)
 
 
+HIDE_TAGS = {"hide-cell", "hide-input", "remove-cell", "remove-input"}
+PRINT_DIR = "print"  # the single-page edition: html/print/index.html
+
+
+def rerun_note(chapter: Chapter, parameters: dict) -> str:
+    """The Markdown of the collapsed note placed after a chapter's parameter cells."""
+    shown = ", ".join(f"`{k} = {v!r}`" for k, v in parameters.items()) or "the defaults"
+    return (
+        "```{admonition} Parameters: how to rerun this chapter with other values\n"
+        ":class: dropdown note rerun-note\n"
+        f"This page ran with {shown} (the collapsed cells above: the chapter's `parameters` cell "
+        "and the values the runner injected with papermill). To rerun it with other values, "
+        "from the repository's root:\n\n"
+        f"    make chapter CH={chapter.short} PARAMS='-p NAME VALUE'\n\n"
+        f"(or `python -m utils.run --only {chapter.short} -p NAME VALUE`); "
+        "`make book DATA_DIR=path/to/data` rebuilds the whole book on another data folder. "
+        "The executed notebook is under `book/_build/executed/`.\n"
+        "```"
+    )
+
+
+def prepare_staged_notebook(path: Path, chapter: Chapter, parameters: dict) -> None:
+    """Make a staged (executed) notebook read like a book page; the executed copy is untouched.
+
+    The ``parameters`` cell and papermill's ``injected-parameters`` cell are collapsed
+    (``hide-cell``, with a label saying what they are), and a collapsed note saying how to rerun the
+    chapter with other values follows them.
+    """
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    last = None
+    for index, cell in enumerate(nb.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.cell_type != "code" or not {"parameters", "injected-parameters"} & set(tags):
+            continue
+        last = index
+        if not HIDE_TAGS & set(tags):
+            cell.metadata["tags"] = [*tags, "hide-cell"]
+        label = "injected by the runner" if "injected-parameters" in tags else "defaults"
+        cell.metadata.setdefault("mystnb", {}).update(
+            {
+                "code_prompt_show": f"Show the chapter's parameters ({label})",
+                "code_prompt_hide": "Hide the parameters",
+            }
+        )
+    if last is not None:
+        note = nbformat.v4.new_markdown_cell(rerun_note(chapter, parameters))
+        note.metadata["tags"] = ["rerun-note"]
+        nb.cells.insert(last + 1, note)
+    nbformat.write(nb, path)
+
+
+def finish_print_edition(single: Path, site: Path) -> Path:
+    """Copy the singlehtml build into ``site/print`` and make its search work from there.
+
+    The theme's pages load ``searchindex.js`` and send searches to ``search.html``, which the
+    singlehtml builder does not write: the site's index is copied, and ``print/search.html``
+    forwards the query to the site's search page.
+    """
+    target = site / PRINT_DIR
+    shutil.copytree(single, target, ignore=shutil.ignore_patterns(".buildinfo"))
+    if (site / "searchindex.js").is_file() and not (target / "searchindex.js").exists():
+        shutil.copy2(site / "searchindex.js", target / "searchindex.js")
+    if not (target / "search.html").exists():
+        (target / "search.html").write_text(
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Search</title>\n'
+            '<script>location.replace("../search.html" + location.search);</script></head>\n'
+            '<body><p><a href="../search.html">Search the book</a></p></body></html>\n',
+            encoding="utf-8",
+        )
+    return target
+
+
+def _jupyter_book() -> str:
+    jb = Path(sys.executable).with_name("jupyter-book")
+    return str(jb) if jb.exists() else "jupyter-book"
+
+
+def _run_jb(src: Path, out: Path, builder: str, log: Path) -> tuple[int, str]:
+    cmd = [_jupyter_book(), "build", str(src), "--path-output", str(out), "-W", "--keep-going"]
+    cmd += ["--builder", builder]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(out))
+    _atomic_write_text(log, proc.stdout + "\n" + proc.stderr)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
 def build_book(
     book_dir: Path, build_dir: Path, chapters: Sequence[Chapter], results: Sequence[ChapterResult]
 ) -> Path:
     """Stage ``book_dir`` with executed notebooks, build it with warnings as errors, swap it in.
+
+    Two builds of the same staged source: the site (``html`` builder) and a single-page edition
+    for printing (``singlehtml`` builder, copied into ``html/print/``). The staged notebooks get
+    their parameter cells collapsed and a rerun note (:func:`prepare_staged_notebook`).
 
     Returns the published html folder. On a failed build raises :class:`subprocess.CalledProcessError`
     and the previous ``html`` folder is left as it was.
@@ -424,30 +515,36 @@ def build_book(
         src,
         ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints", "__pycache__"),
     )
+    params = {r.chapter: r.parameters for r in results}
     for chapter in chapters:
-        shutil.copy2(
-            build_dir / "executed" / f"{chapter.name}.ipynb", src / f"{chapter.name}.ipynb"
-        )
+        staged = src / f"{chapter.name}.ipynb"
+        shutil.copy2(build_dir / "executed" / f"{chapter.name}.ipynb", staged)
+        prepare_staged_notebook(staged, chapter, params.get(chapter.name, {}))
     report = summary_markdown(results)
     for page in src.rglob("*.md"):
         text = page.read_text(encoding="utf-8")
         if SUMMARY_MARKER in text:
             page.write_text(text.replace(SUMMARY_MARKER, report), encoding="utf-8")
 
-    jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb) if jb.exists() else "jupyter-book", "build", str(src)]
-    cmd += ["--path-output", str(stage_root), "-W", "--keep-going", "--builder", "html"]
-    say("[book] building: " + " ".join(cmd[1:2]) + " ... -W --keep-going (execution off)")
+    say(
+        "[book] building: html, then singlehtml (print edition) ... -W --keep-going (execution off)"
+    )
     start = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(stage_root))
-    log = build_dir / "book-build.log"
-    _atomic_write_text(log, proc.stdout + "\n" + proc.stderr)
     built = stage_root / "_build" / "html"
-    if proc.returncode != 0 or not (built / "index.html").is_file():
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-30:])
-        say(f"[book] FAILED (exit {proc.returncode}); full log: {log}\n{tail}")
-        shutil.rmtree(stage_root, ignore_errors=True)
-        raise subprocess.CalledProcessError(proc.returncode or 1, cmd)
+    single_out = stage_root / "single"
+    single_out.mkdir()
+    single = single_out / "_build" / "singlehtml"
+    for builder, out, log, index in [
+        ("html", stage_root, build_dir / "book-build.log", built / "index.html"),
+        ("singlehtml", single_out, build_dir / "book-build-singlehtml.log", single / "index.html"),
+    ]:
+        code, output = _run_jb(src, out, builder, log)
+        if code != 0 or not index.is_file():
+            tail = "\n".join(output.strip().splitlines()[-30:])
+            say(f"[book] {builder} build FAILED (exit {code}); full log: {log}\n{tail}")
+            shutil.rmtree(stage_root, ignore_errors=True)
+            raise subprocess.CalledProcessError(code or 1, [_jupyter_book(), "build", builder])
+    finish_print_edition(single, built)
 
     published = build_dir / "html"
     old = build_dir / f".html-old-{os.getpid()}"

@@ -1,0 +1,405 @@
+"""The published site in a real browser: self-contained, no broken page, image, link or anchor, math
+typeset, search, download of the executed notebooks, Chinese glyphs, and the printable edition.
+
+Debian's Chromium (``/usr/bin/chromium``) is driven headless through Python Playwright; the site
+(``book/_build/html``, built once per session by the ``built_book`` fixture) is served by a
+``http.server`` on 127.0.0.1. Every request to another host is recorded and aborted. Screenshots of
+every page at 1280 px and 390 px are saved under ``book/_build/screenshots/``.
+
+The first tests run the same checker on tiny broken sites, so that a checker that cannot fail is
+caught. Without Chromium the tests fail under CI (``CI=true``) and skip elsewhere, with the hint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from site_check import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SiteReport,
+    check_site,
+    chromium_available,
+    chromium_missing_message,
+    cjk_rendering,
+    serve,
+    site_pages,
+    static_external_refs,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+SCREENSHOTS = REPO / "book" / "_build" / "screenshots"
+SCORING = "chapters/04_scoring"
+GLOSSARY = "appendix/glossary"
+CJK_TERM = "精准扶贫"
+
+pytestmark = pytest.mark.browser
+
+
+# --------------------------------------------------------------------------------------------
+# Browser and site fixtures
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not chromium_available():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(chromium_missing_message())
+        pytest.skip(chromium_missing_message())
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def book_html(request: pytest.FixtureRequest) -> Path:
+    """The built site: ``book/_build/html`` from the session's book build, or the folder named by
+    ``MCOUNTY_SITE_DIR`` (to re-check an already built site without rebuilding)."""
+    given = os.environ.get("MCOUNTY_SITE_DIR")
+    if given:
+        return Path(given)
+    return request.getfixturevalue("built_book")
+
+
+@pytest.fixture(scope="module")
+def site(book_html: Path, browser: object) -> tuple[Path, SiteReport]:
+    start = time.monotonic()
+    report = check_site(book_html, browser, screenshot_dir=SCREENSHOTS)
+    print(f"\n[site] {report.counts()} in {time.monotonic() - start:.1f} s")
+    (SCREENSHOTS / "report.json").write_text(
+        json.dumps(
+            {"counts": report.counts(), "pages": report.pages, "problems": report.problems},
+            indent=1,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    return book_html, report
+
+
+@pytest.fixture()
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    external: list[str] = []
+
+    def route(r) -> None:
+        if r.request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    p = context.new_page()
+    p.external = external
+    yield p
+    context.close()
+
+
+def _write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+PNG_1PX = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
+    b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture()
+def good_site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    _write(
+        root,
+        "index.html",
+        '<html><body><h1 id="top">Home</h1><img src="_static/dot.png" alt="a dot">'
+        '<a href="other.html#sec">other</a> <a href="https://example.org/">an external link</a>'
+        "</body></html>",
+    )
+    _write(
+        root,
+        "other.html",
+        '<html><body><h2 id="sec">Section</h2><a href="index.html#top">back</a></body></html>',
+    )
+    (root / "_static").mkdir()
+    (root / "_static" / "dot.png").write_bytes(PNG_1PX)
+    return root
+
+
+# --------------------------------------------------------------------------------------------
+# Tests of the checker (tiny fixtures)
+# --------------------------------------------------------------------------------------------
+
+
+def test_checker_passes_a_good_site(good_site: Path, browser: object):
+    report = check_site(good_site, browser, screenshot_dir=None)
+    assert report.problems == []
+    assert report.pages == ["index.html", "other.html"]
+    assert report.images == 1 and report.links_checked == 2 and report.anchors_checked == 2
+    assert report.external_links == 1  # a link, not a request
+
+
+def test_checker_finds_a_broken_image(good_site: Path, browser: object):
+    _write(
+        good_site,
+        "broken.html",
+        '<html><body><img src="missing.png" alt="x"><img src="_static/dot.png"></body></html>',
+    )
+    report = check_site(good_site, browser)
+    assert "broken image: broken.html: " in "\n".join(report.problems)
+    assert any("missing.png did not load" in p for p in report.broken_images)
+    assert any("dot.png has no alt text" in p for p in report.broken_images)
+    assert any("404" in p and "missing.png" in p for p in report.failed_responses)
+
+
+def test_checker_finds_broken_links_and_anchors(good_site: Path, browser: object):
+    _write(
+        good_site,
+        "links.html",
+        '<html><body><a href="nowhere.html">x</a>'
+        '<a href="other.html#no-such-id">y</a></body></html>',
+    )
+    report = check_site(good_site, browser)
+    assert any("links.html -> " in p and "(no file nowhere.html)" in p for p in report.broken_links)
+    assert any("(no id 'no-such-id' in other.html)" in p for p in report.broken_links)
+
+
+def test_checker_finds_an_external_script(good_site: Path, browser: object):
+    _write(
+        good_site,
+        "cdn.html",
+        '<html><head><script src="https://cdn.example.org/x.js">'
+        "</script></head><body>cdn</body></html>",
+    )
+    report = check_site(good_site, browser)
+    assert report.external_requests == ["cdn.html: https://cdn.example.org/x.js"]
+    assert report.static_external == ["cdn.html: <script src> https://cdn.example.org/x.js"]
+
+
+def test_checker_finds_console_errors_and_untypeset_math(good_site: Path, browser: object):
+    _write(
+        good_site,
+        "err.html",
+        '<html><body><script>console.error("planted")</script>'
+        '<script>undefinedFunction()</script><span class="math">\\(x\\)</span></body></html>',
+    )
+    report = check_site(good_site, browser)
+    errors = "\n".join(report.console_errors)
+    assert "err.html: planted" in errors and "undefinedFunction" in errors
+    assert report.untypeset_math == ["err.html: has math but no MathJax output"]
+
+
+def test_static_scan_sees_styles_fonts_and_css():
+    page = (
+        '<link rel="stylesheet" href="https://fonts.example.com/css">'
+        '<link rel="canonical" href="https://example.org/page">'
+        '<img srcset="a.png 1x, //cdn.example.org/b.png 2x" alt="b">'
+        '<div style="background: url(https://img.example.org/bg.png)"></div>'
+        "<style>@font-face { src: url('https://fonts.example.com/f.woff2'); }</style>"
+        '<a href="https://example.org/">a link</a><script src="_static/local.js"></script>'
+    )
+    assert static_external_refs(page) == [
+        "<link rel=stylesheet> https://fonts.example.com/css",
+        "<img srcset> //cdn.example.org/b.png",
+        "<div style> https://img.example.org/bg.png",
+        "<style> https://fonts.example.com/f.woff2",
+    ]
+    assert static_external_refs("@import 'https://x.example/a.css'; a{}", css=True) == [
+        "css https://x.example/a.css"
+    ]
+
+
+def test_cjk_check_tells_glyphs_from_tofu(browser: object, tmp_path: Path):
+    """Real glyphs differ from each other; characters no installed font has (Plane-15 private use)
+    all draw the same missing-glyph box."""
+    _write(
+        tmp_path,
+        "cjk.html",
+        f'<html><head><meta charset="utf-8"></head><body><p>{CJK_TERM}</p><p>\U000ffffd\U000ffffe</p></body></html>',
+    )
+    context = browser.new_context()
+    p = context.new_page()
+    with serve(tmp_path) as base:
+        p.goto(base + "cjk.html")
+        real = cjk_rendering(p, CJK_TERM)
+        tofu = cjk_rendering(p, "\U000ffffd\U000ffffe")
+    context.close()
+    assert real["found"] and real["width"] > 0 and real["distinct"] == 4 and real["unlikeTofu"]
+    assert tofu["found"] and tofu["distinct"] == 1
+    assert cjk_rendering.__doc__
+
+
+# --------------------------------------------------------------------------------------------
+# The built book
+# --------------------------------------------------------------------------------------------
+
+
+def test_every_page_loads_without_console_errors(site):
+    root, report = site
+    assert set(site_pages(root)) <= set(report.pages)
+    assert len(report.pages) >= 8, report.pages
+    assert {p: s for p, s in report.statuses.items() if s != 200} == {}
+    assert report.console_errors == [], "\n".join(report.console_errors)
+    assert report.failed_responses == [], "\n".join(report.failed_responses)
+
+
+def test_site_is_self_contained(site):
+    _, report = site
+    assert report.external_requests == [], "\n".join(report.external_requests)
+    assert report.static_external == [], "\n".join(report.static_external)
+
+
+def test_images_load_and_have_alt_text(site):
+    _, report = site
+    assert report.broken_images == [], "\n".join(report.broken_images)
+
+
+def test_internal_links_and_anchors_resolve(site):
+    _, report = site
+    assert report.links_checked > 50
+    assert report.broken_links == [], "\n".join(report.broken_links)
+
+
+def test_math_is_typeset_from_the_local_mathjax(site):
+    root, report = site
+    assert report.math_pages, "no page has math: the chapters' formulas should be typeset"
+    assert report.untypeset_math == [], "\n".join(report.untypeset_math)
+    assert (root / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    assert (root / "print" / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def test_screenshots_at_both_widths(site):
+    _, report = site
+    shown = [p for p in report.pages if p != "index.html" and not p.endswith("/index.html")]
+    for width in (1280, 390):
+        shots = sorted((SCREENSHOTS / str(width)).glob("*.png"))
+        assert [s.name for s in shots] == sorted(
+            p.replace("/", "__").removesuffix(".html") + ".png" for p in shown
+        )
+        assert all(s.stat().st_size > 5000 for s in shots), "an empty screenshot"
+
+
+def test_print_edition_is_linked_and_complete(site, page):
+    root, report = site
+    assert "print/intro.html" in report.pages
+    intro = (root / "intro.html").read_text(encoding="utf-8")
+    assert 'href="print/index.html"' in intro, "the title page does not link the print edition"
+    single = (root / "print" / "intro.html").read_text(encoding="utf-8")
+    assert 'href="../index.html"' in single, "the print edition does not link back to the site"
+    with serve(root) as base:
+        page.goto(base + "print/index.html", wait_until="load")
+        page.wait_for_url("**/print/intro.html")
+        headings = page.eval_on_selector_all("h1, h2", "els => els.map(e => e.textContent)")
+    joined = " ".join(headings)
+    for title in ("Performance scoring", "Glossary", "Bibliography"):
+        assert title.lower() in joined.lower(), f"{title!r} missing from the print edition"
+    assert page.external == []
+
+
+def test_search_finds_the_scoring_chapter(site, page):
+    root, _ = site
+    with serve(root) as base:
+        page.goto(base + "search.html?q=TOPSIS", wait_until="load")
+        page.wait_for_selector("#search-results li a", timeout=20000)
+        hrefs = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.href)")
+    assert any(f"{SCORING}.html" in h for h in hrefs), hrefs
+    assert page.external == []
+
+
+def test_download_gives_the_executed_notebook(site, page):
+    root, _ = site
+    with serve(root) as base:
+        page.goto(base + f"{SCORING}.html", wait_until="load")
+        links = page.eval_on_selector_all(
+            ".dropdown-download-buttons .dropdown-item",
+            "els => els.map(e => [e.textContent.trim(), e.href || ''])",
+        )
+        labels = {label for label, _ in links}
+        assert ".ipynb" in labels and ".pdf" in labels, links
+        url = next(h for label, h in links if label == ".ipynb")
+        assert url == urljoin(base, f"_sources/{SCORING}.ipynb")
+        response = page.request.get(url)
+        assert response.status == 200
+        nb = json.loads(response.body())
+        page.goto(base + "appendix/reproducibility.html", wait_until="load")
+        md = page.eval_on_selector_all(
+            ".dropdown-download-buttons .dropdown-item", "els => els.map(e => e.textContent.trim())"
+        )
+    assert ".md" in md, md
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    with_outputs = [c for c in code if c.get("outputs")]
+    assert len(with_outputs) >= 3, "the downloaded notebook has no outputs: not the executed copy"
+    assert all(c.get("execution_count") for c in code), "cells without execution count"
+    assert any("injected-parameters" in c["metadata"].get("tags", []) for c in code)
+
+
+def test_glossary_renders_chinese(site, page):
+    root, report = site
+    assert f"{GLOSSARY}.html" in report.pages, f"{GLOSSARY} is not in the book"
+    with serve(root) as base:
+        page.goto(base + f"{GLOSSARY}.html", wait_until="load")
+        result = cjk_rendering(page, CJK_TERM)
+    assert result["found"], f"{CJK_TERM} is not in the glossary's DOM"
+    assert result["width"] > 0 and result["inked"], result
+    assert result["distinct"] == len(CJK_TERM) and result["unlikeTofu"], (
+        f"the glossary's Chinese renders as tofu (no CJK font; apt-get install fonts-wqy-zenhei): "
+        f"{result}"
+    )
+
+
+def test_parameters_cells_are_collapsed_with_a_rerun_note(site):
+    root, _ = site
+    for html in sorted((root / "chapters").glob("*.html")):
+        text = html.read_text(encoding="utf-8")
+        assert "rerun-note" in text, f"{html.name}: no note on rerunning with other parameters"
+        assert "make chapter CH=" in text
+        assert (
+            "Show the chapter&#x27;s parameters" in text or "Show the chapter's parameters" in text
+        )
+
+
+def test_glue_values_are_not_echoed(site):
+    """``glue(..., display=False)`` only: a displayed glue output (scrapbook metadata without the
+    papermill-record prefix) would show the value a second time as a stray cell output."""
+    root, _ = site
+    stray = []
+    for nb_path in sorted((root / "_sources" / "chapters").glob("*.ipynb")):
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        for index, cell in enumerate(nb["cells"]):
+            for out in cell.get("outputs", []):
+                book = out.get("metadata", {}).get("scrapbook")
+                if book is not None and book.get("mime_prefix", "") == "":
+                    stray.append(f"{nb_path.name} cell {index}: glue {book.get('name')!r}")
+    assert stray == [], "glue with display=True (use display=False):\n" + "\n".join(stray)
+
+
+def test_site_configuration_in_the_pages(site):
+    root, report = site
+    text = (root / f"{SCORING}.html").read_text(encoding="utf-8")
+    repo = "https://github.com/mcounty-book/mcounty-poverty-book"
+    assert f'href="{repo}"' in text
+    assert "https://mybinder.org/v2/gh/mcounty-book/mcounty-poverty-book/main" in text
+    assert "git-pull?repo=" in text and "book/chapters/04_scoring.ipynb" in text
+    assert "THEBE_JS_URL" not in text and "sphinx-thebe" not in text
+    assert 'data-default-mode="light"' in text
+    for math_page in report.math_pages:
+        math_html = (root / math_page).read_text(encoding="utf-8")
+        assert "_static/mathjax/tex-chtml.js" in math_html, math_page
+        assert "cdn.jsdelivr" not in math_html and "mathjax@" not in math_html
+    reproducibility = (root / "appendix" / "reproducibility.html").read_text(encoding="utf-8")
+    assert "RUN-SUMMARY" not in reproducibility and "chapters/04_scoring" in reproducibility
+    assert "<table" in reproducibility
+    assert (root / "search.html").is_file() and (root / "genindex.html").is_file()
