@@ -556,3 +556,15 @@ def test_dimension_ranking_figure():
         P.dimension_ranking_figure(v.drop(columns="ci_low"), 55.0)
     with pytest.raises(ValueError, match="overall_score: expected a number, got 'a'"):
         P.dimension_ranking_figure(v, "a")
+
+
+def test_efficiency_figure():
+    fig = P.efficiency_figure(P.fund_efficiency(_panel()), title="t")
+    ax = fig.axes[0]
+    assert ax.get_xlim()[1] > 1.0 and ax.get_ylim()[0] < 0.2  # scale 0.2 is inside
+    labels = [t.get_text() for t in ax.texts]
+    assert any("T5" in s for s in labels)
+    with pytest.raises(ValueError, match="table: expected the output of fund_efficiency"):
+        P.efficiency_figure(pd.DataFrame({"bcc": [1.0]}))
+    with pytest.raises(ValueError, match="table: has no rows"):
+        P.efficiency_figure(pd.DataFrame(columns=["bcc", "scale", "returns_to_scale"]))

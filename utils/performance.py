@@ -70,6 +70,7 @@ __all__ = [
     "DEASummary",
     "dea_summary",
     "dimension_ranking_figure",
+    "efficiency_figure",
     "DEA_INPUTS",
     "DEA_OUTPUTS",
     "fund_efficiency_data",
@@ -1277,4 +1278,78 @@ def dimension_ranking_figure(verdicts: pd.DataFrame, overall_score: float, title
     hi = float(max(ordered["ci_high"].max(), overall_score))
     pad = max(1.0, 0.15 * (hi - lo))
     ax.set_xlim(lo - pad, hi + pad)
+    return fig
+
+
+def efficiency_figure(table: pd.DataFrame, title: str = ""):
+    """Decomposition plot of DEA efficiency: pure technical (x) against scale efficiency (y).
+
+    One labelled point per township at ``(BCC, scale)``; since CCR = BCC x scale, the dashed
+    curves ``y = c / x`` are iso-CCR lines (c = 0.6, 0.8, 1.0 by default range), so a point's
+    position shows both components and the overall score at once. Marker shape by returns to
+    scale (greyscale-safe). Drawn in the house theme (:func:`utils.plots.house_rc`).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`fund_efficiency` (columns ``bcc``, ``scale``, ``returns_to_scale``).
+    title : str
+
+    Returns
+    -------
+    utils.plots.BookFigure
+    """
+    import matplotlib as mpl
+
+    from utils import plots
+
+    need = ["bcc", "scale", "returns_to_scale"]
+    if not isinstance(table, pd.DataFrame) or any(c not in table.columns for c in need):
+        raise ValueError(f"table: expected the output of fund_efficiency with columns {need}")
+    if table.empty:
+        raise ValueError("table: has no rows")
+    x = table["bcc"].to_numpy(float)
+    y = table["scale"].to_numpy(float)
+
+    def _floor(v: np.ndarray) -> float:
+        return max(0.0, min(0.9, float(np.floor(v.min() * 20) / 20) - 0.03))
+
+    fx, fy = _floor(x), _floor(y)
+    kinds = [k for k in ("constant", "increasing", "decreasing") if k in set(table[need[2]])]
+    styles = dict(zip(kinds, plots.series_styles(kinds), strict=True))
+    with mpl.rc_context(plots.house_rc()):
+        fig = plots.BookFigure(figsize=(plots.BOOK_WIDTH, 5.4), layout="constrained")
+        ax = fig.subplots()
+        grid = np.linspace(max(fx, 1e-3), 1.0, 400)
+        for c in np.arange(0.1, 1.001, 0.1):
+            ys = c / grid
+            keep = (ys >= fy) & (ys <= 1.0)
+            if keep.any():
+                ax.plot(grid[keep], ys[keep], color="0.6", linestyle="--", linewidth=0.8)
+                i = int(np.flatnonzero(keep)[-1])
+                ax.annotate(
+                    f"CCR {c:.1f}", (grid[i], ys[i]), fontsize=7.5, color="0.35",
+                    xytext=(-2, 2), textcoords="offset points", ha="right",
+                )  # fmt: skip
+        for k in kinds:
+            sel = (table[need[2]] == k).to_numpy()
+            st_ = styles[k]
+            ax.scatter(
+                x[sel], y[sel], marker=st_.marker, color=st_.color, edgecolor="0.1",
+                linewidth=0.5, s=40, label=f"{k} returns to scale", zorder=3,
+            )  # fmt: skip
+        spots: dict[tuple[float, float], list[str]] = {}
+        for lab, xi, yi in zip(table.index, x, y, strict=True):
+            spots.setdefault((round(xi, 4), round(yi, 4)), []).append(str(lab))
+        for (xi, yi), labs in spots.items():
+            ax.annotate(
+                ", ".join(labs), (xi, yi), xytext=(-3, -9) if xi > 0.97 else (3, 3),
+                textcoords="offset points", fontsize=7.5, ha="right" if xi > 0.97 else "left",
+            )  # fmt: skip
+        ax.set_xlim(fx, 1.02)
+        ax.set_ylim(fy, 1.02)
+        ax.set_xlabel("Pure technical efficiency (BCC, 0-1)")
+        ax.set_ylabel("Scale efficiency (CCR / BCC, 0-1)")
+        fig.legend(loc="outside lower center", ncols=3, frameon=False)
+        ax.set_title(title or "Efficiency decomposition")
     return fig
