@@ -568,3 +568,35 @@ def test_efficiency_figure():
         P.efficiency_figure(pd.DataFrame({"bcc": [1.0]}))
     with pytest.raises(ValueError, match="table: has no rows"):
         P.efficiency_figure(pd.DataFrame(columns=["bcc", "scale", "returns_to_scale"]))
+
+
+# ------------------------------------------------------------------------------ restrict_to_sources
+def test_restrict_to_sources_keeps_criterion_weights_by_hand():
+    """Hand example: W_A = 0.2 + 0.2 + 0.1 = 0.5 and W_B = 0.3 + 0.2 = 0.5. Survey only: A1 and A2
+    share W_A in proportion 0.2 : 0.2 (0.25 each); B1 alone carries W_B = 0.5."""
+    ind = _indicators()
+    grades = P.household_grades(_survey(), _panel(), ind)
+    g, w, table = P.restrict_to_sources(grades, _weights(), ind, "survey")
+    assert list(g.columns) == ["A1", "A2", "B1"]
+    assert w.to_dict() == pytest.approx({"A1": 0.25, "A2": 0.25, "B1": 0.5})
+    assert set(table.loc[table["level"] == "indicator", "id"]) == {"A1", "A2", "B1"}
+    hw = P.hierarchy_weights(w, table)
+    assert hw.criteria.to_dict() == pytest.approx({"A": 0.5, "B": 0.5})
+    # the restricted inputs run through the evaluation; "all" changes nothing
+    P.evaluate_performance(g, w, table)
+    g_all, w_all, _ = P.restrict_to_sources(grades, _weights(), ind, "all")
+    assert g_all.shape == grades.shape
+    assert w_all.to_dict() == pytest.approx(_weights().to_dict())
+
+
+def test_restrict_to_sources_validation():
+    ind = _indicators()
+    grades = P.household_grades(_survey(), _panel(), ind)
+    with pytest.raises(ValueError, match=r"sources: 'nope' is not one of \['all', 'survey'\]"):
+        P.restrict_to_sources(grades, _weights(), ind, "nope")
+    with pytest.raises(ValueError, match=r"sources: \['census'\] are not indicator sources"):
+        P.restrict_to_sources(grades, _weights(), ind, ["census"])
+    only_b_survey = ind[ind["id"] != "B1"]
+    w = _weights().drop("B1")
+    with pytest.raises(ValueError, match=r"criterion 'B' has no indicator of these sources"):
+        P.restrict_to_sources(grades.drop(columns="B1"), w, only_b_survey, "survey")

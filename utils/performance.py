@@ -373,6 +373,79 @@ def hierarchy_weights(weights: pd.Series, indicators: pd.DataFrame) -> Hierarchy
     return HierarchyWeights(criteria=W, local=local, global_=w)
 
 
+FCE_SOURCES = {"survey": ("survey",), "all": ("survey", "township")}
+
+
+def restrict_to_sources(
+    grades: pd.DataFrame,
+    weights: pd.Series,
+    indicators: pd.DataFrame,
+    sources: str | Sequence[str] = "survey",
+) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """Keep only the indicators of some sources, keeping every criterion's weight.
+
+        w'_i = W_c * w_i / sum_{j in c, source(j) in S} w_j      for i in c with source(i) in S
+
+    so the criterion weights ``W_c`` (and hence the goal-level composition) are those of the full
+    indicator system, and within a criterion the kept indicators share its weight in proportion
+    to their own weights.
+
+    Why: the fuzzy evaluation grades *experienced* performance. Survey items carry their own
+    grade (the household's answer on the five-point scale). A township statistic has no absolute
+    grading standard; graded against the county's own distribution (:func:`township_grades`),
+    it lands in the middle grades by construction and pulls every dimension towards the middle.
+    Township statistics are therefore judged by the township comparison (TOPSIS, grey relational
+    analysis) and DEA, and the evaluation uses ``sources="survey"`` by default; ``"all"`` keeps
+    every indicator.
+
+    Parameters
+    ----------
+    grades : DataFrame
+        Household x indicator grades (:func:`household_grades`).
+    weights : pd.Series
+        Global indicator weights for the full indicator system.
+    indicators : DataFrame
+        Indicator table (``utils.data.load_indicators``).
+    sources : {"survey", "all"} or sequence of source names
+        Which indicators to keep.
+
+    Returns
+    -------
+    (grades, weights, indicators)
+        Restricted to the kept indicators; weights rescaled as above (they sum to 1).
+
+    Raises
+    ------
+    ValueError
+        Unknown source name, or a criterion with no kept indicator (it would lose its weight).
+    """
+    keep_sources = FCE_SOURCES.get(sources) if isinstance(sources, str) else tuple(sources)
+    if keep_sources is None:
+        raise ValueError(
+            f"sources: {sources!r} is not one of {sorted(FCE_SOURCES)} or a list of source names"
+        )
+    ind = _indicator_rows(indicators)
+    known = set(ind["source"].astype(str))
+    unknown = sorted(set(keep_sources) - known - {"survey", "township"})
+    if unknown:
+        raise ValueError(f"sources: {unknown} are not indicator sources (known: {sorted(known)})")
+    hw = hierarchy_weights(weights, indicators)
+    kept = ind[ind["source"].astype(str).isin(keep_sources)]
+    crit_of = ind["criterion"].astype(str)
+    lost = [c for c in hw.criteria.index if c not in set(kept["criterion"].astype(str))]
+    if lost:
+        raise ValueError(
+            f"sources {list(keep_sources)}: criterion {lost[0]!r} has no indicator of these sources"
+        )
+    w = hw.global_[kept.index]
+    within = w.groupby(crit_of[kept.index]).transform("sum")
+    w_new = (hw.criteria.reindex(crit_of[kept.index]).to_numpy() * w / within).rename(weights.name)
+    table = indicators[
+        (indicators["level"] != "indicator") | indicators["id"].astype(str).isin(kept.index)
+    ]
+    return grades[list(kept.index)], w_new, table
+
+
 @dataclass(frozen=True)
 class PerformanceResult:
     """Result of :func:`evaluate_performance`.
