@@ -672,8 +672,9 @@ def test_small_multiples_panels_shared_axes_and_county_mean():
     """County mean is the unweighted mean over townships observed that year (hand computed):
     2018: (1 + 3 + 5) / 3 = 3; 2019: (2 + 6) / 2 = 4."""
     fig = plots.township_small_multiples(_panel(), "rate", "Poverty rate (%)", ncols=2)
-    assert fig._suptitle.get_text() and fig._supylabel.get_text() == "Poverty rate (%)"
-    assert fig._supxlabel.get_text() == "Year"
+    body = fig.subfigs[0]
+    assert fig._suptitle.get_text() and body._supylabel.get_text() == "Poverty rate (%)"
+    assert body._supxlabel.get_text() == "Year"
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert [ax.get_title() for ax in visible] == ["North", "South", "East"]
     assert len(fig.axes) == 4 and not fig.axes[3].get_visible()

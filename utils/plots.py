@@ -35,6 +35,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -415,6 +416,32 @@ def _finish(fig: Figure) -> Figure:
 
 def _title(ax: Axes, title: str) -> None:
     ax.set_title(_check_text(title, "title"))
+
+
+def _wrap(label: object, width: int) -> str:
+    """Wrap a tick label onto several lines of at most ``width`` characters (words kept)."""
+    return "\n".join(textwrap.wrap(str(label), width, break_long_words=False)) or str(label)
+
+
+def _tight_categories(ax: Axes, n: int, *, axis: str = "y", pad: float = 0.6) -> None:
+    """Category axis limits ``(-pad, n - 1 + pad)``: no empty band that grows with ``n``."""
+    (ax.set_ylim if axis == "y" else ax.set_xlim)(-pad, n - 1 + pad)
+
+
+def _bottom_legend(fig: Figure, handles, ncols: int | None = None, title: str | None = None):
+    """House legend position: below the plot, centred, outside the axes (never covers data)."""
+    n = len(handles)
+    if ncols is None:
+        width = sum(len(h.get_label()) + 6 for h in handles)
+        ncols = n if width <= 90 else max(1, min(n, math.ceil(n / math.ceil(width / 90))))
+    return fig.legend(
+        handles=handles, loc="outside lower center", ncols=ncols, frameon=False, title=title
+    )
+
+
+def _row_height(n: int, per_row: float, max_total: float = 9.0, base: float = 1.2) -> float:
+    """Figure height ``base + per_row n``, shrunk so a long list stays under ``max_total`` in."""
+    return base + min(per_row * n, max_total - base)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1162,9 +1189,12 @@ def township_small_multiples(
     nrows = math.ceil(len(towns) / ncols)
     color = house_palette(1)[0]
     with _themed():
-        fig, axes = _new_figure(
-            0.9 + 1.55 * nrows, nrows=nrows, ncols=ncols, sharex=True, sharey=True
-        )
+        # Panels and legend live in two stacked subfigures: constrained layout does not stack
+        # an "outside" figure legend with the suptitle or the supxlabel, so a figure-level
+        # legend would overlap one of them (it used to cover the end of the title).
+        fig = BookFigure(figsize=(BOOK_WIDTH, 1.25 + 1.5 * nrows), layout="constrained")
+        body, foot = fig.subfigures(2, 1, height_ratios=[0.85 + 1.5 * nrows, 0.4])
+        axes = body.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)
         flat = axes.ravel()
         for ax, town in zip(flat, towns, strict=False):
             ax.plot(mean.index, mean.to_numpy(), color="0.55", linestyle="--", linewidth=1.1)
@@ -1179,12 +1209,13 @@ def township_small_multiples(
             Line2D([], [], color=color, marker="o", markersize=3, label="Township"),
             Line2D([], [], color="0.55", linestyle="--", label="County mean (unweighted)"),
         ]
-        fig.legend(handles=handles, loc="outside upper right", ncols=2, frameon=False)
         fig.suptitle(_check_text(title, "title"), x=0.02, ha="left")
-        fig.supxlabel(_check_text(xlabel, "xlabel"))
-        fig.supylabel(_check_text(ylabel, "ylabel"))
+        foot.legend(handles=handles, loc="center", ncols=2, frameon=False)
+        body.supxlabel(_check_text(xlabel, "xlabel"))
+        body.supylabel(_check_text(ylabel, "ylabel"))
         flat[0].xaxis.set_major_locator(MaxNLocator(nbins=3 if ncols >= 4 else 5, integer=True))
         flat[0].xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+        flat[0].margins(x=0.08)  # end markers not cut by the panel edge
     return _finish(fig)
 
 
@@ -1194,13 +1225,19 @@ def series_with_gaps(
     title: str = "Series over time",
     *,
     xlabel: str = "Year",
+    legend: bool = False,
 ) -> Figure:
     """Line chart in which missing values stay visible gaps; observed points carry markers.
 
     Lines are drawn only between consecutive observed years (matplotlib breaks a line at NaN);
     an isolated observation shows as a lone marker. Each series has its own cividis shade, marker
-    and line style, and the last observed point is labelled with the series name (direct
-    labelling, no reliance on hue).
+    (dark-edged, so light shades stay visible in greyscale) and line style, and the last observed
+    point is labelled with the series name (direct labelling, no reliance on hue). End labels
+    that would overlap are pushed apart vertically (at least one label height between centres)
+    and the x axis is extended just enough, measured on the rendered text, for the longest label
+    to fit inside the axes. The x padding is relative to the data span (2 % on the left), so the
+    index may be years, percentages or any other numeric scale. Values of 1,000 or more get
+    thousands separators.
 
     Parameters
     ----------
@@ -1209,6 +1246,9 @@ def series_with_gaps(
     ylabel : str
         Y-axis label with units.
     title, xlabel : str
+    legend : bool
+        Also draw a legend (default ``False``: the direct labels already name every line, and a
+        legend inside the axes can cover data).
 
     References
     ----------
@@ -1228,30 +1268,90 @@ def series_with_gaps(
     df = df.sort_index()
     styles = series_styles(df.columns)
     x = df.index.to_numpy(dtype=float)
+    span = float(np.ptp(x)) or 1.0
     with _themed():
         fig, ax = _new_figure(4.5)
+        ends = []
         for c, st in zip(df.columns, styles, strict=True):
             yv = df[c].to_numpy(dtype=float)
-            ax.plot(x, yv, color=st.color, marker=st.marker, linestyle=st.linestyle, label=st.label)
-            last = int(np.flatnonzero(~np.isnan(yv))[-1])
-            ax.annotate(
-                st.label,
-                (x[last], yv[last]),
-                xytext=(6, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8.5,
-                color="0.15",
+            ax.plot(
+                x,
+                yv,
+                color=st.color,
+                marker=st.marker,
+                linestyle=st.linestyle,
+                label=st.label,
+                markeredgecolor="0.15",
+                markeredgewidth=0.6,
             )
+            last = int(np.flatnonzero(~np.isnan(yv))[-1])
+            ends.append((st.label, x[last], yv[last]))
         if len(x) <= 15:
             ax.set_xticks(x)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.set_xlim(x.min() - 0.5, x.max() + 0.15 * max(np.ptp(x), 1) + 0.5)
+        if np.nanmax(np.abs(df.to_numpy(dtype=float))) >= 1000:
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.set_xlim(x.min() - 0.02 * span, x.max() + 0.02 * span)
         ax.set_xlabel(_check_text(xlabel, "xlabel"))
         ax.set_ylabel(_check_text(ylabel, "ylabel"))
-        ax.legend(loc="best")
+        if legend:
+            ax.legend(loc="best")
         _title(ax, title)
+        _direct_labels(fig, ax, ends, x_max=x.max() + 0.02 * span)
     return _finish(fig)
+
+
+def _direct_labels(fig: Figure, ax: Axes, ends, *, x_max: float, fontsize: float = 8.5) -> None:
+    """Label line ends without overlaps and widen the x axis so every label fits inside it.
+
+    ``ends`` holds ``(label, x, y)``. Labels are placed 6 pt right of their point; their centres
+    are spread (in display space) to at least one text height apart, keeping the order of the
+    y values, and the right x limit grows until the widest label ends inside the axes.
+    """
+    texts = [
+        ax.annotate(
+            lab,
+            (xe, ye),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=fontsize,
+            color="0.15",
+            gid="direct-label",
+        )
+        for lab, xe, ye in ends
+    ]
+    renderer = fig._get_renderer()
+    for _ in range(2):  # the layout settles after the first pass
+        fig.draw_without_rendering()
+        width = ax.get_window_extent(renderer).width
+        x0 = ax.get_xlim()[0]
+        right = x_max
+        for t, (_, xe, _) in zip(texts, ends, strict=True):
+            need = t.get_window_extent(renderer).width + 6 * fig.dpi / 72 + 0.02 * width
+            if need < 0.6 * width:
+                right = max(right, x0 + (xe - x0) * width / (width - need))
+        ax.set_xlim(x0, right)
+    # vertical de-overlap in display coordinates
+    fig.draw_without_rendering()
+    h = max(t.get_window_extent(renderer).height for t in texts) * 1.05
+    pts = [ax.transData.transform((xe, ye)) for _, xe, ye in ends]
+    order = np.argsort([p[1] for p in pts], kind="stable")
+    ys = np.array([pts[k][1] for k in order], dtype=float)
+    for _ in range(50):
+        moved = False
+        for a in range(len(ys) - 1):
+            gap = ys[a + 1] - ys[a]
+            if gap < h:
+                shift = (h - gap) / 2
+                ys[a] -= shift
+                ys[a + 1] += shift
+                moved = True
+        if not moved:
+            break
+    to_pt = 72 / fig.dpi
+    for k, yk in zip(order, ys, strict=True):
+        texts[k].xyann = (6, (yk - pts[k][1]) * to_pt)
 
 
 # --------------------------------------------------------------------------------------------
