@@ -202,6 +202,7 @@ class SiteReport:
     """What a crawl of the site found. ``problems`` lists every failure as readable text."""
 
     pages: list[str] = field(default_factory=list)
+    redirects: list[str] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
     images: int = 0
     links_checked: int = 0
@@ -214,6 +215,7 @@ class SiteReport:
     broken_links: list[str] = field(default_factory=list)
     untypeset_math: list[str] = field(default_factory=list)
     failed_responses: list[str] = field(default_factory=list)
+    overflow: list[str] = field(default_factory=list)
     static_external: list[str] = field(default_factory=list)
     screenshots: list[Path] = field(default_factory=list)
 
@@ -229,6 +231,7 @@ class SiteReport:
             + [f"broken link: {e}" for e in self.broken_links]
             + [f"math not typeset: {e}" for e in self.untypeset_math]
             + [f"failed response: {e}" for e in self.failed_responses]
+            + [f"wider than the screen: {e}" for e in self.overflow]
             + [f"external resource in a file: {e}" for e in self.static_external]
         )
 
@@ -272,6 +275,33 @@ async () => {
 
 
 _REFRESH = re.compile(r"""http-equiv=["']?refresh["']?\s+content=["']\d+;\s*url=([^"'>]+)""", re.I)
+
+
+_OVERFLOW_JS = """
+() => {
+  const W = document.documentElement.clientWidth;
+  const clipped = (el) => {
+    for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+      const cs = getComputedStyle(a);
+      if (cs.overflowX !== "visible" || cs.position === "fixed") return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= W + 1) continue;
+    const cs = getComputedStyle(el);
+    if (cs.visibility === "hidden" || cs.position === "fixed") continue;
+    if (clipped(el)) continue;
+    const p = el.parentElement.getBoundingClientRect();
+    if (p.right > W + 1 && !clipped(el.parentElement) && el.parentElement !== document.body) continue;
+    out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join(".")} right=${Math.round(r.right)}px`);
+  }
+  return {width: W, scrollWidth: document.documentElement.scrollWidth, culprits: out.slice(0, 5)};
+}
+"""
+MAX_SHOT_HEIGHT = 20000  # px; the single-page edition is ~150 000 px tall at 390 px
 
 
 def _is_local(url: str) -> bool:
@@ -380,6 +410,7 @@ def check_site(
             if refresh:  # a redirect stub (index.html -> intro.html): check its target only
                 response = page.request.get(url)
                 report.statuses[rel] = response.status
+                report.redirects.append(rel)
                 _check_link(root, base, rel, urljoin(url, refresh.group(1)), report)
                 continue
             page.set_viewport_size({"width": widths[0], "height": 900})
@@ -405,15 +436,24 @@ def check_site(
                         SKIP_DIRS & set(Path(target).parts[:-1])
                     ):
                         queue.append(unquote(target))
-            if screenshot_dir is not None:
-                name = rel.replace("/", "__").removesuffix(".html") + ".png"
-                for width in widths:
-                    page.set_viewport_size({"width": width, "height": 900})
-                    page.wait_for_timeout(150)
-                    shot = screenshot_dir / str(width) / name
-                    shot.parent.mkdir(parents=True, exist_ok=True)
-                    page.screenshot(path=str(shot), full_page=True)
-                    report.screenshots.append(shot)
+            name = rel.replace("/", "__").removesuffix(".html") + ".png"
+            for width in widths:
+                page.set_viewport_size({"width": width, "height": 900})
+                page.wait_for_timeout(100)
+                wide = page.evaluate(_OVERFLOW_JS)
+                if wide["scrollWidth"] > wide["width"] + 1:
+                    report.overflow.append(
+                        f"{rel} at {width} px: the page is {wide['scrollWidth']} px wide "
+                        f"(not scrolling inside the column: {'; '.join(wide['culprits'])})"
+                    )
+                if screenshot_dir is None:
+                    continue
+                shot = screenshot_dir / str(width) / name
+                shot.parent.mkdir(parents=True, exist_ok=True)
+                height = page.evaluate("document.documentElement.scrollHeight")
+                clip = {"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_HEIGHT)}
+                page.screenshot(path=str(shot), full_page=True, clip=clip)
+                report.screenshots.append(shot)
         context.close()
     return report
 

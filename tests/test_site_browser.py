@@ -202,6 +202,22 @@ def test_checker_finds_console_errors_and_untypeset_math(good_site: Path, browse
     assert report.untypeset_math == ["err.html: has math but no MathJax output"]
 
 
+def test_checker_finds_a_page_wider_than_a_phone(good_site: Path, browser: object):
+    cells = "".join(f"<td>column-{i}-value</td>" for i in range(40))
+    _write(
+        good_site,
+        "wide.html",
+        f"<html><body><table><tr>{cells}</tr></table>"
+        f'<div style="overflow-x:auto"><table><tr>{cells}</tr></table></div></body></html>',
+    )
+    report = check_site(good_site, browser)
+    assert [o[: o.index(" px")] for o in report.overflow] == [
+        "wide.html at 1280",
+        "wide.html at 390",
+    ]
+    assert "(not scrolling inside the column: table. right=" in report.overflow[1]
+
+
 def test_static_scan_sees_styles_fonts_and_css():
     page = (
         '<link rel="stylesheet" href="https://fonts.example.com/css">'
@@ -262,6 +278,12 @@ def test_site_is_self_contained(site):
     assert report.static_external == [], "\n".join(report.static_external)
 
 
+def test_no_page_is_wider_than_the_screen(site):
+    """Wide tables, code and math scroll inside the text column (book/_static/mcounty.css)."""
+    _, report = site
+    assert report.overflow == [], "\n".join(report.overflow)
+
+
 def test_images_load_and_have_alt_text(site):
     _, report = site
     assert report.broken_images == [], "\n".join(report.broken_images)
@@ -283,7 +305,8 @@ def test_math_is_typeset_from_the_local_mathjax(site):
 
 def test_screenshots_at_both_widths(site):
     _, report = site
-    shown = [p for p in report.pages if p != "index.html" and not p.endswith("/index.html")]
+    shown = [p for p in report.pages if p not in report.redirects]
+    assert {"index.html", "print/index.html", "print/search.html"} <= set(report.redirects)
     for width in (1280, 390):
         shots = sorted((SCREENSHOTS / str(width)).glob("*.png"))
         assert [s.name for s in shots] == sorted(

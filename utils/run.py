@@ -476,7 +476,8 @@ def finish_print_edition(single: Path, site: Path) -> Path:
     if not (target / "search.html").exists():
         (target / "search.html").write_text(
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Search</title>\n'
-            '<script>location.replace("../search.html" + location.search);</script></head>\n'
+            '<script>location.replace("../search.html" + location.search);</script>\n'
+            '<meta http-equiv="refresh" content="0; url=../search.html"></head>\n'
             '<body><p><a href="../search.html">Search the book</a></p></body></html>\n',
             encoding="utf-8",
         )
