@@ -423,7 +423,7 @@ def test_weights_bar_grouped_schemes_have_distinct_hatches():
     ]
     assert len({h for _, h in per_scheme}) == 3
     _series_distinct_in_grey([(c, h, "", "") for c, h in per_scheme])
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["AHP", "Entropy", "CRITIC"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["AHP", "Entropy", "CRITIC"]
     _close(fig)
 
 

@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from utils._validation import as_float_vector
-from utils.plots import BookFigure, house_palette, house_rc
+from utils.plots import BOOK_WIDTH, BookFigure, house_palette, house_rc
 
 __all__ = [
     "POLICY_TABLES",
@@ -526,7 +526,7 @@ def research_design_figure(
     n = len(steps)
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
-    w, h, gx, gy = 2.3, 1.25, 0.6, 0.7
+    w, h, gx, gy = 2.3, 1.45, 0.5, 0.6
     pos = []
     for k in range(n):
         r, c = divmod(k, ncols)
@@ -535,7 +535,12 @@ def research_design_figure(
         pos.append((c * (w + gx), -r * (h + gy)))
     colors = house_palette(n)
     with mpl.rc_context(house_rc()):
-        fig = BookFigure(figsize=(9.0, 0.6 + 2.0 * nrows), layout="constrained")
+        # book-column width like every other figure; titles wrap inside their boxes
+        data_w = ncols * w + (ncols - 1) * gx + 0.4
+        data_h = nrows * h + (nrows - 1) * gy + 0.4
+        fig = BookFigure(
+            figsize=(BOOK_WIDTH, 0.45 + 0.96 * BOOK_WIDTH * data_h / data_w), layout="constrained"
+        )
         ax = fig.add_subplot()
         for k, ((title, detail), (x, y), col) in enumerate(zip(steps, pos, colors, strict=True)):
             light = np.dot(col[:3], [0.2126, 0.7152, 0.0722]) > 0.45
@@ -547,9 +552,9 @@ def research_design_figure(
             )  # fmt: skip
             tc = "0.05" if light else "white"
             ax.text(x + w / 2, y + h * 0.70, f"{k + 1}. {title}", ha="center", va="center",
-                    fontsize=9.5, fontweight="bold", color=tc)  # fmt: skip
-            ax.text(x + w / 2, y + h * 0.33, detail, ha="center", va="center", fontsize=8,
-                    color=tc)  # fmt: skip
+                    fontsize=9, fontweight="bold", color=tc, gid="design-box-text")  # fmt: skip
+            ax.text(x + w / 2, y + h * 0.36, detail, ha="center", va="center", fontsize=7.5,
+                    color=tc, gid="design-box-text")  # fmt: skip
         for (x0, y0), (x1, y1) in zip(pos[:-1], pos[1:], strict=True):
             if abs(y0 - y1) < 1e-9:  # same row
                 a = (x0 + w, y0 + h / 2) if x1 > x0 else (x0, y0 + h / 2)
@@ -566,4 +571,23 @@ def research_design_figure(
         ax.set_aspect("equal")
         ax.axis("off")
         ax.set_title("Research design of the thesis (and of this book)", loc="left")
+        _shrink_to_boxes(fig, ax, w)
     return fig
+
+
+def _shrink_to_boxes(fig: Figure, ax, box_width: float, min_size: float = 6.5) -> None:
+    """Reduce the font of the box texts until the widest fits its box (minus a margin).
+
+    Titles shrink together and details shrink together, so all boxes keep one type size.
+    """
+    renderer = fig._get_renderer()
+    fig.draw_without_rendering()
+    room = (ax.transData.transform((box_width, 0)) - ax.transData.transform((0, 0)))[0] * 0.92
+    texts = [t for t in ax.texts if t.get_gid() == "design-box-text"]
+    for group in (texts[0::2], texts[1::2]):  # titles, details
+        while (
+            max(t.get_window_extent(renderer).width for t in group) > room
+            and group[0].get_fontsize() > min_size
+        ):
+            for t in group:
+                t.set_fontsize(t.get_fontsize() - 0.25)

@@ -514,7 +514,8 @@ def likert_stacked_bars(
     level (odd ``K``; for even ``K`` the centre lies between levels ``K/2`` and ``K/2 + 1``), so
     the neutral bar straddles zero, negative levels extend left and positive levels right.
     Defaults: items sorted by the share of positive answers (most positive on top), item labels
-    suffixed with the number of valid answers, x axis in percent of valid answers (absolute
+    suffixed with the number of valid answers and wrapped at 42 characters (long questionnaire
+    wordings would otherwise squeeze the bars into a sliver), x axis in percent of valid answers (absolute
     values on both sides), level colours from cividis (dark = lowest level) so the order survives
     greyscale printing.
 
@@ -555,7 +556,11 @@ def likert_stacked_bars(
     order = order[::-1]  # barh draws bottom-up: most positive at the top
     colors = house_palette(K)
     with _themed():
-        fig, ax = _new_figure(1.2 + 0.42 * len(pct))
+        ticklabels = [
+            _wrap(f"{labels.get(i, i)} (n={pct.loc[i, 'n']})", 42) for i in pct.index[order]
+        ]
+        lines = sum(t.count("\n") + 1 for t in ticklabels)
+        fig, ax = _new_figure(1.5 + 0.3 * len(pct) + 0.14 * lines)
         y = np.arange(len(pct))
         for k in range(K):
             left = -neg[order] + p[order, :k].sum(axis=1)
@@ -570,10 +575,9 @@ def likert_stacked_bars(
                 height=0.7,
             )
         ax.axvline(0, color="0.2", linewidth=0.9)
-        ax.set_yticks(
-            y,
-            [f"{labels.get(i, i)} (n={pct.loc[i, 'n']})" for i in pct.index[order]],
-        )
+        ax.set_yticks(y, ticklabels)
+        ax.tick_params(axis="y", labelsize=8.5)
+        _tight_categories(ax, len(pct), pad=0.55)
         lim = max(np.max(neg), np.max(100 - neg)) * 1.05
         ax.set_xlim(-lim, lim)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):.0f}%"))
@@ -767,7 +771,9 @@ def weights_bar(
     A Series is drawn as one bar per indicator, largest on top, with the value printed at the
     bar end. A DataFrame (indicators x weighting schemes, e.g. AHP, entropy, CRITIC, combined) is
     drawn as grouped bars, sorted by the first column, each scheme with its own cividis shade
-    *and* hatch. Weights must be finite and non-negative (they need not sum to one).
+    *and* hatch, the first scheme on top of each group and the legend below the plot. Weights
+    must be finite and non-negative (they need not sum to one). The height grows with the
+    number of rows up to 9.5 in (a printed page).
 
     Parameters
     ----------
@@ -794,11 +800,11 @@ def weights_bar(
     n, s = df.shape
     styles = series_styles(df.columns)
     with _themed():
-        fig, ax = _new_figure(1.2 + (0.3 if s == 1 else 0.22 * s + 0.1) * n)
+        fig, ax = _new_figure(_row_height(n, 0.3 if s == 1 else 0.22 * s + 0.1, 9.5))
         y = np.arange(n)
         h = 0.8 / s
         for k, st in enumerate(styles):
-            pos = y + (k - (s - 1) / 2) * h if s > 1 else y
+            pos = y + ((s - 1) / 2 - k) * h if s > 1 else y  # first scheme on top
             bars = ax.barh(
                 pos,
                 df.iloc[:, k],
@@ -816,8 +822,21 @@ def weights_bar(
         ax.set_ylabel(_check_text(ylabel, "ylabel"))
         ax.set_xlim(0, float(df.to_numpy().max()) * 1.15 or 1.0)
         ax.grid(axis="y", visible=False)
+        _tight_categories(ax, n)
         if s > 1:
-            ax.legend(title="Scheme", loc="lower right", frameon=True, framealpha=0.9)
+            _bottom_legend(
+                fig,
+                [
+                    Patch(
+                        facecolor=st.color,
+                        hatch=st.hatch,
+                        edgecolor="white" if not st.hatch else "0.15",
+                        label=st.label,
+                    )
+                    for st in styles
+                ],
+                title="Scheme",
+            )
         _title(ax, title)
     return _finish(fig)
 
@@ -868,15 +887,26 @@ def radar(
         for k, st in enumerate(styles):
             r = np.r_[v[:, k], v[0, k]]
             t = np.r_[theta, theta[0]]
-            ax.plot(t, r, color=st.color, marker=st.marker, linestyle=st.linestyle, label=st.label)
+            ax.plot(
+                t,
+                r,
+                color=st.color,
+                marker=st.marker,
+                linestyle=st.linestyle,
+                label=st.label,
+                markeredgecolor="0.15",
+                markeredgewidth=0.6,
+            )
             if df.shape[1] == 1:
                 ax.fill(t, r, color=st.color, alpha=0.15)
         ax.set_xticks(theta, [str(i) for i in df.index])
         ax.set_ylim(0, max_value)
         ax.set_rlabel_position(180 / J)
         ax.tick_params(axis="y", labelsize=8)
-        if df.shape[1] > 1:
-            ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.1))
+        if df.shape[1] > 1:  # below the chart: the corners hold the axis labels
+            _bottom_legend(fig, ax.get_lines()[: df.shape[1]])
+        ax.set_xticks(theta, [_wrap(i, 22) for i in df.index])
+        ax.tick_params(axis="x", pad=6)
         _title(ax, title)
     return _finish(fig)
 
@@ -956,7 +986,16 @@ def ipa_grid(
                 zorder=3,
             )
         for lab, xi, yi in zip(table.index, x, y, strict=True):
-            ax.annotate(str(lab), (xi, yi), xytext=(4, 3), textcoords="offset points", fontsize=8.5)
+            right = (xi - x0) / (x1 - x0) > 0.6  # label towards the centre, never off the axes
+            ax.annotate(
+                str(lab),
+                (xi, yi),
+                xytext=(-5, 3) if right else (5, 3),
+                textcoords="offset points",
+                ha="right" if right else "left",
+                fontsize=8.5,
+                gid="ipa-point-label",
+            )
         corners = {
             "upper_left": (x0, y1, "left", "top"),
             "upper_right": (x1, y1, "right", "top"),
@@ -980,7 +1019,8 @@ def ipa_grid(
         ax.set_ylim(y0, y1)
         ax.set_xlabel(_check_text(xlabel, "xlabel"))
         ax.set_ylabel(_check_text(ylabel, "ylabel"))
-        ax.legend(title="Quadrant", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        handles, _ = ax.get_legend_handles_labels()
+        _bottom_legend(fig, handles, title="Quadrant")
         _title(ax, title)
     return _finish(fig)
 
@@ -1027,7 +1067,7 @@ def ranking_plot(
     s = t[score_col].to_numpy(dtype=float)
     color = house_palette(1)[0]
     with _themed():
-        fig, ax = _new_figure(1.2 + 0.3 * len(t))
+        fig, ax = _new_figure(_row_height(len(t), 0.3 if len(t) <= 15 else 0.26))
         y = np.arange(len(t))
         lo = min(0.0, float(s.min()))
         ax.hlines(y, lo, s, color="0.75", linewidth=0.8)
@@ -1048,6 +1088,7 @@ def ranking_plot(
         ax.set_xlabel(_check_text(xlabel, "xlabel"))
         ax.set_ylabel(_check_text(ylabel, "ylabel"))
         ax.grid(axis="y", visible=False)
+        _tight_categories(ax, len(t))
         _title(ax, title)
     return _finish(fig)
 
@@ -1093,7 +1134,7 @@ def tornado(
     lo, hi = t["low"].to_numpy(dtype=float), t["high"].to_numpy(dtype=float)
     dark, light = house_palette(2)
     with _themed():
-        fig, ax = _new_figure(1.2 + 0.35 * len(t))
+        fig, ax = _new_figure(_row_height(len(t), 0.35 if len(t) <= 15 else 0.27))
         y = np.arange(len(t))
         if base is None:
             ax.barh(y, np.abs(hi - lo), left=np.minimum(lo, hi), color=dark, height=0.6)
@@ -1125,6 +1166,7 @@ def tornado(
         ax.set_xlabel(_check_text(xlabel, "xlabel"))
         ax.set_ylabel(_check_text(ylabel, "ylabel"))
         ax.grid(axis="y", visible=False)
+        _tight_categories(ax, len(t))
         _title(ax, title)
     return _finish(fig)
 
@@ -1372,7 +1414,9 @@ def histogram(
     NaN values are dropped (the count ``n`` is shown in the corner). With ``log_x=True`` the
     x axis is logarithmic and an integer ``bins`` gives ``bins`` equal-width bins in ``log10 x``
     (all values must then be positive). Reference lines get distinct line styles and a direct
-    text label, so they do not rely on colour.
+    text label, so they do not rely on colour; when two lines are closer than a quarter of the
+    axis width the labels move to a legend below the plot (keyed by line style) instead of
+    piling up over the bars.
 
     Parameters
     ----------
@@ -1430,19 +1474,35 @@ def histogram(
             ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda q, _: f"{q:,.6g}"))
             ax.xaxis.set_minor_formatter(NullFormatter())
-        for k, (lab, xv) in enumerate(lines.items()):
-            ax.axvline(xv, color="0.1", linestyle=LINESTYLES[k % len(LINESTYLES)], linewidth=1.3)
-            ax.annotate(
-                lab,
-                (xv, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(3, -4 - 12 * k),
-                textcoords="offset points",
-                ha="left",
-                va="top",
-                fontsize=8.5,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+        handles = [
+            ax.axvline(
+                xv,
+                color="0.1",
+                linestyle=LINESTYLES[k % len(LINESTYLES)],
+                linewidth=1.3,
+                label=lab,
             )
+            for k, (lab, xv) in enumerate(lines.items())
+        ]
+        lo_x, hi_x = ax.get_xlim()
+        tr = np.log10 if log_x else (lambda q: q)
+        frac = sorted((tr(xv) - tr(lo_x)) / (tr(hi_x) - tr(lo_x)) for xv in lines.values())
+        if len(lines) > 1 and min(np.diff(frac)) < 0.25:
+            # crowded lines: direct labels would pile up on each other and on the bars
+            _bottom_legend(fig, handles, title="Reference lines")
+        else:
+            for k, (lab, xv) in enumerate(lines.items()):
+                ax.annotate(
+                    lab,
+                    (xv, 1.0),
+                    xycoords=("data", "axes fraction"),
+                    xytext=(3, -4 - 12 * k),
+                    textcoords="offset points",
+                    ha="left",
+                    va="top",
+                    fontsize=8.5,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+                )
         ax.text(
             0.99,
             0.98,
@@ -1466,13 +1526,22 @@ def grouped_bars(
     *,
     percent: bool = False,
     annotate: bool = True,
-    horizontal: bool = False,
+    horizontal: bool | None = None,
 ) -> Figure:
     """Grouped bar chart: groups on the category axis (index), one hatched bar per column.
 
-    Each column (series) gets a cividis shade *and* a hatch and is listed in the legend; with a
-    single column no legend is drawn. ``percent=True`` reads the values as proportions in
-    ``[0, 1]`` and formats the value axis and the bar labels as percentages.
+    Each column (series) gets a cividis shade *and* a hatch and is listed in the legend (below
+    the plot, so it never covers bars or squeezes the axes); with a single column no legend is
+    drawn. ``percent=True`` reads the values as proportions in ``[0, 1]`` and formats the value
+    axis and the bar labels as percentages. Horizontal bars list the first series on top of each
+    group, in legend order.
+
+    Orientation: ``horizontal=None`` (default) chooses horizontal bars when the group labels
+    would not fit side by side under vertical bars (estimated width ``0.6 x 9.5 pt`` per
+    character against ``6.3 in / n_groups``) or when there are more than 12 groups, and then
+    lists the groups top-down in table order; with ``horizontal=True`` the first group is at the
+    bottom (sort ascending to put the largest on top); with ``horizontal=False`` over-long
+    labels are rotated (30 or 90 degrees) instead.
 
     Parameters
     ----------
@@ -1482,7 +1551,9 @@ def grouped_bars(
         Title and value-axis label (give units, e.g. "Attainment rate (%)").
     xlabel : str, optional
         Category-axis label (default: the index name, else "Group").
-    percent, annotate, horizontal : bool
+    percent, annotate : bool
+    horizontal : bool, optional
+        ``None`` (default) = automatic, see above.
 
     References
     ----------
@@ -1501,14 +1572,24 @@ def grouped_bars(
             )
     xlabel = xlabel if xlabel is not None else (str(df.index.name) if df.index.name else "Group")
     n, s = df.shape
+    if horizontal is not None and not isinstance(horizontal, (bool, np.bool_)):
+        raise ValueError(f"horizontal: expected True, False or None, got {horizontal!r}")
+    fit = _label_fit(df.index, n)
+    auto = horizontal is None
+    if auto:
+        horizontal = n > 12 or fit > 1.0
     styles = series_styles(df.columns)
     w = 0.8 / s
     with _themed():
-        fig, ax = _new_figure(1.4 + 0.3 * n * (1 if s == 1 else 0.6 * s) if horizontal else 4.5)
+        fig, ax = _new_figure(
+            _row_height(n, 0.3 * (1 if s == 1 else 0.6 * s), base=1.6) if horizontal else 4.5
+        )
         pos0 = np.arange(n)
         draw = ax.barh if horizontal else ax.bar
         for k, st in enumerate(styles):
-            pos = pos0 + (k - (s - 1) / 2) * w
+            # horizontal: first series on top of its group (reads in legend order)
+            up = -1 if (horizontal and not auto) else 1  # y grows upwards unless inverted
+            pos = pos0 + up * (k - (s - 1) / 2) * w
             kw = {"height": w * 0.95} if horizontal else {"width": w * 0.95}
             bars = draw(
                 pos,
@@ -1532,27 +1613,43 @@ def grouped_bars(
             ax.set_ylabel(_check_text(xlabel, "xlabel"))
             ax.grid(axis="y", visible=False)
             ax.margins(x=0.1)
+            _tight_categories(ax, n)
+            if auto:  # switched automatically: keep the table's reading order, first on top
+                ax.invert_yaxis()
         else:
-            rot = 30 if max(len(str(i)) for i in df.index) * n > 70 else 0
+            rot = 0 if fit <= 1.0 else (30 if fit <= 2.5 else 90)
             ax.set_xticks(
-                pos0, [str(i) for i in df.index], rotation=rot, ha="right" if rot else "center"
+                pos0,
+                [str(i) for i in df.index],
+                rotation=rot,
+                ha="right" if rot == 30 else "center",
+                rotation_mode="anchor" if rot == 30 else "default",
             )
             ax.set_xlabel(_check_text(xlabel, "xlabel"))
             ax.set_ylabel(_check_text(ylabel, "ylabel"))
             ax.grid(axis="x", visible=False)
             ax.margins(y=0.1)
         if s > 1:
-            ax.legend(
-                handles=[
+            _bottom_legend(
+                fig,
+                [
                     Patch(facecolor=st.color, hatch=st.hatch, edgecolor="0.15", label=st.label)
                     for st in styles
                 ],
                 title=str(df.columns.name) if df.columns.name else None,
-                loc="upper left",
-                bbox_to_anchor=(1.01, 1.0),
             )
         _title(ax, title)
     return _finish(fig)
+
+
+def _label_fit(labels, n: int, *, axes_width: float = 6.3, fontsize: float = 9.5) -> float:
+    """Estimated width of the longest label over the room per group under vertical bars.
+
+    A DejaVu Sans character is about 0.6 em wide, so a label of ``c`` characters at ``f`` pt
+    needs ``0.6 c f / 72`` in; each group has ``axes_width / n`` in. Values above 1 overlap.
+    """
+    longest = max(len(str(i)) for i in labels)
+    return (0.6 * longest * fontsize / 72) / (axes_width / max(n, 1) * 0.9)
 
 
 def heatmap(
@@ -1573,7 +1670,9 @@ def heatmap(
     colormap (monotone lightness, so greyscale keeps the order), each cell annotated with its
     value formatted by ``fmt`` (text colour chosen for contrast by seaborn), white cell borders.
     Axis labels default to the index / columns names (e.g. "Status in t" / "Status in t+1").
-    NaN cells are left blank.
+    NaN cells are left blank. Long column labels are wrapped (not rotated); with a percent
+    ``fmt`` (e.g. ``".0%"``) the colour bar is labelled in percent too; rows are 0.42 in high
+    (0.32 in above 12 rows) and the figure stays under 9 in.
 
     Parameters
     ----------
@@ -1610,10 +1709,15 @@ def heatmap(
         raise ValueError(f"cmap: {cmap!r} is not a registered matplotlib colormap")
     xlabel = xlabel if xlabel is not None else (str(table.columns.name or "Column"))
     ylabel = ylabel if ylabel is not None else (str(table.index.name or "Row"))
+    wrap_at = max(8, int(60 / max(len(cols), 1)))  # ~60 characters across the plot
+    col_labels = [_wrap(c, wrap_at) for c in cols]
+    col_lines = max(lab.count("\n") + 1 for lab in col_labels)
     with _themed():
-        fig, ax = _new_figure(1.6 + 0.42 * len(rows))
+        fig, ax = _new_figure(
+            _row_height(len(rows), 0.42 if len(rows) <= 12 else 0.32, base=1.5 + 0.15 * col_lines)
+        )
         sns.heatmap(
-            pd.DataFrame(values, index=[str(r) for r in rows], columns=[str(c) for c in cols]),
+            pd.DataFrame(values, index=[str(r) for r in rows], columns=col_labels),
             ax=ax,
             cmap=cmap,
             annot=True,
@@ -1626,7 +1730,11 @@ def heatmap(
             annot_kws={"fontsize": 9},
         )
         ax.tick_params(axis="y", rotation=0)
-        ax.tick_params(axis="x", rotation=0 if max(len(str(c)) for c in cols) < 12 else 30)
+        ax.tick_params(axis="x", rotation=0)
+        if fmt.endswith("%"):  # colour bar in the same unit as the cells
+            ax.collections[0].colorbar.ax.yaxis.set_major_formatter(
+                PercentFormatter(xmax=1, decimals=0)
+            )
         ax.set_xlabel(_check_text(xlabel, "xlabel"))
         ax.set_ylabel(_check_text(ylabel, "ylabel"))
         _title(ax, title)
