@@ -1394,15 +1394,24 @@ def efficiency_figure(table: pd.DataFrame, title: str = ""):
         fig = plots.BookFigure(figsize=(plots.BOOK_WIDTH, 5.4), layout="constrained")
         ax = fig.subplots()
         grid = np.linspace(max(fx, 1e-3), 1.0, 400)
-        for c in np.arange(0.1, 1.001, 0.1):
+        # axes-fraction coordinates of the points, to keep curve labels away from them
+        px, py = (x - fx) / (1.02 - fx), (y - fy) / (1.02 - fy)
+        for c in np.arange(0.1, 0.999, 0.1):  # CCR 1 is the single point (1, 1)
             ys = c / grid
             keep = (ys >= fy) & (ys <= 1.0)
-            if keep.any():
+            if keep.sum() > 1:
                 ax.plot(grid[keep], ys[keep], color="0.6", linestyle="--", linewidth=0.8)
-                i = int(np.flatnonzero(keep)[-1])
+                gx_, gy_ = grid[keep], ys[keep]
+                fx_, fy_ = (gx_ - fx) / (1.02 - fx), (gy_ - fy) / (1.02 - fy)
+                inner = (fx_ > 0.03) & (fx_ < 0.93) & (fy_ > 0.03) & (fy_ < 0.95)
+                if not inner.any():
+                    continue
+                d = np.min(np.hypot(fx_[:, None] - px, fy_[:, None] - py), axis=1)
+                i = int(np.argmax(np.where(inner, d, -1.0)))  # emptiest spot on the curve
                 ax.annotate(
-                    f"CCR {c:.1f}", (grid[i], ys[i]), fontsize=7.5, color="0.35",
-                    xytext=(-2, 2), textcoords="offset points", ha="right",
+                    f"CCR {c:.1f}", (gx_[i], gy_[i]), fontsize=7.5, color="0.35",
+                    xytext=(3, 3), textcoords="offset points", ha="left",
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
                 )  # fmt: skip
         for k in kinds:
             sel = (table[need[2]] == k).to_numpy()
@@ -1411,18 +1420,69 @@ def efficiency_figure(table: pd.DataFrame, title: str = ""):
                 x[sel], y[sel], marker=st_.marker, color=st_.color, edgecolor="0.1",
                 linewidth=0.5, s=40, label=f"{k} returns to scale", zorder=3,
             )  # fmt: skip
-        spots: dict[tuple[float, float], list[str]] = {}
+        # one label per cluster of (nearly) coincident points: within 1.2 % of both axis spans
+        spots: list[tuple[float, float, list[str]]] = []
         for lab, xi, yi in zip(table.index, x, y, strict=True):
-            spots.setdefault((round(xi, 4), round(yi, 4)), []).append(str(lab))
-        for (xi, yi), labs in spots.items():
-            ax.annotate(
-                ", ".join(labs), (xi, yi), xytext=(-3, -9) if xi > 0.97 else (3, 3),
-                textcoords="offset points", fontsize=7.5, ha="right" if xi > 0.97 else "left",
-            )  # fmt: skip
+            for sx, sy, labs in spots:
+                if abs(sx - xi) < 0.012 * (1.02 - fx) and abs(sy - yi) < 0.012 * (1.02 - fy):
+                    labs.append(str(lab))
+                    break
+            else:
+                spots.append((xi, yi, [str(lab)]))
         ax.set_xlim(fx, 1.02)
         ax.set_ylim(fy, 1.02)
-        ax.set_xlabel("Pure technical efficiency (BCC, 0-1)")
-        ax.set_ylabel("Scale efficiency (CCR / BCC, 0-1)")
         fig.legend(loc="outside lower center", ncols=3, frameon=False)
         ax.set_title(title or "Efficiency decomposition")
+        ax.set_xlabel("Pure technical efficiency (BCC, 0-1)")
+        ax.set_ylabel("Scale efficiency (CCR / BCC, 0-1)")
+        _place_labels(fig, ax, spots)
     return fig
+
+
+def _place_labels(fig, ax, spots) -> None:
+    """Greedy point labelling: try eight offsets per label, keep the first free one.
+
+    Labels are placed longest first.
+    A candidate is free when its box stays inside the axes and overlaps neither an already
+    placed label nor any plotted point (a 4-px square around each marker centre); when no
+    candidate is free the least-overlapping one is used. Hand-written because no maintained
+    dependency of the project does label placement (adjustText is not installed).
+    """
+    renderer = fig._get_renderer()
+    fig.draw_without_rendering()
+    ax_bb = ax.get_window_extent(renderer)
+    pts = ax.transData.transform(np.array([(sx, sy) for sx, sy, _ in spots]))
+    marks = [(px - 5, py - 5, px + 5, py + 5) for px, py in pts]
+    placed: list[tuple[float, float, float, float]] = []
+    cands = [(4, 3, "left", "bottom"), (4, -3, "left", "top"), (-4, 3, "right", "bottom"),
+             (-4, -3, "right", "top"), (0, 6, "center", "bottom"), (0, -6, "center", "top"),
+             (7, 0, "left", "center"), (-7, 0, "right", "center")]  # fmt: skip
+
+    def overlap(a, b) -> float:
+        w = min(a[2], b[2]) - max(a[0], b[0])
+        h = min(a[3], b[3]) - max(a[1], b[1])
+        return max(w, 0) * max(h, 0)
+
+    longest_first = sorted(range(len(spots)), key=lambda j: -len(", ".join(spots[j][2])))
+    for k in longest_first:  # long cluster labels have the fewest free spots: place them first
+        sx, sy, labs = spots[k]
+        best, best_cost = None, np.inf
+        for dx, dy, ha, va in cands:
+            t = ax.annotate(", ".join(labs), (sx, sy), xytext=(dx, dy), textcoords="offset points",
+                            fontsize=7.5, ha=ha, va=va, gid="efficiency-point-label")  # fmt: skip
+            bb = t.get_window_extent(renderer)
+            box = (bb.x0, bb.y0, bb.x1, bb.y1)
+            outside = (max(ax_bb.x0 - box[0], 0) + max(box[2] - ax_bb.x1, 0)
+                       + max(ax_bb.y0 - box[1], 0) + max(box[3] - ax_bb.y1, 0))  # fmt: skip
+            cost = (1e3 * outside + sum(overlap(box, p) for p in placed)
+                    + sum(overlap(box, m) for j, m in enumerate(marks) if j != k))  # fmt: skip
+            if cost < best_cost:
+                if best is not None:
+                    best.remove()
+                best, best_cost = t, cost
+            else:
+                t.remove()
+            if cost == 0:
+                break
+        bb = best.get_window_extent(renderer)
+        placed.append((bb.x0, bb.y0, bb.x1, bb.y1))
