@@ -941,3 +941,112 @@ def test_many_figures_raise_no_too_many_figures_warning():
         warnings.simplefilter("error")
         figs = [plots.scree_plot([2.0, 1.0], kaiser=False) for _ in range(22)]
     assert len(figs) == 22 and plt.get_fignums() == []
+
+
+# --------------------------------------------------------------------------------------------
+# Layout: what a reader would notice (overlaps, padding, orientation); checked after drawing
+# --------------------------------------------------------------------------------------------
+def _boxes(fig, artists):
+    r = fig._get_renderer()
+    fig.draw_without_rendering()
+    return [a.get_window_extent(r) for a in artists]
+
+
+def test_small_multiples_title_and_legend_do_not_overlap():
+    rows = [(f"T{i:02d}", y, float(i + y - 2016)) for i in range(1, 26) for y in range(2016, 2021)]
+    panel = pd.DataFrame(rows, columns=["township", "year", "rate"])
+    fig = plots.township_small_multiples(
+        panel, "rate", "Poverty incidence (%)", title="Poverty incidence by township (SIMULATED)"
+    )
+    legend = fig.subfigs[1].legends[0]
+    title_bb, legend_bb, xlab_bb = _boxes(fig, [fig._suptitle, legend, fig.subfigs[0]._supxlabel])
+    assert not title_bb.overlaps(legend_bb) and not xlab_bb.overlaps(legend_bb)
+    assert legend_bb.y1 < min(ax.get_window_extent().y0 for ax in fig.axes)  # below the panels
+    _close(fig)
+
+
+@pytest.mark.parametrize("index", [np.arange(0, 101, 10), np.array([2017, 2018, 2019, 2020])])
+def test_series_with_gaps_pads_x_relative_to_the_span(index):
+    """Left padding is 2 % of the data span whatever the unit (percent scale or years)."""
+    df = pd.DataFrame({"a": np.linspace(1, 2, index.size)}, index=index)
+    fig = plots.series_with_gaps(df, ylabel="y")
+    lo, hi = fig.axes[0].get_xlim()
+    span = index.max() - index.min()
+    assert lo == pytest.approx(index.min() - 0.02 * span)
+    assert hi > index.max() and (hi - index.max()) / span < 1.0
+    _close(fig)
+
+
+def test_series_with_gaps_direct_labels_inside_axes_and_apart():
+    df = pd.DataFrame(
+        {
+            "education and ideological knowledge": np.linspace(0.22, 0.160, 11),
+            "living conditions and outcomes": np.linspace(0.18, 0.155, 11),
+            "government services": np.linspace(0.25, 0.28, 11),
+        },
+        index=np.arange(0, 101, 10),
+    )
+    fig = plots.series_with_gaps(df, ylabel="Weight")
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if t.get_gid() == "direct-label"]
+    boxes = _boxes(fig, [ax, *labels])
+    ax_bb, lab_bb = boxes[0], boxes[1:]
+    assert all(b.x1 <= ax_bb.x1 + 0.5 for b in lab_bb)
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(lab_bb, 2))
+    assert ax.get_legend() is None  # the direct labels are the legend
+    assert plots.series_with_gaps(df, ylabel="w", legend=True).axes[0].get_legend() is not None
+    _close(fig)
+
+
+def test_grouped_bars_many_groups_go_horizontal_and_labels_never_overlap():
+    idx = [f"Township {k:02d}" for k in range(25)]
+    t = pd.DataFrame({"a": np.linspace(0.1, 0.9, 25), "b": 0.5}, index=idx)
+    fig = plots.grouped_bars(t, percent=True, ylabel="Share (%)")
+    ax = fig.axes[0]
+    assert [lab.get_text() for lab in ax.get_yticklabels()][0] == "Township 00"
+    assert ax.yaxis_inverted()  # table order, first group on top
+    _close(fig)
+    fig = plots.grouped_bars(t, percent=True, ylabel="Share (%)", horizontal=False)
+    ticks = fig.axes[0].get_xticklabels()
+    bbs = _boxes(fig, ticks)
+    assert not any(a.overlaps(b) for a, b in itertools.pairwise(bbs))
+    _close(fig)
+    fig = plots.grouped_bars(t.iloc[:4], ylabel="Share")  # few short labels stay vertical
+    assert fig.axes[0].get_xticklabels()[0].get_rotation() == 0
+    _close(fig)
+
+
+def test_grouped_bars_horizontal_flag_validation():
+    with pytest.raises(ValueError, match=r"horizontal: expected True, False or None, got 'yes'"):
+        plots.grouped_bars(pd.DataFrame({"a": [1.0]}, index=["x"]), horizontal="yes")
+
+
+def test_histogram_crowded_reference_lines_move_to_a_legend():
+    v = pd.Series(np.linspace(1, 100, 50))
+    fig = plots.histogram(v, lines={"A": 40.0, "B": 45.0, "C": 50.0})
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["A", "B", "C"]
+    assert not {"A", "B", "C"} & {t.get_text() for t in fig.axes[0].texts}
+    _close(fig)
+
+
+def test_heatmap_percent_cells_get_a_percent_colour_bar_and_wrapped_columns():
+    t = pd.DataFrame(
+        [[0.2, 0.8], [0.5, 0.5]],
+        index=["poor", "non-poor"],
+        columns=["poor in 2020 under the relative line", "non-poor in 2020"],
+    )
+    fig = plots.heatmap(t, fmt=".0%", cbar_label="Share of the row")
+    cbar_ax = fig.axes[1]
+    assert cbar_ax.yaxis.get_major_formatter()(0.5, 0) == "50%"
+    labels = [lab.get_text() for lab in fig.axes[0].get_xticklabels()]
+    assert "\n" in labels[0] and labels[0].replace("\n", " ") == t.columns[0]
+    assert all(lab.get_rotation() == 0 for lab in fig.axes[0].get_xticklabels())
+    _close(fig)
+
+
+def test_bar_charts_have_no_empty_band_above_or_below_the_rows():
+    w = pd.Series(np.linspace(0.01, 0.1, 22), index=[f"I{k}" for k in range(22)])
+    fig = plots.weights_bar(w)
+    assert fig.axes[0].get_ylim() == pytest.approx((-0.6, 21.6))
+    assert fig.get_size_inches()[1] <= 9.5  # fits a page
+    _close(fig)

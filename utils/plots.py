@@ -906,7 +906,7 @@ def radar(
         if df.shape[1] > 1:  # below the chart: the corners hold the axis labels
             _bottom_legend(fig, ax.get_lines()[: df.shape[1]])
         ax.set_xticks(theta, [_wrap(i, 22) for i in df.index])
-        ax.tick_params(axis="x", pad=6)
+        ax.tick_params(axis="x", pad=10)
         _title(ax, title)
     return _finish(fig)
 
