@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from site_check import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -238,6 +241,28 @@ def test_static_scan_sees_styles_fonts_and_css():
     ]
 
 
+_PATH = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-./", min_size=1, max_size=30)
+_TAG_ATTR = st.sampled_from(
+    [("script", "src"), ("img", "src"), ("iframe", "src"), ("link rel='stylesheet'", "href")]
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(path=_PATH, tag_attr=_TAG_ATTR, scheme=st.sampled_from(["https://", "http://", "//"]))
+def test_static_scan_flags_remote_and_never_local(path: str, tag_attr, scheme: str):
+    """Property: the same resource is reported when it names another host and never when it is a
+    path on the site; ``<a href>`` to another host is never reported (a link, not a request)."""
+    tag, attr = tag_attr
+    name = tag.split()[0]
+    local = f'<{tag} {attr}="{path.lstrip("/") or "x"}"></{name}>'
+    remote = f'<{tag} {attr}="{scheme}cdn.example.org/{path}"></{name}>'
+    link = f'<a href="{scheme}example.org/{path}">x</a>'
+    assert static_external_refs(local) == []
+    assert static_external_refs(link) == []
+    found = static_external_refs(remote)
+    assert len(found) == 1 and found[0].endswith(f"{scheme}cdn.example.org/{path}")
+
+
 def test_cjk_check_tells_glyphs_from_tofu(browser: object, tmp_path: Path):
     """Real glyphs differ from each other; characters no installed font has (Plane-15 private use)
     all draw the same missing-glyph box."""
@@ -426,3 +451,9 @@ def test_site_configuration_in_the_pages(site):
     assert "RUN-SUMMARY" not in reproducibility and "chapters/04_scoring" in reproducibility
     assert "<table" in reproducibility
     assert (root / "search.html").is_file() and (root / "genindex.html").is_file()
+    chapters = "".join(p.read_text(encoding="utf-8") for p in (root / "chapters").glob("*.html"))
+    everything = chapters + "".join(
+        p.read_text(encoding="utf-8") for p in (root / "appendix").glob("*.html")
+    )
+    assert re.search(r'std-numref">Fig\. \d+\.\d+', chapters), "no numbered figure reference"
+    assert re.search(r'<span class="eqno">\(\d+', everything), "no numbered equation"
