@@ -283,6 +283,70 @@ def test_cjk_check_tells_glyphs_from_tofu(browser: object, tmp_path: Path):
     assert cjk_rendering.__doc__
 
 
+def test_staging_collapses_parameters_and_data_preparation(tmp_path: Path):
+    """The runner's staging step (utils.run.prepare_staged_notebook) on a hand-made executed
+    notebook: each kind of cell gets the tags the docstring promises."""
+    import nbformat
+
+    from utils.run import Chapter, prepare_staged_notebook
+
+    def code(tags=(), outputs=()):
+        cell = nbformat.v4.new_code_cell("x = 1")
+        cell.metadata["tags"] = list(tags)
+        cell.outputs = [nbformat.from_dict(o) for o in outputs]
+        return cell
+
+    figure = {"output_type": "display_data", "data": {"image/png": "iVBOR", "text/plain": "F"}}
+    table = {
+        "output_type": "execute_result",
+        "data": {"text/html": "<table/>"},
+        "metadata": {},
+        "execution_count": 1,
+    }
+    glued = {
+        "output_type": "display_data",
+        "metadata": {"scrapbook": {"name": "n"}},
+        "data": {"application/papermill.record/text/plain": "1.0"},
+    }
+    printed = {"output_type": "stream", "name": "stdout", "text": "hello\n"}
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title"),
+        code(["parameters"]),
+        code(["injected-parameters"]),
+        code(),  # prepares data, shows nothing
+        code(outputs=[glued]),  # glue with display=False
+        code(outputs=[figure]),
+        code(outputs=[table]),
+        code(outputs=[printed]),  # prints: stays open
+        code(["show-input"], outputs=[figure]),  # the author wants the code shown
+        code(["remove-cell"]),
+    ]
+    path = tmp_path / "ch.ipynb"
+    nbformat.write(nb, path)
+    chapter = Chapter(name="chapters/09_demo", source=path)
+    prepare_staged_notebook(path, chapter, {"DATA_DIR": "../../data", "SEED": 7})
+    cells = nbformat.read(path, as_version=4).cells
+    tags = [c.metadata.get("tags", []) for c in cells]
+    assert tags == [
+        [],
+        ["parameters", "hide-cell"],
+        ["injected-parameters", "hide-cell"],
+        ["rerun-note"],
+        ["hide-input"],
+        ["hide-input"],
+        ["hide-input"],
+        ["hide-input"],
+        [],
+        ["show-input"],
+        ["remove-cell"],
+    ]
+    note = cells[3].source
+    assert "make chapter CH=09_demo PARAMS='-p NAME VALUE'" in note
+    assert "`DATA_DIR = '../../data'`, `SEED = 7`" in note and ":class: dropdown" in note
+    assert cells[2].metadata["mystnb"]["code_prompt_show"].endswith("(injected by the runner)")
+
+
 # --------------------------------------------------------------------------------------------
 # The built book
 # --------------------------------------------------------------------------------------------
@@ -417,6 +481,25 @@ def test_parameters_cells_are_collapsed_with_a_rerun_note(site):
         assert (
             "Show the chapter&#x27;s parameters" in text or "Show the chapter's parameters" in text
         )
+
+
+def test_code_behind_figures_is_collapsed(site):
+    """Where a figure is the point, its code is behind a "show code" button (not in the way)."""
+    root, _ = site
+    open_code = []
+    for html in sorted((root / "chapters").glob("*.html")):
+        text = html.read_text(encoding="utf-8")
+        starts = [m.start() for m in re.finditer(r'<div class="cell[ "]', text)]
+        for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
+            chunk = text[begin:end]
+            classes = chunk[: chunk.index(">")]
+            if (
+                "<img" in chunk
+                and "cell_input" in chunk
+                and not re.search(r"tag_(hide|remove)-(input|cell)|tag_show-input", classes)
+            ):
+                open_code.append(f"{html.name}: {classes}")
+    assert open_code == [], "\n".join(open_code)
 
 
 def test_glue_values_are_not_echoed(site):

@@ -430,31 +430,57 @@ def rerun_note(chapter: Chapter, parameters: dict) -> str:
     )
 
 
+_RICH = ("image/", "text/html", "text/latex", "application/vnd.")
+
+
+def _output_kinds(cell: dict) -> set[str]:
+    """What a reader sees of a code cell's outputs: ``rich`` (figure, table, math), ``text``."""
+    kinds = set()
+    for out in cell.get("outputs", []):
+        if out.get("output_type") in {"stream", "error"}:
+            kinds.add("text")
+            continue
+        visible = [k for k in out.get("data", {}) if not k.startswith("application/papermill")]
+        if any(k.startswith(_RICH) for k in visible):
+            kinds.add("rich")
+        elif visible:
+            kinds.add("text")
+    return kinds
+
+
 def prepare_staged_notebook(path: Path, chapter: Chapter, parameters: dict) -> None:
     """Make a staged (executed) notebook read like a book page; the executed copy is untouched.
 
-    The ``parameters`` cell and papermill's ``injected-parameters`` cell are collapsed
-    (``hide-cell``, with a label saying what they are), and a collapsed note saying how to rerun the
-    chapter with other values follows them.
+    * The ``parameters`` cell and papermill's ``injected-parameters`` cell are collapsed
+      (``hide-cell``, labelled), and a collapsed note saying how to rerun the chapter with other
+      values follows them.
+    * Code whose outputs are only figures or tables, or that shows nothing (it prepares data or
+      glues numbers into the text), is collapsed to a "show code" button (``hide-input``): the
+      figure or table is the point. Code that prints text stays visible. A cell the author tagged
+      (any hide/remove tag, or ``show-input`` to keep the code open) is left as it is.
     """
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
     last = None
     for index, cell in enumerate(nb.cells):
-        tags = cell.get("metadata", {}).get("tags", [])
-        if cell.cell_type != "code" or not {"parameters", "injected-parameters"} & set(tags):
+        if cell.cell_type != "code":
             continue
-        last = index
-        if not HIDE_TAGS & set(tags):
-            cell.metadata["tags"] = [*tags, "hide-cell"]
-        label = "injected by the runner" if "injected-parameters" in tags else "defaults"
-        cell.metadata.setdefault("mystnb", {}).update(
-            {
-                "code_prompt_show": f"Show the chapter's parameters ({label})",
-                "code_prompt_hide": "Hide the parameters",
-            }
-        )
+        tags = list(cell.get("metadata", {}).get("tags", []))
+        if {"parameters", "injected-parameters"} & set(tags):
+            last = index
+            if not HIDE_TAGS & set(tags):
+                cell.metadata["tags"] = [*tags, "hide-cell"]
+            label = "injected by the runner" if "injected-parameters" in tags else "defaults"
+            cell.metadata.setdefault("mystnb", {}).update(
+                {
+                    "code_prompt_show": f"Show the chapter's parameters ({label})",
+                    "code_prompt_hide": "Hide the parameters",
+                }
+            )
+        elif not set(tags) & (HIDE_TAGS | {"remove-output", "hide-output", "show-input"}):
+            if "text" not in _output_kinds(cell):
+                cell.metadata["tags"] = [*tags, "hide-input"]
     if last is not None:
         note = nbformat.v4.new_markdown_cell(rerun_note(chapter, parameters))
         note.metadata["tags"] = ["rerun-note"]
