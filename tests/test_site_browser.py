@@ -411,6 +411,8 @@ def test_print_edition_is_linked_and_complete(site, page):
     assert 'href="print/index.html"' in intro, "the title page does not link the print edition"
     single = (root / "print" / "intro.html").read_text(encoding="utf-8")
     assert 'href="../index.html"' in single, "the print edition does not link back to the site"
+    assert "Precision Poverty Alleviation in M County: an executable" in single
+    assert 'logo__title">None<' not in single
     with serve(root) as base:
         page.goto(base + "print/index.html", wait_until="load")
         page.wait_for_url("**/print/intro.html")

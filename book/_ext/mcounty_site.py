@@ -10,7 +10,9 @@ Two fixes that no configuration value of the Jupyter Book 1.x stack offers:
 2. The single-page (printable) edition, built by the runner with the ``singlehtml`` builder into
    ``html/print/``, links back to the multi-page site instead of to itself: the ``print_edition``
    substitution is swapped before MyST reads its configuration.
-3. Some extension registers node handlers for the ``singlehtml`` builder by name, so Sphinx no
+3. The singlehtml builder gives the theme no ``docstitle``, so the sidebar's title reads "None";
+   the book's title is put back.
+4. Some extension registers node handlers for the ``singlehtml`` builder by name, so Sphinx no
    longer falls back to the ``html`` handlers for it and the single-page build dies on myst-nb's
    ``HideCodeCellNode`` (a collapsed cell); the missing ``html`` handlers are copied over.
 """
@@ -43,6 +45,14 @@ def drop_thebe_assets(
             files[:] = [f for f in files if not _is_thebe(f)]
 
 
+def single_page_title(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Give the single-page edition's sidebar the book's title instead of "None"."""
+    if not context.get("docstitle"):
+        context["docstitle"] = app.config.html_title or app.config.project
+
+
 def single_page_substitutions(app: Sphinx) -> None:
     """In the singlehtml edition, point ``{{ print_edition }}`` back at the multi-page site."""
     if app.builder.name != "singlehtml":
@@ -66,4 +76,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", single_page_substitutions, priority=100)
     app.connect("builder-inited", single_page_handlers, priority=900)
     app.connect("html-page-context", drop_thebe_assets, priority=900)
+    app.connect("html-page-context", single_page_title, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
