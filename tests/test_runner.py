@@ -84,6 +84,7 @@ def test_toc_entry_without_file_is_named(tiny):
         runner.read_toc(tiny["book"])
 
 
+@pytest.mark.slow
 def test_build_then_noop_then_touch(tiny, capsys):
     start = time.monotonic()
     assert _run(tiny) == 0
@@ -129,6 +130,7 @@ def test_inputs_digest_sees_utils_and_data(tmp_path):
     assert runner.inputs_digest(data, repo=tmp_path) != touched
 
 
+@pytest.mark.slow
 def test_parameters_change_the_key_and_reach_the_notebook(tiny):
     assert _run(tiny, build=False) == 0
     assert _run(tiny, only=["one"], parameters={"VALUE": 42}) == 0
@@ -138,6 +140,7 @@ def test_parameters_change_the_key_and_reach_the_notebook(tiny):
     assert any("one 42" in o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
 
 
+@pytest.mark.slow
 def test_failing_chapter_names_cell_and_keeps_published_book(tiny, capsys):
     assert _run(tiny) == 0
     html = tiny["build"] / "html"
@@ -160,6 +163,7 @@ def test_failing_chapter_names_cell_and_keeps_published_book(tiny, capsys):
     assert _summary(tiny)["two"]["status"] == "failed"
 
 
+@pytest.mark.slow
 def test_failing_book_build_keeps_published_book(tiny, capsys):
     assert _run(tiny) == 0
     before = _tree_digest(tiny["build"] / "html")
@@ -169,6 +173,7 @@ def test_failing_book_build_keeps_published_book(tiny, capsys):
     assert _tree_digest(tiny["build"] / "html") == before
 
 
+@pytest.mark.slow
 def test_bad_arguments_exit_2(tiny, capsys):
     assert _run(tiny, only=["nope"]) == 2
     assert "--only ['nope']: not in _toc.yml" in capsys.readouterr().out
