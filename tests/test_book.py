@@ -45,3 +45,30 @@ def test_chapters_run_on_a_second_dataset(tmp_path: Path):
         c for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", [])
     )
     assert str(data) in "".join(params["source"])
+
+
+def _glued(notebook: Path) -> dict[str, str]:
+    """The text/plain value of every glued key in an executed notebook."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    values = {}
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = out.get("data", {}).get("application/papermill.record/text/plain")
+            if name and text is not None:
+                values[name] = text
+    return values
+
+
+def test_chapter_4_follows_its_weighting_parameter(built_book: Path, tmp_path: Path):
+    """`-p WEIGHTS entropy` changes the scores, and the prose (all glued) follows with no edit."""
+    default = _glued(REPO / "book" / "_build" / "executed" / "chapters" / "04_scoring.ipynb")
+    status = run(
+        only=["04_scoring"], parameters={"WEIGHTS": "entropy"}, build_dir=tmp_path, build=False
+    )
+    assert status == 0
+    entropy = _glued(tmp_path / "executed" / "chapters" / "04_scoring.ipynb")
+    assert default["ch4_scheme"] == "'combined'" and entropy["ch4_scheme"] == "'entropy'"
+    assert float(entropy["ch4_overall_score"]) != pytest.approx(
+        float(default["ch4_overall_score"]), abs=1e-6
+    )

@@ -1,0 +1,65 @@
+"""Every chapter has what a chapter of this book must have (issue: the book's chapters).
+
+Checked on the committed notebooks' markdown: the opening (objectives, prerequisites, the data
+admonition), figures glued with a caption, a label and alt text, numbers glued into the prose,
+a key-findings box, three or more exercises with solutions in dropdowns, and citations.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((REPO / "book" / "chapters").glob("*.ipynb"))
+
+
+def _markdown(path: Path) -> str:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def _code(path: Path) -> str:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def test_five_chapters():
+    assert [p.stem[:2] for p in CHAPTERS] == ["01", "02", "03", "04", "05"]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_has_the_parts_of_a_chapter(path: Path):
+    md = _markdown(path)
+    code = _code(path)
+    name = path.stem
+    assert "You will learn" in md, f"{name}: no 'You will learn' objectives"
+    assert re.search(r"\*\*Prerequisites\*\*|Prerequisites", md), f"{name}: no prerequisites"
+    assert re.search(r"```\{admonition\}[^\n]*[Ss]imulated", md), f"{name}: no data admonition"
+    assert re.search(r"[Kk]ey findings", md) and ":class: tip" in md, f"{name}: no key findings box"
+
+    figures = re.findall(r"```\{glue:figure\}\s+(\S+)\n((?::[^\n]*\n)*)", md)
+    assert len(figures) >= 3, f"{name}: {len(figures)} glued figures, at least 3 wanted"
+    for key, options in figures:
+        assert ":name:" in options, f"{name}: figure {key} has no :name: label"
+        assert re.search(r":alt: \S", options), f"{name}: figure {key} has no alt text"
+        assert f'"{key}"' in code, f"{name}: figure {key} is not glued in this notebook"
+
+    glued = set(re.findall(r"\{glue(?::text)?\}`([A-Za-z0-9_]+)", md))
+    assert len(glued) >= 5, f"{name}: only {len(glued)} glued values in the prose"
+    missing = sorted(k for k in glued if f'"{k}"' not in code)
+    assert not missing, f"{name}: prose uses glue keys no cell of this notebook glues: {missing}"
+
+    exercises = re.findall(r"```\{exercise\}[^\n]*\n:label: (\S+)", md)
+    assert len(exercises) >= 3, f"{name}: {len(exercises)} exercises, at least 3 wanted"
+    for label in exercises:
+        assert re.search(rf"`{{3,4}}\{{solution\}} {re.escape(label)}\n:class: dropdown", md), (
+            f"{name}: exercise {label} has no solution in a dropdown"
+        )
+    assert any("PARAMS=" in block or "-p " in block for block in md.split("{exercise}")[1:]), (
+        f"{name}: no exercise asks to rerun with another parameter"
+    )
+    assert re.search(r"\{cite(:[pt])?\}`", md), f"{name}: no citation"
