@@ -186,3 +186,19 @@ def test_parse_value_reads_like_papermill():
     assert runner.parse_value("true") is True
     assert runner.parse_value("entropy") == "entropy"
     assert runner.parse_value("[1, 2]") == "[1, 2]"
+
+
+def test_runner_refuses_data_with_direct_identifiers(tiny, capsys):
+    """The privacy gate runs before any chapter: a name column stops the build (exit 2),
+    naming the file and the column, and nothing is executed or published."""
+    survey = tiny["data"] / "survey"
+    survey.mkdir()
+    (survey / "households.csv").write_text(
+        "household_id,township,name\nH0001,T01,Zhang San\nH0002,T02,Li Si\n", encoding="utf-8"
+    )
+    assert _run(tiny) == 2
+    out = capsys.readouterr().out
+    assert "privacy gate refused the data" in out
+    assert "survey/households.csv" in out and "'name'" in out
+    assert not (tiny["build"] / "html").exists()
+    assert not (tiny["build"] / "executed").exists()

@@ -728,15 +728,12 @@ class PrivacyReport:
         return "\n".join(lines)
 
 
+_DEFAULT_QI = ("township", "village", "sex", "age_band", "household_size")
+
+
 def privacy_report(
     df: pd.DataFrame,
-    quasi_identifiers: tuple[str, ...] = (
-        "township",
-        "village",
-        "sex",
-        "age_band",
-        "household_size",
-    ),
+    quasi_identifiers: tuple[str, ...] = _DEFAULT_QI,
     k_threshold: int = 5,
 ) -> PrivacyReport:
     """Find direct identifiers and measure k-anonymity (Sweeney, 2002).
@@ -792,6 +789,9 @@ def privacy_report(
         raise ValueError(
             f"quasi_identifiers: column(s) {missing} not in df (age_band can be derived from age)"
         )
+    if not qi:  # nothing to group by: the whole file is one cell
+        empty = pd.DataFrame({"n": pd.Series(dtype=int)})
+        return PrivacyReport(tuple(found), int(len(df)), empty, int(len(df)), qi, int(k_threshold))
     sizes = work.groupby(list(qi), dropna=False, observed=True).size().rename("n").reset_index()
     k_min = int(sizes["n"].min())
     small = (
@@ -814,6 +814,12 @@ def privacy_gate(data_dir: str | Path | None = None, **kwargs) -> PrivacyReport:
     p, _ = _resolve(data_dir, rel)
     raw = _read_raw(p, rel)
     raw = raw.replace("", np.nan)
+    if "quasi_identifiers" not in kwargs:
+        # a file without some of the default quasi-identifiers is still checked for direct
+        # identifiers; k-anonymity is measured over the quasi-identifiers it has
+        kwargs["quasi_identifiers"] = tuple(
+            q for q in _DEFAULT_QI if q in raw.columns or (q == "age_band" and "age" in raw.columns)
+        )
     report = privacy_report(raw, **kwargs)
     if report.direct_identifiers:
         cols = "; ".join(f"'{c}' ({why})" for c, why in report.direct_identifiers)

@@ -604,6 +604,8 @@ def privacy_check(data_dir: Path) -> None:
         report = privacy_gate(data_dir)
     except PrivacyError as exc:
         raise RunnerError(f"privacy gate refused the data: {exc}") from exc
+    except ValueError as exc:  # unreadable or missing survey file: say so before any chapter runs
+        raise RunnerError(f"privacy gate could not check the survey: {exc}") from exc
     warning = report.warning()
     if warning:
         say(f"[privacy] WARNING: {warning}")
