@@ -519,3 +519,213 @@ def test_group_difference_table_validation():
         sv.group_difference_table(df, ["y"], ["g"], min_group_size=2.0)
     with pytest.raises(ValueError, match="min_group_size: must be at least 2, got 1"):
         sv.group_difference_table(df, ["y"], ["g"], min_group_size=1)
+
+
+# ----------------------------------------------------------------------------------------------
+# chapter summaries: dimension_summary, attainment_summary, quiz_summary, overview, labels
+# ----------------------------------------------------------------------------------------------
+def test_short_labels_strip_group_prefix(codebook):
+    """Codebook labels "Two no-worries three guarantees: food attained" and "Policy quiz: Knows
+    ..." (data/codebook.csv) lose the text up to the first ': ' and the ``drop`` text."""
+    assert sv.short_labels(codebook, ["tb_food", "tb_drinking_water"], drop=" attained") == {
+        "tb_food": "food",
+        "tb_drinking_water": "drinking water",
+    }
+    assert sv.short_labels(codebook, ["quiz2"]) == {
+        "quiz2": "Knows the poverty-exit income standard"
+    }
+    with pytest.raises(ValueError, match="drop: expected a string, got int"):
+        sv.short_labels(codebook, ["quiz2"], drop=1)
+
+
+def test_dimension_summary_hand_example():
+    """Hand-derived. Two households, every item of a dimension equal except two gaps:
+    d0: answers 1 and 3 -> mean 2 (1-5); 0-100 scores 0 and 50 -> mean 25, sd 25 sqrt(2);
+    no answer >= 4 -> 0 %.  d1: 2, 4 -> 50 on 0-100, agree 5 of 10 answers = 50 %.
+    d2: 3, 5 -> 75.  d3: 4, 4 with one item missing -> 75, agree 9 of 9 answered = 100 %.
+    d4: 5, 2 with one item missing in row 2 -> 62.5; agree 5 of 9 answered = 55.6 %.
+    Weakest d0 (25); strongest the first of the tie d2 = d3 = 75; below 50: d0 only."""
+    dims = list(DATA_DIMENSIONS)
+    df = _full_survey([[1, 2, 3, 4, 5], [3, 4, 5, 4, 2]])
+    df.loc[0, f"{dims[3]}5"] = np.nan
+    df.loc[1, f"{dims[4]}5"] = np.nan
+    out = sv.dimension_summary(df)
+    t = out.table
+    assert list(t.index) == dims and t.index.name == "code"
+    assert list(t["dimension"]) == [sv.DIMENSIONS[d] for d in dims]
+    assert t["mean score (1-5)"].tolist() == pytest.approx([2.0, 3.0, 4.0, 4.0, 3.5])
+    assert t["mean score (0-100)"].tolist() == pytest.approx([25.0, 50.0, 75.0, 75.0, 62.5])
+    assert t["sd (0-100)"].tolist() == pytest.approx(
+        [25 * np.sqrt(2), 25 * np.sqrt(2), 25 * np.sqrt(2), 0.0, 75 / np.sqrt(2)]
+    )
+    assert t["agree or strongly agree (%)"].tolist() == pytest.approx(
+        [0.0, 50.0, 50.0, 100.0, 500 / 9]
+    )
+    assert (out.weakest, out.strongest, out.below_midpoint) == (dims[0], dims[2], (dims[0],))
+    assert sv.dimension_summary(df, agree_from=5).table["agree or strongly agree (%)"].tolist() == (
+        pytest.approx([0.0, 0.0, 50.0, 0.0, 500 / 9])
+    )
+
+
+def test_dimension_summary_validation():
+    df = _full_survey([[1, 2, 3, 4, 5]])
+    with pytest.raises(ValueError, match=r"agree_from: 6 is not a Likert answer \[1, 2, 3, 4, 5\]"):
+        sv.dimension_summary(df, agree_from=6)
+    with pytest.raises(ValueError, match="agree_from: expected an integer answer 1..5, got 4.0"):
+        sv.dimension_summary(df, agree_from=4.0)
+    with pytest.raises(ValueError, match="survey: expected a pandas DataFrame, got list"):
+        sv.dimension_summary([1])
+
+
+def _attainment_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"c1": [1, 1, 1, 0], "c2": [1, 0, 0, 1], "g": ["p", "p", "n", "n"]},
+        index=[10, 11, 12, 13],
+    )
+
+
+def test_attainment_summary_hand_example():
+    """Hand-derived: c1 attained by 3 of 4, c2 by 2 of 4 (lowest); both only by row 10 -> 1/4.
+    Group p: c1 2/2, c2 1/2; group n: c1 1/2, c2 1/2; gap p - n = 50 and 0 points."""
+    out = sv.attainment_summary(
+        _attainment_frame(),
+        ["c1", "c2"],
+        by="g",
+        labels={"c1": "first", "c2": "second"},
+        contrast=("p", "n"),
+        group_name="Status",
+    )
+    assert out.overall["rate"].tolist() == [0.75, 0.5]
+    assert out.lowest["label"] == "second"
+    assert (out.joint["n"], out.joint["successes"], out.joint["rate"]) == (4, 1, 0.25)
+    assert (out.joint["ci_low"], out.joint["ci_high"]) == pytest.approx(sv.wilson_interval(1, 4))
+    assert list(out.wide.index) == ["first", "second"] and out.wide.columns.name == "Status"
+    assert out.wide.loc["first"].to_dict() == {"n": 0.5, "p": 1.0}
+    assert out.gap.tolist() == [50.0, 0.0]
+    assert (out.gap_max, out.n_at_least) == (50.0, 2)
+    assert list(out.table.columns.get_level_values(0).unique()) == ["All", "n", "p"]
+    assert out.table.index.name == "requirement"
+    assert out.table.loc["first", ("p", "rate (%)")] == 100.0
+    assert out.table.loc["second", ("All", "rate (%)")] == 50.0
+    # a contrast group that is absent: no gap
+    none = sv.attainment_summary(_attainment_frame(), ["c1", "c2"], by="g", contrast=("p", "x"))
+    assert none.gap.empty and (none.gap_max, none.n_at_least) == (0.0, 0)
+
+
+def test_attainment_summary_validation():
+    df = _attainment_frame()
+    with pytest.raises(ValueError, match=r"contrast: expected a pair of group names \(a, b\)"):
+        sv.attainment_summary(df, ["c1"], by="g", contrast=("p",))
+    with pytest.raises(ValueError, match=r"survey: missing column\(s\) \['h'\]"):
+        sv.attainment_summary(df, ["c1"], by="h")
+    with pytest.raises(ValueError, match=r"column 'c1', row 11: value 2 is not 0/1"):
+        sv.attainment_summary(df.assign(c1=[1, 2, 1, 0]), ["c1"], by="g")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.booleans(), st.booleans()), min_size=2, max_size=30))
+def test_attainment_summary_joint_rate_at_most_every_single_rate(rows):
+    """Attaining all requirements implies attaining each: joint rate <= min single rate."""
+    df = pd.DataFrame(rows, columns=["a", "b", "g"]).astype(int)
+    out = sv.attainment_summary(df, ["a", "b"], by="g")
+    assert out.joint["rate"] <= out.overall["rate"].min() + 1e-12
+    rates = out.table.xs("rate (%)", axis=1, level=1).to_numpy()
+    assert ((rates >= 0) & (rates <= 100)).all()
+
+
+def _quiz_frame():
+    df = pd.DataFrame({"q1": [1, 1, 0, 1], "q2": [1, 0, 0, 1]}, index=list("abcd"))
+    edu = pd.Series(
+        pd.Categorical(
+            ["low_school", "low_school", "high", "high"],
+            categories=["low_school", "mid", "high"],
+            ordered=True,
+        ),
+        index=df.index,
+    )
+    return df, edu
+
+
+def test_quiz_summary_hand_example():
+    """Hand-derived: scores 2, 1, 0, 2 -> mean 1.25, all correct 2 of 4 = 50 %; q2 is the
+    hardest (2 of 4). Mean by level: low 1.5, high 1.0 (empty level 'mid' left out). Spearman:
+    ranks of codes (1.5, 1.5, 3.5, 3.5) and scores (3.5, 2, 1, 3.5) give
+    r = -1 / sqrt(4 * 4.5) = -0.2357, cross-checked with scipy.stats.spearmanr."""
+    from scipy import stats
+
+    df, edu = _quiz_frame()
+    out = sv.quiz_summary(df, ["q1", "q2"], edu, labels={"q1": "one", "q2": "two"})
+    assert out.score.tolist() == [2, 1, 0, 2] and out.n_questions == 2
+    assert (out.mean, out.all_correct_pct) == (1.25, 50.0)
+    assert out.hardest["label"] == "two" and out.hardest["rate"] == 0.5
+    assert out.by_group.to_dict() == {"low school": 1.5, "high": 1.0}
+    assert list(out.distribution.index) == ["low school", "high"]
+    assert out.distribution.index.name == "Education"
+    assert out.distribution.columns.name == "Correct answers"
+    assert out.distribution.loc["low school"].tolist() == [0.0, 0.5, 0.5]
+    assert out.distribution.loc["high"].tolist() == [0.5, 0.0, 0.5]
+    assert out.rho == pytest.approx(-1 / np.sqrt(18))
+    assert out.rho == pytest.approx(stats.spearmanr([0, 0, 2, 2], [2, 1, 0, 2]).statistic)
+    assert list(out.table.columns) == ["n", "correct (%)", "CI low (%)", "CI high (%)"]
+    assert out.table.loc["one", "correct (%)"] == 75.0 and out.table.loc["one", "n"] == 4
+
+
+def test_quiz_summary_validation():
+    df, edu = _quiz_frame()
+    with pytest.raises(ValueError, match="group: expected an ordered categorical pandas Series"):
+        sv.quiz_summary(df, ["q1"], edu.astype(str))
+    with pytest.raises(ValueError, match="group: the categorical must be ordered"):
+        sv.quiz_summary(df, ["q1"], edu.cat.as_unordered())
+    with pytest.raises(ValueError, match="group: its index must be the survey's index"):
+        sv.quiz_summary(df, ["q1"], edu.reset_index(drop=True))
+    with pytest.raises(ValueError, match="columns: is empty"):
+        sv.quiz_summary(df, [], edu)
+
+
+def _overview_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "y": [1.0, 2, 3, 4, 5, 6],
+            "z": [1.0, 1, 2, 2, 3, 3],
+            "g": list("aaabbb"),
+            "h": list("ababab"),
+        }
+    )
+
+
+def test_group_difference_overview_hand_example():
+    """Hand-derived eta^2 = SS_B / SS_T: y by g 13.5 / 17.5, y by h 1.5 / 17.5, z by g
+    (8/3) / 4, z by h 0. F(1, 4) for g: 13.5 and 8, p-values from scipy.stats.f.sf below 0.05."""
+    from scipy import stats
+
+    out = sv.group_difference_overview(
+        _overview_frame(),
+        ["y", "z"],
+        ["g", "h"],
+        focus="g",
+        focus_outcomes=["y", "z"],
+        method="anova",
+    )
+    assert out.effects.loc["y"].tolist() == pytest.approx([13.5 / 17.5, 1.5 / 17.5])
+    assert out.effects.loc["z"].tolist() == pytest.approx([2 / 3, 0.0], abs=1e-12)
+    assert (out.effects.index.name, out.effects.columns.name) == ("Outcome", "Grouping")
+    assert (out.top["outcome"], out.top["grouping"]) == ("y", "g")
+    assert out.mean_effect["g"] == pytest.approx((13.5 / 17.5 + 2 / 3) / 2)
+    assert stats.f.sf(13.5, 1, 4) < 0.05 and stats.f.sf(8.0, 1, 4) < 0.05
+    assert out.focus_n_significant == 2
+    assert out.focus_max_effect == pytest.approx(13.5 / 17.5)
+    only_y = sv.group_difference_overview(
+        _overview_frame(), ["y", "z"], ["g", "h"], focus="h", focus_outcomes=["y"], method="anova"
+    )
+    assert only_y.mean_effect.to_dict() == pytest.approx({"g": 13.5 / 17.5, "h": 1.5 / 17.5})
+    assert (only_y.focus_n_significant, only_y.focus_max_effect) == (0, pytest.approx(1.5 / 17.5))
+
+
+def test_group_difference_overview_validation():
+    df = _overview_frame()
+    with pytest.raises(ValueError, match=r"focus: 'x' is not one of the groupings \['g'\]"):
+        sv.group_difference_overview(df, ["y"], ["g"], focus="x")
+    with pytest.raises(ValueError, match=r"focus_outcomes: \['w'\] are not among the outcomes"):
+        sv.group_difference_overview(df, ["y"], ["g"], focus="g", focus_outcomes=["w"])
+    with pytest.raises(ValueError, match="alpha: must be a number strictly between 0 and 1, got 1"):
+        sv.group_difference_overview(df, ["y"], ["g"], focus="g", alpha=1)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,15 @@ from utils import data as _data
 
 __all__ = [
     "DIMENSIONS",
+    "AttainmentSummary",
+    "DifferenceOverview",
+    "DimensionSummary",
+    "QuizSummary",
+    "attainment_summary",
+    "dimension_summary",
+    "group_difference_overview",
+    "quiz_summary",
+    "short_labels",
     "LIKERT_LEVELS",
     "band",
     "category_order",
@@ -950,3 +960,483 @@ def group_difference_table(
                 }
             )
     return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------------------------
+# chapter-level summaries (what the survey chapter's cells glue)
+# ----------------------------------------------------------------------------------------------
+def short_labels(codebook: pd.DataFrame, columns: Sequence[str], drop: str = "") -> dict[str, str]:
+    """Codebook labels without their ``"<group>: "`` prefix (and without ``drop``), for tables.
+
+    ``"Two no-worries: food attained"`` -> ``"food"`` with ``drop=" attained"``: the text after
+    the first ``": "`` of :func:`column_labels`, with every occurrence of ``drop`` removed.
+    """
+    if not isinstance(drop, str):
+        raise ValueError(f"drop: expected a string, got {type(drop).__name__}")
+    out = {}
+    for c, lab in column_labels(codebook, columns).items():
+        text = str(lab).split(": ", 1)[-1]
+        out[c] = text.replace(drop, "") if drop else text
+    return out
+
+
+@dataclass(frozen=True)
+class DimensionSummary:
+    """Mean scores and agreement by dimension (:func:`dimension_summary`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        Index ``code`` (dimension codes); ``dimension`` (label), ``mean score (1-5)``,
+        ``mean score (0-100)``, ``sd (0-100)``, ``agree or strongly agree (%)``.
+    weakest, strongest : str
+        Codes of the dimensions with the lowest / highest mean on the 0-100 scale (first on ties).
+    below_midpoint : tuple of str
+        Codes of the dimensions whose 0-100 mean is below ``midpoint``, in dimension order.
+    """
+
+    table: pd.DataFrame
+    weakest: str
+    strongest: str
+    below_midpoint: tuple[str, ...]
+
+
+def dimension_summary(
+    survey: pd.DataFrame,
+    codebook: pd.DataFrame | None = None,
+    min_items: int | None = None,
+    dimensions: Sequence[str] | None = None,
+    agree_from: int = 4,
+    midpoint: float = 50.0,
+) -> DimensionSummary:
+    """Summarise every dimension: mean score, its spread and the share of agreeing answers.
+
+    With the household scores ``score_hd`` of :func:`dimension_scores` (half-scale rule by
+    default, ``min_items``) and the answered items ``y_hi`` of dimension ``d``:
+
+    - ``mean score (1-5)`` = mean over households of ``score_hd`` (missing scores left out);
+    - ``mean score (0-100)`` and ``sd (0-100)`` = mean and sample standard deviation (``ddof=1``)
+      of ``100 (score_hd - 1) / 4``;
+    - ``agree or strongly agree (%)`` = ``100 * #{y_hi >= agree_from} / #{y_hi answered}`` over
+      all households and items of ``d`` (default ``agree_from = 4``: "agree" or "strongly
+      agree"), the "top-two-box" share of Likert reporting (Heiberger & Robbins 2014).
+
+    Hand-written: a few pandas reductions, no library computes this table.
+
+    Parameters
+    ----------
+    survey, codebook, min_items, dimensions
+        As in :func:`dimension_scores`.
+    agree_from : int
+        Lowest answer (1..5) counted as agreement; default 4.
+    midpoint : float
+        Neutral point on the 0-100 scale for ``below_midpoint``; default 50 (answer 3).
+
+    Returns
+    -------
+    DimensionSummary
+
+    Raises
+    ------
+    ValueError
+        As :func:`dimension_scores`; ``agree_from`` not an integer in 1..5.
+
+    References
+    ----------
+    Heiberger, R. M., & Robbins, N. B. (2014). Design of diverging stacked bar charts for
+    Likert scales and other applications. *Journal of Statistical Software*, 57(5), 1-32.
+    """
+    if isinstance(agree_from, bool) or not isinstance(agree_from, (int, np.integer)):
+        raise ValueError(f"agree_from: expected an integer answer 1..5, got {agree_from!r}")
+    if agree_from not in LIKERT_LEVELS:
+        raise ValueError(f"agree_from: {agree_from} is not a Likert answer {list(LIKERT_LEVELS)}")
+    kw = {"min_items": min_items, "dimensions": dimensions}
+    scores = dimension_scores(survey, codebook, **kw)
+    scores100 = dimension_scores(survey, codebook, scale="0-100", **kw)
+    items = scores.attrs["items"]
+    dims = list(scores.columns)
+    agree = []
+    for d in dims:
+        block = survey[items[d]].astype(float)
+        agree.append(float((block >= agree_from).sum().sum() / block.notna().sum().sum() * 100))
+    table = pd.DataFrame(
+        {
+            "dimension": [DIMENSIONS.get(d, d) for d in dims],
+            "mean score (1-5)": scores.mean().to_numpy(),
+            "mean score (0-100)": scores100.mean().to_numpy(),
+            "sd (0-100)": scores100.std().to_numpy(),
+            "agree or strongly agree (%)": agree,
+        },
+        index=pd.Index(dims, name="code"),
+    )
+    means = table["mean score (0-100)"]
+    return DimensionSummary(
+        table=table,
+        weakest=str(means.idxmin()),
+        strongest=str(means.idxmax()),
+        below_midpoint=tuple(d for d in dims if means[d] < midpoint),
+    )
+
+
+_RATE_COLUMNS = {"rate": "rate (%)", "ci_low": "CI low (%)", "ci_high": "CI high (%)"}
+
+
+@dataclass(frozen=True)
+class AttainmentSummary:
+    """Attainment rates of 0/1 requirements, overall, jointly and by group (:func:`attainment_summary`).
+
+    Attributes
+    ----------
+    overall, by_group : DataFrame
+        Long :func:`proportion_table` outputs (all households; per group of ``by``).
+    joint : Series
+        The row of :func:`proportion_table` for "attains every requirement" (``n``,
+        ``successes``, ``rate``, ``ci_low``, ``ci_high``).
+    lowest : Series
+        The row of ``overall`` with the lowest rate (first on ties).
+    wide : DataFrame
+        Rates (0-1), index ``Requirement`` (labels, in column order), columns ``Registration
+        status``-style group names (column index named ``group_name``).
+    gap : Series
+        ``100 (rate_a - rate_b)`` per requirement, percentage points, for ``contrast = (a, b)``;
+        empty when no contrast was given or a group is absent.
+    table : DataFrame
+        Display table: index ``requirement``; columns (group, ``rate (%)`` / ``CI low (%)`` /
+        ``CI high (%)``) with ``All`` first and the groups sorted.
+    """
+
+    overall: pd.DataFrame
+    by_group: pd.DataFrame
+    joint: pd.Series
+    lowest: pd.Series
+    wide: pd.DataFrame
+    gap: pd.Series
+    table: pd.DataFrame
+
+    @property
+    def gap_max(self) -> float:
+        """Largest absolute gap (percentage points); 0 when there is no gap."""
+        return float(self.gap.abs().max()) if len(self.gap) else 0.0
+
+    @property
+    def n_at_least(self) -> int:
+        """Number of requirements on which group ``a`` attains at least as often as ``b``."""
+        return int((self.gap >= 0).sum())
+
+
+def attainment_summary(
+    survey: pd.DataFrame,
+    columns: Sequence[str],
+    by: str,
+    level: float = 0.95,
+    labels: Mapping[str, str] | None = None,
+    contrast: tuple[str, str] | None = None,
+    group_name: str = "group",
+) -> AttainmentSummary:
+    """Attainment rates with Wilson intervals: each requirement, all of them jointly, by group.
+
+    For requirement ``j`` the rate is ``x_j / n_j`` (households attaining / answering) with the
+    Wilson (1927) interval (:func:`proportion_table`, statsmodels). The *joint* rate counts a
+    household as attaining when its :func:`count_score` equals the number of requirements
+    (a household with a missing answer does not attain jointly). The gap of ``contrast = (a,
+    b)`` is ``100 (p_aj - p_bj)`` percentage points.
+
+    Parameters
+    ----------
+    survey : DataFrame
+        One row per household with the 0/1 ``columns`` and the group column ``by``.
+    columns : sequence of str
+        The requirement columns (0/1), e.g. ``group_columns(codebook, "two_three")``.
+    by : str
+        Column of ``survey`` with the groups (no missing values).
+    level : float
+        Confidence level of the Wilson intervals; default 0.95.
+    labels : mapping, optional
+        Column -> display label (default: the column names).
+    contrast : (str, str), optional
+        Two group names whose rates are differenced; default none.
+    group_name : str
+        Name of the group axis of ``wide``; default ``"group"``.
+
+    Returns
+    -------
+    AttainmentSummary
+
+    Raises
+    ------
+    ValueError
+        As :func:`proportion_table` and :func:`count_score`; ``contrast`` not a pair of strings.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
+    *Journal of the American Statistical Association*, 22(158), 209-212.
+    """
+    columns = list(columns)
+    if contrast is not None and (
+        not isinstance(contrast, (tuple, list))
+        or len(contrast) != 2
+        or not all(isinstance(g, str) for g in contrast)
+    ):
+        raise ValueError(f"contrast: expected a pair of group names (a, b), got {contrast!r}")
+    overall = proportion_table(survey, columns, level=level, labels=labels)
+    by_group = proportion_table(survey, columns, by=by, level=level, labels=labels)
+    all_met = count_score(survey, columns).eq(len(columns)).astype(float).to_frame("all")
+    joint = proportion_table(all_met, ["all"], level=level).iloc[0]
+    lowest = overall.loc[overall["rate"].idxmin()]
+    order = [(labels or {}).get(c, c) for c in columns]
+    wide = by_group.pivot(index="label", columns="group", values="rate").reindex(order)
+    wide.index.name = "Requirement"
+    wide.columns.name = group_name
+    if contrast is not None and set(contrast) <= set(wide.columns):
+        gap = (wide[contrast[0]] - wide[contrast[1]]) * 100
+    else:
+        gap = pd.Series(dtype=float)
+    groups = ["All", *sorted(by_group["group"].unique())]
+    long = pd.concat([overall.assign(group="All"), by_group])
+    for src, dst in _RATE_COLUMNS.items():
+        long[dst] = 100 * long[src]
+    table = (
+        long.pivot(index="label", columns="group", values=list(_RATE_COLUMNS.values()))
+        .swaplevel(axis=1)
+        .reindex(columns=pd.MultiIndex.from_product([groups, list(_RATE_COLUMNS.values())]))
+        .rename_axis(index="requirement")
+    )
+    return AttainmentSummary(
+        overall=overall,
+        by_group=by_group,
+        joint=joint,
+        lowest=lowest,
+        wide=wide,
+        gap=gap,
+        table=table,
+    )
+
+
+@dataclass(frozen=True)
+class QuizSummary:
+    """Policy-quiz results (:func:`quiz_summary`).
+
+    Attributes
+    ----------
+    score : Series
+        Correct answers per respondent (:func:`count_score`).
+    rates : DataFrame
+        Long :func:`proportion_table` of the questions (share correct with Wilson intervals).
+    n_questions : int
+    mean : float
+        Mean score.
+    all_correct_pct : float
+        ``100 x`` share of respondents answering every question correctly.
+    hardest : Series
+        The row of ``rates`` with the lowest share correct (first on ties).
+    by_group : Series
+        Mean score per (observed) group level in the group's order; ``_`` in names -> spaces.
+    distribution : DataFrame
+        Row shares of the score within each group level (levels with respondents only);
+        index ``Education``-style ``group_name``, columns ``Correct answers``.
+    rho : float
+        Spearman correlation of the group's category codes (its order) with the score.
+    table : DataFrame
+        Display table: index = question label; ``n``, ``correct (%)``, ``CI low (%)``,
+        ``CI high (%)``.
+    """
+
+    score: pd.Series
+    rates: pd.DataFrame
+    n_questions: int
+    mean: float
+    all_correct_pct: float
+    hardest: pd.Series
+    by_group: pd.Series
+    distribution: pd.DataFrame
+    rho: float
+    table: pd.DataFrame
+
+
+def quiz_summary(
+    survey: pd.DataFrame,
+    columns: Sequence[str],
+    group: pd.Series,
+    level: float = 0.95,
+    labels: Mapping[str, str] | None = None,
+    group_name: str = "Education",
+) -> QuizSummary:
+    """Score a 0/1 quiz and relate the score to an ordered grouping (e.g. education).
+
+    ``score_h = sum_j x_hj`` (:func:`count_score`); per question the share correct with a
+    Wilson (1927) interval (:func:`proportion_table`); per level ``g`` of the ordered group the
+    mean score and the row distribution ``P(score = s | g)`` (``pandas.crosstab`` with
+    ``normalize="index"``); Spearman's (1904) rank correlation of the level's position with the
+    score (pandas ``Series.corr(method="spearman")``, ties averaged).
+
+    Parameters
+    ----------
+    survey : DataFrame
+        One row per respondent with the 0/1 question ``columns``.
+    columns : sequence of str
+        The quiz questions.
+    group : Series
+        Ordered categorical on the survey's index (e.g. education level).
+    level : float
+        Confidence level of the Wilson intervals; default 0.95.
+    labels : mapping, optional
+        Column -> question label for the tables.
+    group_name : str
+        Name of the distribution's row axis; default ``"Education"``.
+
+    Returns
+    -------
+    QuizSummary
+
+    Raises
+    ------
+    ValueError
+        As :func:`count_score` / :func:`proportion_table`; ``group`` not an ordered
+        categorical Series on the survey's index.
+
+    References
+    ----------
+    Spearman, C. (1904). The proof and measurement of association between two things.
+    *American Journal of Psychology*, 15(1), 72-101.
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
+    *Journal of the American Statistical Association*, 22(158), 209-212.
+    """
+    survey = _check_survey(survey)
+    if not isinstance(group, pd.Series) or not isinstance(group.dtype, pd.CategoricalDtype):
+        raise ValueError("group: expected an ordered categorical pandas Series")
+    if not group.cat.ordered:
+        raise ValueError("group: the categorical must be ordered (its order is the ranking)")
+    if not group.index.equals(survey.index):
+        raise ValueError("group: its index must be the survey's index")
+    columns = list(columns)
+    score = count_score(survey, columns, name="quiz score")
+    rates = proportion_table(survey, columns, level=level, labels=labels)
+    by_group = score.groupby(group, observed=True).mean()
+    by_group.index = by_group.index.astype(str).str.replace("_", " ")
+    dist = pd.crosstab(group, score.astype("Int64"), normalize="index")
+    dist = dist.loc[dist.sum(axis=1) > 0]
+    dist.index = dist.index.astype(str).str.replace("_", " ")
+    dist.index.name, dist.columns.name = group_name, "Correct answers"
+    rho = float(pd.Series(group.cat.codes, index=survey.index).corr(score, method="spearman"))
+    table = (
+        rates[["label", "n", "rate", "ci_low", "ci_high"]]
+        .set_index("label")
+        .mul([1, 100, 100, 100])
+        .rename(columns={"rate": "correct (%)", "ci_low": "CI low (%)", "ci_high": "CI high (%)"})
+    )
+    return QuizSummary(
+        score=score,
+        rates=rates,
+        n_questions=len(columns),
+        mean=float(score.mean()),
+        all_correct_pct=float((score == len(columns)).mean() * 100),
+        hardest=rates.loc[rates["rate"].idxmin()],
+        by_group=by_group,
+        distribution=dist,
+        rho=rho,
+        table=table,
+    )
+
+
+@dataclass(frozen=True)
+class DifferenceOverview:
+    """Group differences of several outcomes, summarised (:func:`group_difference_overview`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        :func:`group_difference_table` (one row per outcome x grouping).
+    effects : DataFrame
+        Effect sizes, index ``Outcome`` (outcomes in order), columns ``Grouping``.
+    top : Series
+        The row of ``table`` with the largest effect size.
+    mean_effect : Series
+        Mean effect size per grouping over the ``focus_outcomes``.
+    focus_n_significant : int
+        Focus outcomes on which the ``focus`` grouping differs with ``p < alpha``.
+    focus_max_effect : float
+        Largest effect size of the ``focus`` grouping over the focus outcomes (NaN if none).
+    """
+
+    table: pd.DataFrame
+    effects: pd.DataFrame
+    top: pd.Series
+    mean_effect: pd.Series
+    focus_n_significant: int
+    focus_max_effect: float
+
+
+def group_difference_overview(
+    data: pd.DataFrame,
+    outcomes: Sequence[str],
+    groupings: Sequence[str],
+    focus: str,
+    focus_outcomes: Sequence[str] | None = None,
+    alpha: float = 0.05,
+    method: str = "auto",
+    min_group_size: int = 2,
+) -> DifferenceOverview:
+    """Run :func:`group_difference_table` and summarise it for the text.
+
+    ``mean_effect_g = mean_{o in O} ES(o, g)`` over the focus outcomes ``O`` (default all
+    outcomes); the focus grouping's count of ``p(o, focus) < alpha`` and its largest
+    ``ES(o, focus)`` over ``O``. Effect sizes are eta^2 (ANOVA) or epsilon^2 (Kruskal-Wallis),
+    see :func:`utils.attribution.group_differences` (Tomczak & Tomczak 2014).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Outcome and grouping columns.
+    outcomes, groupings : sequence of str
+        Outcome columns (rows of ``effects``, in this order) and grouping columns.
+    focus : str
+        The grouping singled out (e.g. ``"registration status"``); must be in ``groupings``.
+    focus_outcomes : sequence of str, optional
+        Subset of ``outcomes`` for ``mean_effect`` and the focus counts; default all.
+    alpha : float
+        Significance level; default 0.05.
+    method, min_group_size
+        As in :func:`group_difference_table`.
+
+    Returns
+    -------
+    DifferenceOverview
+
+    Raises
+    ------
+    ValueError
+        As :func:`group_difference_table`; ``focus`` not a grouping; a focus outcome not an
+        outcome; ``alpha`` not in (0, 1).
+
+    References
+    ----------
+    Tomczak, M., & Tomczak, E. (2014). The need to report effect size estimates revisited.
+    *Trends in Sport Sciences*, 21(1), 19-25.
+    """
+    outcomes, groupings = list(outcomes), list(groupings)
+    if focus not in groupings:
+        raise ValueError(f"focus: {focus!r} is not one of the groupings {groupings}")
+    chosen = outcomes if focus_outcomes is None else list(focus_outcomes)
+    unknown = [o for o in chosen if o not in outcomes]
+    if unknown:
+        raise ValueError(f"focus_outcomes: {unknown} are not among the outcomes {outcomes}")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+        raise ValueError(f"alpha: must be a number strictly between 0 and 1, got {alpha!r}")
+    diffs = group_difference_table(
+        data, outcomes, groupings, method=method, min_group_size=min_group_size
+    )
+    effects = diffs.pivot(index="outcome", columns="grouping", values="effect_size").reindex(
+        index=outcomes, columns=groupings
+    )
+    effects.index.name, effects.columns.name = "Outcome", "Grouping"
+    rows = diffs[diffs["outcome"].isin(chosen)]
+    focus_rows = rows[rows["grouping"] == focus]
+    return DifferenceOverview(
+        table=diffs,
+        effects=effects,
+        top=diffs.loc[diffs["effect_size"].idxmax()],
+        mean_effect=rows.groupby("grouping")["effect_size"].mean(),
+        focus_n_significant=int((focus_rows["p_value"] < alpha).sum()),
+        focus_max_effect=float(focus_rows["effect_size"].max()),
+    )
