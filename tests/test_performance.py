@@ -600,3 +600,76 @@ def test_restrict_to_sources_validation():
     w = _weights().drop("B1")
     with pytest.raises(ValueError, match=r"criterion 'B' has no indicator of these sources"):
         P.restrict_to_sources(grades.drop(columns="B1"), w, only_b_survey, "survey")
+
+
+# ------------------------------------------------------------------------------ chapter summaries
+def _verdicts_and_comparison(item_rank):
+    crit = list("abcde")
+    verdicts = pd.DataFrame(
+        {
+            "dimension": ["A", "B", "C", "D", "E"],
+            "score": [80.0, 70.0, 60.0, 50.0, 40.0],
+            "verdict": ["strength", "on par", "on par", "weakness", "weakness"],
+        },
+        index=pd.Index(crit, name="criterion"),
+    )
+    item_rank = pd.Series(item_rank, index=crit)
+    comparison = pd.DataFrame(
+        {"fce_rank": [1, 2, 3, 4, 5], "item_rank": item_rank, "item_mean_score": 100 - item_rank}
+    )
+    return verdicts, comparison
+
+
+def test_verdict_summary_hand_example():
+    """Kendall (1938) hand count: ranks 1..5 against (3, 1, 2, 5, 4) have 7 concordant and 3
+    discordant pairs of 10, tau = 0.4. The item means put d (item rank 5) last, the verdict
+    table e: a different weakest dimension."""
+    verdicts, comparison = _verdicts_and_comparison([3, 1, 2, 5, 4])
+    out = P.verdict_summary(verdicts, comparison.sample(frac=1, random_state=1))
+    assert (out.weakest["dimension"], out.strongest["dimension"]) == ("E", "A")
+    assert out.weaknesses == ("D", "E") and out.strengths == ("A",)
+    assert out.item_agreement.tau == pytest.approx(0.4)
+    assert (out.item_weakest, out.same_weakest) == ("d", False)
+    same = P.verdict_summary(*_verdicts_and_comparison([1, 2, 3, 4, 5]))
+    assert same.item_agreement.tau == pytest.approx(1.0)
+    assert (same.item_weakest, same.same_weakest) == ("e", True)
+
+
+def test_verdict_summary_validation():
+    verdicts, comparison = _verdicts_and_comparison([1, 2, 3, 4, 5])
+    with pytest.raises(ValueError, match="verdicts: expected the output of verdict_table"):
+        P.verdict_summary(verdicts.drop(columns="verdict"), comparison)
+    with pytest.raises(ValueError, match="verdicts: is empty"):
+        P.verdict_summary(verdicts.iloc[:0], comparison)
+    with pytest.raises(ValueError, match="comparison: expected the output of dimension_comparison"):
+        P.verdict_summary(verdicts, comparison.drop(columns="item_rank"))
+    with pytest.raises(ValueError, match=r"comparison: criteria differ .*\['e'\]"):
+        P.verdict_summary(verdicts, comparison.iloc[:4])
+
+
+def _flat_indicators() -> pd.DataFrame:
+    ind = _indicators()
+    ind.loc[len(ind)] = ["B3", "indicator", "B", "B", "benefit", "township", "flat", "Flat Stat"]
+    return ind
+
+
+def test_township_comparison_hand_example():
+    """Hand-derived: in 2019 A3 (benefit) rises 10..50 from T1 to T5 and B2 (cost) falls 5..1,
+    so T5 dominates T4 ... dominates T1: TOPSIS and grey analysis both rank T5 first and T1
+    last, Kendall's tau = 1. The constant column B3 is dropped and named in lower case."""
+    w = pd.concat([_weights(), pd.Series({"B3": 0.1})])
+    out = P.township_comparison(_panel().assign(flat=1.0), _flat_indicators(), w, year=2019)
+    assert list(out.table.index) == ["T5", "T4", "T3", "T2", "T1"]
+    assert out.table["grey_rank"].tolist() == [1, 2, 3, 4, 5]
+    assert out.agreement.tau == pytest.approx(1.0)
+    assert out.agreement.same_first and out.agreement.max_shift == 0
+    assert out.dropped_labels == ("B3, flat stat",)
+    assert out.weights.to_dict() == {"A3": 0.1, "B2": 0.2}
+    assert out.matrix.year == 2019 and list(out.matrix.X.columns) == ["A3", "B2"]
+
+
+def test_township_comparison_validation():
+    with pytest.raises(ValueError, match="indicators: missing column 'label_en'"):
+        P.township_comparison(_panel(), _indicators().drop(columns="label_en"), _weights())
+    with pytest.raises(ValueError, match="weights: no weight for indicator 'B2'"):
+        P.township_comparison(_panel(), _indicators(), pd.Series({"A3": 1.0}))

@@ -65,6 +65,10 @@ __all__ = [
     "township_weights",
     "agreement_word",
     "dimension_comparison",
+    "VerdictSummary",
+    "verdict_summary",
+    "TownshipComparison",
+    "township_comparison",
     "StabilitySummary",
     "stability_summary",
     "DEASummary",
@@ -1486,3 +1490,173 @@ def _place_labels(fig, ax, spots) -> None:
                 break
         bb = best.get_window_extent(renderer)
         placed.append((bb.x0, bb.y0, bb.x1, bb.y1))
+
+
+# --------------------------------------------------------------------------------------------
+# Chapter summaries (what the scoring chapter's cells glue)
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class VerdictSummary:
+    """The verdict table read for the text (:func:`verdict_summary`).
+
+    Attributes
+    ----------
+    weakest, strongest : pd.Series
+        Last and first row of the verdict table (sorted by rank).
+    weaknesses, strengths : tuple of str
+        ``dimension`` labels with verdict "weakness" / "strength", in table order.
+    item_agreement : RankAgreement
+        Kendall's tau-b between the fuzzy-evaluation and the item-mean ranks.
+    item_weakest : str
+        Criterion with the lowest item-mean score (first on ties).
+    same_weakest : bool
+        Whether ``item_weakest`` is the verdict table's last criterion.
+    """
+
+    weakest: pd.Series
+    strongest: pd.Series
+    weaknesses: tuple[str, ...]
+    strengths: tuple[str, ...]
+    item_agreement: RankAgreement
+    item_weakest: str
+    same_weakest: bool
+
+
+def verdict_summary(verdicts: pd.DataFrame, comparison: pd.DataFrame) -> VerdictSummary:
+    """Weakest and strongest dimension, the verdict lists and the cross-check with item means.
+
+    ``weakest`` / ``strongest`` = last / first row of :func:`verdict_table` (rank order);
+    ``weaknesses`` / ``strengths`` = the dimensions whose verdict (:func:`verdict_word`) is
+    "weakness" / "strength"; ``item_agreement`` = :func:`rank_agreement` (Kendall 1945 tau-b,
+    scipy) of ``fce_rank`` and ``item_rank`` of :func:`dimension_comparison`;
+    ``item_weakest = argmin_c item_mean_score_c``.
+
+    Parameters
+    ----------
+    verdicts : DataFrame
+        Output of :func:`verdict_table` (index criterion; ``dimension``, ``verdict``, ...).
+    comparison : DataFrame
+        Output of :func:`dimension_comparison` on the same criteria.
+
+    Returns
+    -------
+    VerdictSummary
+
+    Raises
+    ------
+    ValueError
+        A table without its columns, an empty verdict table, or criteria that differ.
+
+    References
+    ----------
+    Kendall, M. G. (1945). The treatment of ties in ranking problems. *Biometrika*, 33(3),
+    239-251.
+    """
+    need_v = ["dimension", "verdict"]
+    if not isinstance(verdicts, pd.DataFrame) or any(c not in verdicts.columns for c in need_v):
+        raise ValueError(f"verdicts: expected the output of verdict_table with columns {need_v}")
+    if verdicts.empty:
+        raise ValueError("verdicts: is empty")
+    need_c = ["fce_rank", "item_rank", "item_mean_score"]
+    if not isinstance(comparison, pd.DataFrame) or any(c not in comparison.columns for c in need_c):
+        raise ValueError(
+            f"comparison: expected the output of dimension_comparison with columns {need_c}"
+        )
+    if set(verdicts.index) != set(comparison.index):
+        only = sorted(map(str, set(verdicts.index) ^ set(comparison.index)))
+        raise ValueError(
+            f"comparison: criteria differ from the verdict table's (only in one: {only})"
+        )
+    item_weakest = comparison["item_mean_score"].idxmin()
+    return VerdictSummary(
+        weakest=verdicts.iloc[-1],
+        strongest=verdicts.iloc[0],
+        weaknesses=tuple(verdicts.loc[verdicts["verdict"] == VERDICT_WORDS[0], "dimension"]),
+        strengths=tuple(verdicts.loc[verdicts["verdict"] == VERDICT_WORDS[2], "dimension"]),
+        item_agreement=rank_agreement(comparison["fce_rank"], comparison["item_rank"]),
+        item_weakest=item_weakest,
+        same_weakest=bool(item_weakest == verdicts.index[-1]),
+    )
+
+
+@dataclass(frozen=True)
+class TownshipComparison:
+    """Townships ranked by TOPSIS and grey relational analysis (:func:`township_comparison`).
+
+    Attributes
+    ----------
+    matrix : TownshipMatrix
+        The decision matrix (:func:`township_matrix`).
+    weights : pd.Series
+        Global weights of the matrix's columns (:func:`township_weights`, not rescaled).
+    table : DataFrame
+        :func:`compare_townships` (sorted by TOPSIS rank).
+    agreement : RankAgreement
+        Kendall's tau-b of the TOPSIS and grey ranks.
+    dropped_labels : tuple of str
+        ``"<id>, <English label in lower case>"`` of each indicator dropped as constant.
+    """
+
+    matrix: TownshipMatrix
+    weights: pd.Series
+    table: pd.DataFrame
+    agreement: RankAgreement
+    dropped_labels: tuple[str, ...]
+
+
+def township_comparison(
+    panel: pd.DataFrame,
+    indicators: pd.DataFrame,
+    weights: pd.Series,
+    year: int | None = None,
+    rho: float = 0.5,
+) -> TownshipComparison:
+    """Build the township decision matrix, rank it two ways and measure the rankings' agreement.
+
+    :func:`township_matrix` (constant indicators dropped) -> :func:`compare_townships`
+    (TOPSIS closeness ``C_t = d_t^- / (d_t^+ + d_t^-)``, Hwang & Yoon 1981; Deng's grey
+    relational grade with distinguishing coefficient ``rho``, Deng 1982) ->
+    :func:`rank_agreement` (Kendall's tau-b, scipy). Defaults: the latest panel year,
+    ``rho = 0.5``.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        Township panel.
+    indicators : DataFrame
+        Indicator table (ids, directions, sources, English labels ``label_en``).
+    weights : pd.Series
+        Global indicator weights indexed by id.
+    year : int, optional
+        Panel year; default the latest.
+    rho : float, default 0.5
+
+    Returns
+    -------
+    TownshipComparison
+
+    Raises
+    ------
+    ValueError
+        As :func:`township_matrix`, :func:`township_weights` and :func:`compare_townships`;
+        an indicator table without ``label_en``.
+
+    References
+    ----------
+    Hwang, C. L. & Yoon, K. (1981). *Multiple Attribute Decision Making*. Springer.
+    Deng, J. L. (1982). Control problems of grey systems. *Systems & Control Letters*, 1(5),
+    288-294.
+    """
+    ind = _indicator_rows(indicators)
+    if "label_en" not in ind.columns:
+        raise ValueError("indicators: missing column 'label_en' (names of dropped indicators)")
+    matrix = township_matrix(panel, indicators, year=year)
+    w_town = township_weights(weights, matrix.X.columns)
+    table = compare_townships(matrix, weights, rho=rho)
+    return TownshipComparison(
+        matrix=matrix,
+        weights=w_town,
+        table=table,
+        agreement=rank_agreement(table["topsis_rank"], table["grey_rank"]),
+        dropped_labels=tuple(f"{i}, {str(ind.loc[i, 'label_en']).lower()}" for i in matrix.dropped),
+    )
