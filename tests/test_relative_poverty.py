@@ -348,3 +348,57 @@ def test_poverty_dynamics_properties(g):
     # returns need an exit first, so at least three periods
     if status.shape[1] == 2:
         assert not (res.trajectory == "returned to poverty").any()
+
+
+# ----------------------------------------------------------------------------- dynamics_by_line
+def _dyn_incomes() -> pd.DataFrame:
+    return pd.DataFrame(
+        [[50.0, 150, 150], [10, 10, 10], [150, 150, 150], [50, 150, 50]],
+        index=["h1", "h2", "h3", "h4"],
+        columns=[2018, 2019, 2020],
+    )
+
+
+def test_dynamics_by_line_hand_example():
+    """Hand-derived. Absolute line 100: h1 poor only in 2018 (exited), h2 always poor
+    (persistently), h3 never, h4 poor, not, poor (returned). Half the median: medians 50, 150,
+    100 -> lines 25, 75, 50; only h2 (10) is ever below them (persistently poor; h4's 50 is not
+    strictly below 50). First-to-last exits under the absolute line: 1 of the 3 poor in 2018."""
+    out = rp.dynamics_by_line(_dyn_incomes(), {2018: 100.0, 2019: 100.0, 2020: 100.0})
+    assert out.relative_lines.tolist() == [25.0, 75.0, 50.0]
+    t = out.table
+    assert list(t.index) == list(rp.TRAJECTORIES)
+    assert t["absolute line: households"].tolist() == [1, 1, 1, 0, 1]
+    assert t["absolute line: share (%)"].tolist() == [25.0, 25.0, 25.0, 0.0, 25.0]
+    assert t["relative line: households"].tolist() == [3, 0, 0, 0, 1]
+    assert t["relative line: share (%)"].tolist() == [75.0, 0.0, 0.0, 0.0, 25.0]
+    assert out.absolute.transition.at["poor", "non-poor"] == pytest.approx(1 / 3)
+    assert out.relative.transition.at["poor", "poor"] == 1.0
+    assert out.absolute.trajectory.to_dict() == {
+        "h1": "exited",
+        "h2": "persistently poor",
+        "h3": "never poor",
+        "h4": "returned to poverty",
+    }
+
+
+def test_dynamics_by_line_validation():
+    inc = _dyn_incomes()
+    with pytest.raises(ValueError, match=r"lines: no poverty line for year\(s\) \[2020\]"):
+        rp.dynamics_by_line(inc, {2018: 100.0, 2019: 100.0})
+    with pytest.raises(ValueError, match="share: must be positive, got 0"):
+        rp.dynamics_by_line(inc, {2018: 1.0, 2019: 1.0, 2020: 1.0}, relative_share=0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    arrays(np.float64, (6, 3), elements=st.floats(1, 1e4, allow_nan=False)),
+    st.floats(0.1, 1.5),
+)
+def test_dynamics_by_line_table_sums_to_all_households(values, share):
+    """Each household has exactly one trajectory: counts sum to n, shares to 100 %."""
+    inc = pd.DataFrame(values, columns=[2018, 2019, 2020])
+    out = rp.dynamics_by_line(inc, pd.Series(500.0, index=inc.columns), relative_share=share)
+    for line in ("absolute", "relative"):
+        assert out.table[f"{line} line: households"].sum() == len(inc)
+        assert out.table[f"{line} line: share (%)"].sum() == pytest.approx(100.0)

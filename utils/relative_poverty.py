@@ -41,11 +41,13 @@ from utils._validation import as_float_matrix, as_float_vector
 
 __all__ = [
     "TRAJECTORIES",
+    "DynamicsComparison",
     "DynamicsResult",
     "absolute_lines",
     "af_dimension_contributions",
     "af_group_dimension_table",
     "deprivation_dimensions",
+    "dynamics_by_line",
     "income_columns",
     "nested_weights",
     "poverty_dynamics",
@@ -573,4 +575,82 @@ def poverty_dynamics(status: pd.DataFrame) -> DynamicsResult:
         summary=summary,
         headcount=headcount,
         spells=pd.Series(starts.astype(int), index=status.index, name="spells"),
+    )
+
+
+@dataclass(frozen=True)
+class DynamicsComparison:
+    """Poverty dynamics under an absolute and a relative line (:func:`dynamics_by_line`).
+
+    Attributes
+    ----------
+    absolute, relative : DynamicsResult
+        :func:`poverty_dynamics` of the status below the absolute / relative lines.
+    relative_lines : pandas.Series
+        The relative line of each year (:func:`relative_lines_by_year`).
+    table : pandas.DataFrame
+        Index = trajectory class (:data:`TRAJECTORIES`); columns ``absolute line:
+        households``, ``absolute line: share (%)``, ``relative line: households``,
+        ``relative line: share (%)``.
+    """
+
+    absolute: DynamicsResult
+    relative: DynamicsResult
+    relative_lines: pd.Series
+    table: pd.DataFrame
+
+
+def dynamics_by_line(
+    incomes: pd.DataFrame,
+    absolute: pd.Series | Mapping[int, float],
+    relative_share: float = 0.5,
+    statistic: str = "median",
+) -> DynamicsComparison:
+    """Trajectories and transitions of households under an absolute and a relative line.
+
+    Absolute: ``poor_hy = 1[y_hy < z_y]`` with the given yearly lines; relative: the same with
+    ``z_y = s * median_h(y_hy)`` (:func:`relative_lines_by_year`, default ``s = 0.5`` of the
+    median, Foster 1998), each followed by :func:`poverty_dynamics` (spells, Bane & Ellwood
+    1986). The table puts the households and shares (%) of each trajectory class side by side.
+
+    Parameters
+    ----------
+    incomes : DataFrame
+        Households x years, finite.
+    absolute : Series or dict
+        Year -> absolute line ``z_y > 0`` covering every year of ``incomes``.
+    relative_share : float
+        Share ``s > 0`` of the centre; default 0.5.
+    statistic : {"median", "mean"}
+        Centre of the relative line; default the median.
+
+    Returns
+    -------
+    DynamicsComparison
+
+    Raises
+    ------
+    ValueError
+        As :func:`poverty_status`, :func:`relative_lines_by_year` and :func:`poverty_dynamics`.
+
+    References
+    ----------
+    Foster, J. E. (1998). Absolute versus relative poverty. *American Economic Review*, 88(2),
+    335-341.
+    Bane, M. J. & Ellwood, D. T. (1986). Slipping into and out of poverty: the dynamics of
+    spells. *Journal of Human Resources*, 21(1), 1-23.
+    """
+    dyn_abs = poverty_dynamics(poverty_status(incomes, absolute))
+    rel_lines = relative_lines_by_year(incomes, relative_share, statistic)
+    dyn_rel = poverty_dynamics(poverty_status(incomes, rel_lines))
+    table = pd.DataFrame(
+        {
+            "absolute line: households": dyn_abs.summary["households"],
+            "absolute line: share (%)": 100 * dyn_abs.summary["share"],
+            "relative line: households": dyn_rel.summary["households"],
+            "relative line: share (%)": 100 * dyn_rel.summary["share"],
+        }
+    )
+    return DynamicsComparison(
+        absolute=dyn_abs, relative=dyn_rel, relative_lines=rel_lines, table=table
     )
