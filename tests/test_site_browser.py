@@ -542,3 +542,315 @@ def test_site_configuration_in_the_pages(site):
     )
     assert re.search(r'std-numref">Fig\. \d+\.\d+', chapters), "no numbered figure reference"
     assert re.search(r'<span class="eqno">\(\d+', everything), "no numbered equation"
+
+
+# --------------------------------------------------------------------------------------------
+# Notebook pages as MyST Markdown (book/_ext/mcounty_site.py: notebook_to_myst, ".md" download)
+# --------------------------------------------------------------------------------------------
+
+
+def _site_extension():
+    """The book's Sphinx extension, imported from its file (it is not part of the package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "mcounty_site", REPO / "book" / "_ext" / "mcounty_site.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _glue_output(name: str, value: str) -> dict:
+    """What ``myst_nb.glue(name, value, display=False)`` stores in the notebook."""
+    return {
+        "output_type": "display_data",
+        "metadata": {"scrapbook": {"name": name, "mime_prefix": "application/papermill.record/"}},
+        "data": {"application/papermill.record/text/plain": value},
+    }
+
+
+def _demo_notebook():
+    import nbformat
+
+    v4 = nbformat.v4
+    nb = v4.new_notebook(
+        metadata={
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "papermill": {"input_path": "/somewhere/on/a/machine.ipynb"},
+        }
+    )
+    glue = v4.new_code_cell("glue('pi', 3.14159, display=False)")
+    glue.metadata["tags"] = ["hide-input"]
+    glue.metadata["papermill"] = {"duration": 0.5}
+    glue.outputs = [
+        nbformat.from_dict(_glue_output("pi", "3.14159")),
+        nbformat.from_dict(_glue_output("town", "'Town A'")),
+        nbformat.from_dict(_glue_output("n", "12345")),
+    ]
+    printing = v4.new_code_cell('print("hello")\nprint("world")')
+    printing.outputs = [
+        nbformat.from_dict({"output_type": "stream", "name": "stdout", "text": "hello\n"}),
+        nbformat.from_dict({"output_type": "stream", "name": "stdout", "text": "world\n"}),
+        nbformat.from_dict(
+            {
+                "output_type": "display_data",
+                "metadata": {},
+                "data": {"image/png": "iVBOR", "text/plain": "<Figure size 640x480>"},
+            }
+        ),
+        nbformat.from_dict(
+            {
+                "output_type": "execute_result",
+                "execution_count": 2,
+                "metadata": {},
+                "data": {"text/html": "<table/>", "text/plain": "   a\n0  1"},
+            }
+        ),
+    ]
+    fenced = v4.new_code_cell('doc = """\n```python\nx = 1\n```\n"""')  # a fence in the code
+    hidden = v4.new_code_cell("print('not on the page')")
+    hidden.metadata["tags"] = ["remove-output"]
+    hidden.outputs = [
+        nbformat.from_dict({"output_type": "stream", "name": "stdout", "text": "secret\n"})
+    ]
+    failing = v4.new_code_cell("raise ValueError('bad input')")
+    failing.outputs = [
+        nbformat.from_dict(
+            {
+                "output_type": "error",
+                "ename": "ValueError",
+                "evalue": "bad input",
+                "traceback": ["\x1b[31mValueError\x1b[0m: bad input"],
+            }
+        )
+    ]
+    note = v4.new_markdown_cell("A note.")
+    note.metadata["tags"] = ["rerun-note"]
+    nb.cells = [
+        v4.new_markdown_cell("# Demo chapter\n\nPi is {glue:text}`pi:.2f`, first {glue:}`town`."),
+        glue,
+        v4.new_markdown_cell(
+            "Households: {glue:text}`n:,.0f`; {glue:text}`other::key` and "
+            "{glue:text}`missing` stay roles.\n\n```{glue:figure} fig\n:alt: A figure.\n```"
+        ),
+        v4.new_markdown_cell("A second Markdown cell."),
+        note,
+        printing,
+        fenced,
+        hidden,
+        failing,
+        v4.new_raw_cell("raw text"),
+    ]
+    return nb
+
+
+def test_notebook_to_myst_renders_code_outputs_and_glued_values():
+    """Hand-made executed notebook; every expected string is derived by hand: ``3.14159`` with
+    ``.2f`` is ``3.14`` and ``12345`` with ``,.0f`` is ``12,345`` (Python format specification
+    mini-language), the repr ``'Town A'`` pastes without quotes (myst-nb's glue:text)."""
+    ext = _site_extension()
+    text = ext.notebook_to_myst(_demo_notebook())
+    assert text.startswith("---\njupytext:\n  text_representation:\n")
+    assert "format_name: myst" in text and "name: python3" in text
+    assert "Pi is 3.14, first Town A." in text
+    assert "Households: 12,345; {glue:text}`other::key` and {glue:text}`missing` stay" in text
+    assert "```{glue:figure} fig\n:alt: A figure.\n```" in text
+    assert "```{code-cell} ipython3\n:tags: [hide-input]\n\nglue('pi'" in text
+    assert "\n\n+++\n\nA second Markdown cell." in text
+    assert '\n\n+++ {"tags": ["rerun-note"]}\n\nA note.' in text
+    assert "```text\nhello\nworld\n```" in text  # consecutive streams merged, as on the page
+    assert "*(a figure: see this page in the book)*" in text
+    assert "```text\n   a\n0  1\n```" in text and "<table/>" not in text
+    assert '````{code-cell} ipython3\ndoc = """\n```python\nx = 1\n```\n"""\n````' in text
+    assert "print('not on the page')" in text and "secret" not in text
+    assert "```text\nValueError: bad input\n```" in text and "\x1b" not in text
+    assert "```{raw-cell}\nraw text\n```" in text
+    assert "12345" not in text and "'Town A'" not in text, "a glue record shown as an output"
+    assert "papermill" not in text and "/somewhere" not in text and "duration" not in text
+
+
+def test_notebook_to_myst_reads_back_with_myst_nb():
+    """Cross-check with an independent reader: myst-nb's own MyST-notebook reader
+    (myst_nb.core.read.read_myst_markdown_notebook) recovers every code cell's source, tags and
+    myst-nb options, the raw cell, and the tags of Markdown cells."""
+    from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
+
+    ext = _site_extension()
+    nb = _demo_notebook()
+    nb.cells[1].metadata["mystnb"] = {"code_prompt_show": "Show the chapter's parameters"}
+    text = ext.notebook_to_myst(nb)
+    assert is_myst_markdown_notebook(text)
+    back = read_myst_markdown_notebook(text)
+    for kind in ("code", "raw"):
+        ours = [c for c in nb.cells if c.cell_type == kind]
+        theirs = [c for c in back.cells if c.cell_type == kind]
+        assert [c.source for c in theirs] == [c.source for c in ours]
+        assert [c.metadata.get("tags", []) for c in theirs] == [
+            c.metadata.get("tags", []) for c in ours
+        ]
+    assert back.cells[1].metadata["mystnb"] == nb.cells[1].metadata["mystnb"]
+    assert back.metadata["kernelspec"]["name"] == "python3"
+    tagged = [c.metadata["tags"] for c in back.cells if c.metadata.get("tags")]
+    assert ["rerun-note"] in tagged
+
+
+def test_notebook_to_myst_rejects_what_is_not_a_notebook():
+    ext = _site_extension()
+    with pytest.raises(ValueError, match=r"nb: not a Jupyter notebook \(no 'cells' list\)"):
+        ext.notebook_to_myst({"metadata": {}})
+    with pytest.raises(ValueError, match=r"nb: not a Jupyter notebook"):
+        ext.notebook_to_myst(["not", "a", "dict"])
+    bad = {"cells": [{"cell_type": "markdown", "source": "x"}, {"cell_type": "bogus"}]}
+    with pytest.raises(ValueError, match=r"nb: cell 1 has cell_type 'bogus'; a notebook cell is"):
+        ext.notebook_to_myst(bad)
+
+
+_CODE = st.text(
+    alphabet=st.sampled_from(list("ab`\n #:{}-+=~'\"")), min_size=1, max_size=60
+).filter(lambda s: s.strip() and s == s.strip() and not s.startswith((":", "---")))
+
+
+@settings(max_examples=50, deadline=None)
+@given(sources=st.lists(_CODE, min_size=1, max_size=4))
+def test_code_cells_survive_any_backticks(sources: list[str]):
+    """Property: whatever backtick runs, colons or cell breaks a code cell holds, myst-nb reads the
+    rendering back into the same code cells (each fence is longer than any run inside it)."""
+    import nbformat
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    ext = _site_extension()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    back = read_myst_markdown_notebook(ext.notebook_to_myst(nb))
+    assert [c.source for c in back.cells if c.cell_type == "code"] == sources
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    value=st.floats(allow_nan=False, allow_infinity=False, width=64),
+    fmt=st.sampled_from([".0f", ".1f", ".2f", ",.0f", "+.1f", "g", ".2g", ".3e", ".1%"]),
+)
+def test_pasted_glue_equals_python_format(value: float, fmt: str):
+    """Property: a glued float, stored as its repr, pastes as ``format(value, fmt)``."""
+    ext = _site_extension()
+    pasted = ext.paste_glue(f"x = {{glue:text}}`k:{fmt}`.", {"k": repr(value)})
+    assert pasted == f"x = {format(value, fmt)}."
+
+
+def test_markdown_download_item_follows_the_notebook_item(tmp_path: Path):
+    """The html-page-context handler on a stub app: writes ``_sources/<page>.md``, inserts the
+    ".md" item right after ".ipynb" with a page-relative url, and does nothing on a Markdown page,
+    in the print edition, or when the theme's download button is off."""
+    from types import SimpleNamespace
+
+    import nbformat
+
+    ext = _site_extension()
+    source = tmp_path / "src" / "chapters" / "09_demo.ipynb"
+    source.parent.mkdir(parents=True)
+    nbformat.write(_demo_notebook(), source)
+
+    def app(builder: str = "html"):
+        return SimpleNamespace(
+            builder=SimpleNamespace(name=builder),
+            env=SimpleNamespace(doc2path=lambda name: str(tmp_path / "src" / f"{name}.ipynb")),
+            outdir=str(tmp_path / "out"),
+        )
+
+    def context(suffix: str = ".ipynb", with_group: bool = True) -> dict:
+        group = {
+            "type": "group",
+            "label": "download-buttons",
+            "buttons": [
+                {"type": "link", "text": ".ipynb", "url": "../_sources/chapters/09_demo.ipynb"},
+                {"type": "javascript", "text": ".pdf", "javascript": "window.print()"},
+            ],
+        }
+        return {
+            "page_source_suffix": suffix,
+            "pathto": lambda name, resource: f"../{name}",
+            "header_buttons": [group] if with_group else [],
+        }
+
+    for args, ctx in [
+        (app("singlehtml"), context()),
+        (app(), context(".md")),
+        (app(), context(with_group=False)),
+    ]:
+        ext.markdown_download(args, "chapters/09_demo", "page.html", ctx, None)
+        texts = [b["text"] for g in ctx["header_buttons"] for b in g["buttons"]]
+        assert ".md" not in texts
+    assert not (tmp_path / "out").exists()
+
+    ctx = context()
+    ext.markdown_download(app(), "chapters/09_demo", "page.html", ctx, None)
+    buttons = ctx["header_buttons"][0]["buttons"]
+    assert [b["text"] for b in buttons] == [".ipynb", ".md", ".pdf"]
+    assert buttons[1]["url"] == "../_sources/chapters/09_demo.md"
+    assert set(buttons[1]) == {"type", "url", "text", "icon", "tooltip", "label"}
+    written = (tmp_path / "out" / "_sources" / "chapters" / "09_demo.md").read_text("utf-8")
+    assert "# Demo chapter" in written and "Pi is 3.14" in written
+
+
+def _notebook_pages(root: Path) -> list[str]:
+    """Pages built from a notebook: those whose source in ``_sources`` is an ``.ipynb``."""
+    return sorted(
+        str(p.relative_to(root / "_sources").with_suffix(""))
+        for p in (root / "_sources").rglob("*.ipynb")
+    )
+
+
+def test_notebook_pages_download_as_myst_markdown(site, page):
+    """Every chapter (notebook) page: the download menu offers ".md" after ".ipynb"; the linked
+    file is served, is a MyST notebook of that chapter (its title, its code cells as
+    ``{code-cell}`` blocks, as myst-nb reads them back) and holds the values the executed
+    notebook glued into the page (every ``pasted-text`` span of the page) and its printed tables."""
+    from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
+
+    root, _ = site
+    pages = _notebook_pages(root)
+    assert {f"chapters/{p.stem}" for p in (root / "chapters").glob("*.html")} <= set(pages)
+    checked = 0
+    with serve(root) as base:
+        for name in pages:
+            page.goto(base + f"{name}.html", wait_until="load")
+            links = page.eval_on_selector_all(
+                ".dropdown-download-buttons .dropdown-item",
+                "els => els.map(e => [e.textContent.trim(), e.href || ''])",
+            )
+            assert [label for label, _ in links] == [".ipynb", ".md", ".pdf"], (name, links)
+            url = dict(links)[".md"]
+            assert url == urljoin(base, f"_sources/{name}.md"), (name, url)
+            response = page.request.get(url)
+            assert response.status == 200, (name, url, response.status)
+            text = response.text()
+            title = page.eval_on_selector("main h1", "e => e.textContent")
+            title = re.sub(r"^\s*[\d.]*\s*|#\s*$", "", title).strip()
+            pasted = page.eval_on_selector_all(
+                "span.pasted-text", "els => els.map(e => e.textContent)"
+            )
+            shown = page.eval_on_selector_all(
+                ".cell_output .output.text_plain pre, .cell_output .output.stream pre",
+                "els => els.map(e => e.textContent)",
+            )
+            assert f"\n# {title}\n" in text, f"{name}.md lacks the title {title!r}"
+            assert "```{code-cell} ipython3" in text, name
+            assert is_myst_markdown_notebook(text), name
+            if name.startswith("chapters/"):
+                assert pasted, f"{name}: no glued value on the page to look for"
+            missing = sorted({v for v in pasted if v not in text})
+            assert missing == [], f"{name}.md lacks glued values shown on the page: {missing}"
+            assert all(s.strip() in text for s in shown), name
+            nb = json.loads((root / "_sources" / f"{name}.ipynb").read_text(encoding="utf-8"))
+            code = ["".join(c["source"]).rstrip() for c in nb["cells"] if c["cell_type"] == "code"]
+            back = read_myst_markdown_notebook(text)
+            assert [c.source.rstrip() for c in back.cells if c.cell_type == "code"] == code
+            assert "input_path" not in text and "papermill" not in text.split("\n---\n", 1)[0]
+            checked += 1
+        page.goto(base + "appendix/reproducibility.html", wait_until="load")
+        md_page = page.eval_on_selector_all(
+            ".dropdown-download-buttons .dropdown-item", "els => els.map(e => e.textContent.trim())"
+        )
+    assert md_page == [".md", ".pdf"], "a Markdown page got a second .md item"
+    assert checked >= 5 and page.external == []
