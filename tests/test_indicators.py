@@ -589,3 +589,129 @@ def test_criteria_by_alpha_sums_indicators():
     np.testing.assert_allclose(wide.loc[0.0], [0.2, 0.8])
     with pytest.raises(ValueError, match=r"sweep: expected the alpha_sweep\(\) DataFrame"):
         I.criteria_by_alpha(pd.DataFrame({"alpha": [0.0]}))
+
+
+# --------------------------------------------------------------------------------------------
+# Chapter summaries: consistency_overview, exclusion_effect, scheme_comparison,
+# alpha_sensitivity, recovery_comparison
+# --------------------------------------------------------------------------------------------
+def _judgments(mats: dict, roles: dict) -> pd.DataFrame:
+    """Long judgments (as data/experts/judgments.csv) from {(expert, block): matrix}."""
+    rows = [
+        (e, roles[e], b, r, c, float(m.loc[r, c]))
+        for (e, b), m in mats.items()
+        for r in m.index
+        for c in m.columns
+    ]
+    return pd.DataFrame(rows, columns=["expert_id", "role", "block", "row", "col", "value"])
+
+
+def test_consistency_overview_hand_example():
+    """E1's matrices are consistent (a_ij = w_i / w_j, CR = 0, Saaty 1980); E9's block b is
+    the intransitive cycle of strength 5: CR = 1.6 / 0.58 (see the closed form above)."""
+    mats = _panel_matrices({"E1": VIEWS["E1"], "E9": VIEWS["E2"]})
+    mats[("E9", "b")] = _cycle(5, BLOCKS["b"])
+    ov = I.consistency_overview(
+        _judgments(mats, {"E1": "county_official", "E9": "village_cadre"}), _indicators()
+    )
+    assert list(ov.cr_wide.columns) == ["criteria", "a", "b"]
+    assert list(ov.cr_wide.index) == ["E1", "E9"]
+    assert ov.cr_wide.loc["E9", "b"] == pytest.approx(1.6 / 0.58)
+    assert ov.cr_wide.drop(index="E9", columns="b").to_numpy() == pytest.approx(0.0, abs=1e-9)
+    assert (ov.n_experts, len(ov.table)) == (2, 6)
+    assert ov.median_cr == pytest.approx(0.0, abs=1e-9)
+    assert ov.inconsistent[["expert", "block"]].values.tolist() == [["E9", "b"]]
+    assert ov.inconsistent_list == "E9 (village cadre, b block, CR 2.76)"
+    assert ov.display["role"].tolist() == ["county_official", "village_cadre"]
+    consistent = {k: v for k, v in mats.items() if k != ("E9", "b")}
+    ok = I.consistency_overview(_judgments(consistent, {"E1": "x", "E9": "y"}), _indicators())
+    assert ok.inconsistent_list == "none"
+
+
+def test_consistency_overview_validation():
+    mats = _panel_matrices({"E1": VIEWS["E1"]})
+    with pytest.raises(ValueError, match=r"judgments: expected the expert judgments with columns"):
+        I.consistency_overview(_judgments(mats, {"E1": "x"}).drop(columns="role"), _indicators())
+    with pytest.raises(ValueError, match=r"cr_threshold: must be a number in \(0, 1\]"):
+        I.consistency_overview(_judgments(mats, {"E1": "x"}), _indicators(), cr_threshold=0)
+
+
+def test_exclusion_effect_on_shipped_data():
+    """truth.json plants one inconsistent matrix (E07, criteria block): only the version with
+    exclusions leaves it out; both criteria weight vectors sum to one, so the differences sum to
+    zero, and the largest shift is that of the criterion named by top_shift."""
+    ex = I.exclusion_effect("data")
+    assert len(ex.excluded.excluded) == 1 and len(ex.all_matrices.excluded) == 0
+    e = ex.effect
+    assert list(e.columns) == [
+        "all matrices",
+        "inconsistent excluded",
+        "difference",
+        "abs_difference",
+    ]
+    assert e["all matrices"].sum() == pytest.approx(1.0)
+    assert e["inconsistent excluded"].sum() == pytest.approx(1.0)
+    assert e["difference"].sum() == pytest.approx(0.0, abs=1e-12)
+    assert ex.max_shift == e.loc[ex.top_shift, "abs_difference"] > 0
+    with pytest.raises(ValueError, match=r"cr_threshold: must be a number in \(0, 1\], got 2"):
+        I.exclusion_effect("data", cr_threshold=2)
+
+
+def test_scheme_comparison_hand_example():
+    """Entropy (0.1, 0.1, 0.3, 0.3, 0.2) has ranks (1.5, 1.5, 4.5, 4.5, 3), CRITIC
+    (1, 2, 3, 4, 5)/15 ranks 1..5: Spearman = 6 / sqrt(9 * 10) (hand), as scipy.stats.spearmanr.
+    Combined at alpha 0.5 with AHP (0.4, 0.1, 0.2, 0.2, 0.1): (0.25, 0.1, 0.25, 0.25, 0.15)."""
+    from scipy import stats
+
+    ent = [0.1, 0.1, 0.3, 0.3, 0.2]
+    c = _components([0.4, 0.1, 0.2, 0.2, 0.1], ent, [1, 2, 3, 4, 5])
+    sc = I.scheme_comparison(c, alpha=0.5, objective="entropy")
+    assert list(sc.table.columns) == ["AHP", "Entropy", "CRITIC", "Combined (alpha 0.5, entropy)"]
+    np.testing.assert_allclose(
+        sc.table["Combined (alpha 0.5, entropy)"], [0.25, 0.1, 0.25, 0.25, 0.15], rtol=1e-12
+    )
+    assert sc.top_entropy == "B1"  # first of the tie B1 = B2 = 0.3
+    assert sc.entropy_critic_rho == pytest.approx(6 / np.sqrt(90))
+    assert sc.entropy_critic_rho == pytest.approx(stats.spearmanr(ent, [1, 2, 3, 4, 5]).statistic)
+    with pytest.raises(ValueError, match=r"alpha: must be a number in \[0, 1\]"):
+        I.scheme_comparison(c, alpha=2)
+
+
+def test_alpha_sensitivity_hand_example():
+    """AHP (0.4, 0.1 | 0.2, 0.2, 0.1): criteria a = b = 0.5; entropy (0.1, 0.1 | 0.3, 0.3, 0.2):
+    a = 0.2, b = 0.8. W is linear in alpha, so both spans are 0.3; b leads at alpha 0 and the
+    order changes (a tie at alpha 1, where idxmax gives the first, a)."""
+    c = _components([0.4, 0.1, 0.2, 0.2, 0.1], [0.1, 0.1, 0.3, 0.3, 0.2], [0.2] * 5)
+    s = I.alpha_sensitivity(c)
+    np.testing.assert_allclose(s.span.to_numpy(), [0.3, 0.3], rtol=1e-9)
+    assert s.rank_changes and (s.top_first, s.top_last) == ("b", "a")
+    np.testing.assert_allclose(s.by_alpha.loc[0.0], [0.2, 0.8])
+    same = I.alpha_sensitivity(
+        _components([0.4, 0.1, 0.2, 0.2, 0.1], [0.4, 0.1, 0.2, 0.2, 0.1], [0.2] * 5), [0.0, 1.0]
+    )
+    assert not same.rank_changes and same.top_first == same.top_last
+    np.testing.assert_allclose(same.span.to_numpy(), [0.0, 0.0], atol=1e-12)
+    with pytest.raises(ValueError, match=r"alphas: every value must lie in \[0, 1\], got 1.5"):
+        I.alpha_sensitivity(c, [0.0, 1.5])
+
+
+def test_recovery_comparison_hand_example():
+    """AHP (0.4, 0.1, 0.2, 0.2, 0.1) against planted (0.3, 0.1, 0.2, 0.2, 0.2): errors
+    (0.1, 0, 0, 0, -0.1), MAE 0.2 / 5 = 0.04, largest 0.1; the final weights equal the planted
+    ones (MAE 0). Without planted weights only the AHP column is tabled."""
+    c = _components([0.4, 0.1, 0.2, 0.2, 0.1], [0.2] * 5, [0.2] * 5)
+    planted = pd.Series([0.3, 0.1, 0.2, 0.2, 0.2], index=c.global_weights.index)
+    rec = I.recovery_comparison(c, planted.copy(), planted, final_name="Final (x)")
+    assert rec.available
+    assert list(rec.table.columns) == ["Planted", "AHP estimate", "Final (x)"]
+    assert rec.ahp.attrs["mae"] == pytest.approx(0.04)
+    assert rec.ahp.attrs["max_abs_error"] == pytest.approx(0.1)
+    assert rec.final.attrs["mae"] == 0.0
+    none = I.recovery_comparison(c, planted)
+    assert not none.available and list(none.table.columns) == ["AHP estimate"]
+    with pytest.raises(ValueError, match="final: expected a pandas Series"):
+        I.recovery_comparison(c, [0.2] * 5)
+    with pytest.raises(ValueError, match="planted: expected a pandas Series"):
+        I.recovery_comparison(c, planted, [0.2] * 5)
+    with pytest.raises(ValueError, match="estimated: labels .* do not match truth's"):
+        I.recovery_comparison(c, planted, planted.iloc[:4])

@@ -52,6 +52,16 @@ from utils import weights as _w
 from utils._validation import as_float_vector
 
 __all__ = [
+    "AlphaSensitivity",
+    "ConsistencyOverview",
+    "ExclusionEffect",
+    "RecoveryComparison",
+    "SchemeComparison",
+    "alpha_sensitivity",
+    "consistency_overview",
+    "exclusion_effect",
+    "recovery_comparison",
+    "scheme_comparison",
     "SCHEMES",
     "OBJECTIVE_METHODS",
     "IndicatorWeights",
@@ -990,3 +1000,351 @@ def criteria_by_alpha(sweep: pd.DataFrame) -> pd.DataFrame:
     wide = wide[order].sort_index()
     wide.columns.name = "criterion"
     return wide
+
+
+# --------------------------------------------------------------------------------------------
+# Chapter summaries (what the indicator chapter's cells glue)
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ConsistencyOverview:
+    """Consistency of the expert panel's matrices, tabled for the chapter (:func:`consistency_overview`).
+
+    Attributes
+    ----------
+    table : pd.DataFrame
+        :func:`consistency_table` (one row per expert and block).
+    cr_wide : pd.DataFrame
+        CR by expert (rows) and block (columns: ``criteria`` then the criteria in the indicator
+        file's order).
+    roles : dict
+        Expert -> role.
+    inconsistent : pd.DataFrame
+        The rows of ``table`` failing the threshold.
+    """
+
+    table: pd.DataFrame
+    cr_wide: pd.DataFrame
+    roles: dict
+    inconsistent: pd.DataFrame
+
+    @property
+    def n_experts(self) -> int:
+        """Number of experts."""
+        return int(self.table["expert"].nunique())
+
+    @property
+    def median_cr(self) -> float:
+        """Median CR over all matrices."""
+        return float(self.table["CR"].median())
+
+    @property
+    def inconsistent_list(self) -> str:
+        """``"E07 (village cadre, criteria block, CR 0.31), ..."`` or ``"none"``."""
+        return (
+            ", ".join(
+                f"{r.expert} ({r.role.replace('_', ' ')}, {r.block} block, CR {r.CR:.2f})"
+                for r in self.inconsistent.itertuples()
+            )
+            or "none"
+        )
+
+    @property
+    def display(self) -> pd.DataFrame:
+        """``cr_wide`` with a final ``role`` column."""
+        return self.cr_wide.assign(role=self.cr_wide.index.map(self.roles))
+
+
+def consistency_overview(
+    judgments: pd.DataFrame,
+    indicators: pd.DataFrame,
+    cr_threshold: float = _w.CR_THRESHOLD,
+    ri: str = "saaty",
+) -> ConsistencyOverview:
+    """Saaty consistency of every expert's matrices, long and wide (expert x block).
+
+    ``CR = CI / RI(n)`` with ``CI = (lambda_max - n) / (n - 1)`` per matrix
+    (:func:`consistency_table`, :func:`utils.weights.ahp`); a matrix is inconsistent when
+    ``CR >= cr_threshold`` (default 0.10, Saaty 1980).
+
+    Parameters
+    ----------
+    judgments : pd.DataFrame
+        :func:`utils.data.load_expert_judgments` (with ``expert_id`` and ``role``).
+    indicators : pd.DataFrame
+        The indicator table (block order: ``criteria``, then the criteria in file order).
+    cr_threshold, ri
+        As in :func:`consistency_table`.
+
+    Returns
+    -------
+    ConsistencyOverview
+
+    Raises
+    ------
+    ValueError
+        ``judgments`` without ``expert_id``/``role``; as :func:`consistency_table`.
+
+    References
+    ----------
+    Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill, New York.
+    """
+    need = ["expert_id", "role"]
+    if not isinstance(judgments, pd.DataFrame) or any(c not in judgments for c in need):
+        raise ValueError(f"judgments: expected the expert judgments with columns {need}")
+    roles = judgments.groupby("expert_id")["role"].first().astype(str).to_dict()
+    table = consistency_table(_data.expert_matrices(judgments), roles, ri, cr_threshold)
+    blocks = ["criteria"] + list(dict.fromkeys(indicator_table(indicators)["criterion"]))
+    cr_wide = table.pivot(index="expert", columns="block", values="CR")[blocks]
+    return ConsistencyOverview(
+        table=table, cr_wide=cr_wide, roles=roles, inconsistent=table[~table["consistent"]]
+    )
+
+
+@dataclass(frozen=True)
+class ExclusionEffect:
+    """AHP criteria weights with and without the inconsistent matrices (:func:`exclusion_effect`).
+
+    Attributes
+    ----------
+    excluded, all_matrices : WeightComponents
+        Components with the inconsistent matrices left out / kept.
+    effect : pd.DataFrame
+        :func:`weight_difference` of the AHP criteria weights: columns ``all matrices``,
+        ``inconsistent excluded``, ``difference``, ``abs_difference``; index criterion ids.
+    """
+
+    excluded: WeightComponents
+    all_matrices: WeightComponents
+    effect: pd.DataFrame
+
+    @property
+    def top_shift(self) -> str:
+        """Criterion whose weight moves most."""
+        return self.effect["abs_difference"].idxmax()
+
+    @property
+    def max_shift(self) -> float:
+        """Largest absolute move of a criterion weight (share of 1)."""
+        return float(self.effect["abs_difference"].max())
+
+
+def exclusion_effect(
+    data_dir: str | Path | None = None,
+    year: int | None = None,
+    cr_threshold: float = _w.CR_THRESHOLD,
+    ri: str = "saaty",
+) -> ExclusionEffect:
+    """How much leaving out the inconsistent expert matrices moves the AHP criteria weights.
+
+    ``Delta_c = W_c^{excl} - W_c^{all}`` where ``W_c`` are the group-AHP criteria weights
+    (geometric-mean aggregation, Aczel & Saaty 1983) from :func:`weight_components` with
+    ``exclude_inconsistent`` True / False.
+
+    Parameters
+    ----------
+    data_dir, year, cr_threshold, ri
+        As in :func:`weight_components`.
+
+    Returns
+    -------
+    ExclusionEffect
+
+    References
+    ----------
+    Aczel, J. & Saaty, T. L. (1983). Procedures for synthesizing ratio judgements. *Journal of
+    Mathematical Psychology*, 27(1), 93-102.
+    """
+    kw = {"year": year, "cr_threshold": cr_threshold, "ri": ri}
+    comp_excl = weight_components(data_dir, exclude_inconsistent=True, **kw)
+    comp_all = weight_components(data_dir, exclude_inconsistent=False, **kw)
+    effect = weight_difference(
+        weights_from_components(comp_all, "ahp").criteria_weights,
+        weights_from_components(comp_excl, "ahp").criteria_weights,
+        "all matrices",
+        "inconsistent excluded",
+    )
+    return ExclusionEffect(excluded=comp_excl, all_matrices=comp_all, effect=effect)
+
+
+@dataclass(frozen=True)
+class SchemeComparison:
+    """Global weights under every scheme (:func:`scheme_comparison`).
+
+    Attributes
+    ----------
+    table : pd.DataFrame
+        Index indicator; columns ``AHP``, ``Entropy``, ``CRITIC`` and
+        ``Combined (alpha <a>, <objective>)``.
+    top_entropy : str
+        Indicator with the largest entropy weight.
+    entropy_critic_rho : float
+        Spearman correlation of the entropy and CRITIC weights.
+    """
+
+    table: pd.DataFrame
+    top_entropy: str
+    entropy_critic_rho: float
+
+
+def scheme_comparison(
+    components: WeightComponents, alpha: float = 0.5, objective: str = "entropy"
+) -> SchemeComparison:
+    """Side-by-side global weights of the AHP, entropy, CRITIC and combined schemes.
+
+    Combined: ``w_i = alpha w_i^AHP + (1 - alpha) w_i^obj`` (:func:`weights_from_components`);
+    the agreement of the two objective schemes is Spearman's rho (pandas
+    ``DataFrame.corr(method="spearman")``, ties averaged; Spearman 1904).
+
+    Parameters
+    ----------
+    components : WeightComponents
+    alpha : float in [0, 1], default 0.5
+    objective : {"entropy", "critic"}, default "entropy"
+
+    Returns
+    -------
+    SchemeComparison
+
+    Raises
+    ------
+    ValueError
+        As :func:`weights_from_components`.
+
+    References
+    ----------
+    Spearman, C. (1904). The proof and measurement of association between two things.
+    *American Journal of Psychology*, 15(1), 72-101.
+    """
+    combined = weights_from_components(components, "combined", alpha=alpha, objective=objective)
+    gw = components.global_weights
+    table = gw.rename(columns={"ahp": "AHP", "entropy": "Entropy", "critic": "CRITIC"})
+    table[f"Combined (alpha {alpha:g}, {objective})"] = combined.global_weights
+    rho = gw[["entropy", "critic"]].corr(method="spearman").iloc[0, 1]
+    return SchemeComparison(
+        table=table, top_entropy=gw["entropy"].idxmax(), entropy_critic_rho=float(rho)
+    )
+
+
+@dataclass(frozen=True)
+class AlphaSensitivity:
+    """Criteria weights across the subjective share alpha (:func:`alpha_sensitivity`).
+
+    Attributes
+    ----------
+    by_alpha : pd.DataFrame
+        :func:`criteria_by_alpha` (index alpha from 0 to 1, one column per criterion).
+    span : pd.Series
+        ``max_alpha W_c - min_alpha W_c`` per criterion.
+    rank_changes : bool
+        Whether the order of the criteria differs between alpha = 0 and alpha = 1.
+    top_first, top_last : str
+        Heaviest criterion at the smallest and at the largest alpha.
+    """
+
+    by_alpha: pd.DataFrame
+    span: pd.Series
+    rank_changes: bool
+    top_first: str
+    top_last: str
+
+
+def alpha_sensitivity(
+    components: WeightComponents,
+    alphas: Sequence[float] | np.ndarray | None = None,
+    objective: str = "entropy",
+) -> AlphaSensitivity:
+    """Sweep alpha and summarise how far the criteria weights move.
+
+    ``W_c(alpha) = sum_{i in c} (alpha w_i^AHP + (1 - alpha) w_i^obj)`` (:func:`alpha_sweep`,
+    :func:`criteria_by_alpha`); ``span_c = max W_c - min W_c``; the criteria's order at both
+    ends is compared by their ranks (pandas ``rank``, ties averaged).
+
+    Parameters
+    ----------
+    components : WeightComponents
+    alphas : sequence of floats in [0, 1], optional
+        Default 0, 0.1, ..., 1.
+    objective : {"entropy", "critic"}, default "entropy"
+
+    Returns
+    -------
+    AlphaSensitivity
+    """
+    by_alpha = criteria_by_alpha(alpha_sweep(components, alphas, objective))
+    first, last = by_alpha.iloc[0], by_alpha.iloc[-1]
+    rank_first = first.rank(ascending=False)
+    rank_last = last.rank(ascending=False)
+    return AlphaSensitivity(
+        by_alpha=by_alpha,
+        span=by_alpha.max() - by_alpha.min(),
+        rank_changes=not rank_first.equals(rank_last),
+        top_first=first.idxmax(),
+        top_last=last.idxmax(),
+    )
+
+
+@dataclass(frozen=True)
+class RecoveryComparison:
+    """Planted against estimated weights (:func:`recovery_comparison`).
+
+    Attributes
+    ----------
+    table : pd.DataFrame
+        Columns ``Planted``, ``AHP estimate`` and ``final_name`` when the planted weights are
+        known; only ``AHP estimate`` otherwise.
+    ahp, final : pd.DataFrame or None
+        :func:`weight_recovery` of the AHP and of the final weights (None without truth).
+    """
+
+    table: pd.DataFrame
+    ahp: pd.DataFrame | None
+    final: pd.DataFrame | None
+
+    @property
+    def available(self) -> bool:
+        """Whether planted weights were given."""
+        return self.ahp is not None
+
+
+def recovery_comparison(
+    components: WeightComponents,
+    final: pd.Series,
+    planted: pd.Series | None = None,
+    final_name: str = "Final",
+) -> RecoveryComparison:
+    """Compare the AHP and the final global weights with the planted ones (simulated data).
+
+    ``MAE = mean_i |w_i^est - w_i^true|``, the largest absolute error and Spearman's rho
+    (:func:`weight_recovery`). With ``planted`` None (real data) only the AHP weights are tabled.
+
+    Parameters
+    ----------
+    components : WeightComponents
+        Gives the AHP global weights.
+    final : pd.Series
+        Final global weights (indexed by indicator).
+    planted : pd.Series, optional
+        Planted global weights (:func:`planted_weights`), None for real data.
+    final_name : str
+        Column name of the final weights in ``table``; default ``"Final"``.
+
+    Returns
+    -------
+    RecoveryComparison
+
+    Raises
+    ------
+    ValueError
+        ``final``/``planted`` not a Series; labels that differ (:func:`weight_recovery`).
+    """
+    if not isinstance(final, pd.Series):
+        raise ValueError("final: expected a pandas Series of global weights indexed by indicator")
+    ahp = components.global_weights["ahp"]
+    if planted is None:
+        return RecoveryComparison(table=pd.DataFrame({"AHP estimate": ahp}), ahp=None, final=None)
+    if not isinstance(planted, pd.Series):
+        raise ValueError("planted: expected a pandas Series of global weights, or None")
+    table = pd.DataFrame({"Planted": planted, "AHP estimate": ahp, final_name: final})
+    return RecoveryComparison(
+        table=table, ahp=weight_recovery(ahp, planted), final=weight_recovery(final, planted)
+    )
