@@ -193,7 +193,7 @@ def test_alpha_rejects_bad_nan_policy():
 
 @pytest.mark.parametrize("ci", [0, 1, 1.5, -0.1])
 def test_alpha_rejects_ci_outside_unit_interval(ci):
-    with pytest.raises(ValueError, match=r"ci: must be strictly between 0 and 1"):
+    with pytest.raises(ValueError, match=r"ci: must be a number strictly between 0 and 1"):
         cronbach_alpha(likert(10, 3, 0), ci=ci)
 
 
@@ -474,7 +474,7 @@ def test_parallel_analysis_rejects_bad_n_iter(n_iter):
 
 @pytest.mark.parametrize("q", [0, 1, 2])
 def test_parallel_analysis_rejects_bad_quantile(q):
-    with pytest.raises(ValueError, match=r"quantile: must be strictly between 0 and 1"):
+    with pytest.raises(ValueError, match=r"quantile: must be a number strictly between 0 and 1"):
         parallel_analysis(two_factor_data(), quantile=q)
 
 

@@ -143,7 +143,7 @@ def test_composite_score_speed():
         ({"statistic": 3}, "statistic: must be callable"),
         ({"n_resamples": 1}, "n_resamples: must be an integer >= 2"),
         ({"n_resamples": 10.5}, "n_resamples: must be an integer >= 2"),
-        ({"ci": 1.0}, "ci: the confidence level must lie strictly between 0 and 1"),
+        ({"ci": 1.0}, "ci: must be a number strictly between 0 and 1"),
         ({"method": "studentized"}, "method: must be 'percentile', 'basic' or 'bca'"),
         ({"data": 5.0}, "data: expected an array or DataFrame with rows, got a scalar"),
         ({"data": [1.0]}, "data: needs at least 2 rows to resample, got 1"),

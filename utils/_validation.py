@@ -8,9 +8,15 @@ the input rather than meeting a NumPy traceback.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Real
 
 import numpy as np
 import pandas as pd
+
+#: Accepted input types (DataFrame/Series labels are kept; other inputs get 0..n-1 labels).
+MatrixLike = pd.DataFrame | np.ndarray | Sequence[Sequence[float]]
+VectorLike = pd.Series | np.ndarray | Sequence[float]
+Directions = Sequence[bool | int | str] | np.ndarray | None
 
 
 def as_float_matrix(
@@ -123,3 +129,40 @@ def labels_or_default(labels: Sequence | None, n: int, prefix: str) -> list:
     if len(labels) != n:
         raise ValueError(f"expected {n} labels, got {len(labels)}")
     return labels
+
+
+def check_choice(value, allowed: Sequence, name: str):
+    """Return ``value`` if it is one of ``allowed``; else ``ValueError`` naming the choices."""
+    if isinstance(value, (list, dict, set)) or value not in allowed:
+        raise ValueError(f"{name}: {value!r} is not one of {list(allowed)}")
+    return value
+
+
+def check_fraction(value, name: str) -> float:
+    """A number strictly between 0 and 1 (a confidence level, a quantile, a test level)."""
+    message = f"{name}: must be a number strictly between 0 and 1, got {value!r}"
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise ValueError(message)
+    number = float(value)
+    if not 0 < number < 1:  # also false for NaN
+        raise ValueError(f"{name}: must be a number strictly between 0 and 1, got {value!r}")
+    return number
+
+
+def check_in_range(
+    value, name: str, low: float, high: float, *, low_open: bool = False, high_open: bool = False
+) -> float:
+    """A finite number in the interval from ``low`` to ``high`` (ends open or closed as asked).
+
+    The message states the interval in the usual notation, e.g. ``(0, 1]``.
+    """
+    interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+    message = f"{name}: must be a number in {interval}, got {value!r}"
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise ValueError(message)
+    number = float(value)
+    above = number > low if low_open else number >= low
+    below = number < high if high_open else number <= high
+    if not (np.isfinite(number) and above and below):
+        raise ValueError(message)
+    return number

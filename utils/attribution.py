@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from utils._validation import as_float_matrix, as_float_vector
+from utils._validation import as_float_matrix, as_float_vector, check_choice, check_fraction
 
 __all__ = [
     "GroupDiffResult",
@@ -182,8 +182,7 @@ def ordered_logit(
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
     _check_frame(df)
-    if distr not in ("logit", "probit"):
-        raise ValueError(f"distr: {distr!r} is not one of ['logit', 'probit']")
+    check_choice(distr, ("logit", "probit"), "distr")
     if not isinstance(outcome, str) or outcome not in df.columns:
         raise ValueError(f"outcome: {outcome!r} is not a column of df")
     preds = _check_columns(df, predictors, "predictors")
@@ -549,10 +548,8 @@ def group_differences(
     *Journal of the American Statistical Association*, 69(346), 364-367.
     """
     _check_frame(df)
-    if method not in ("auto", "anova", "kruskal"):
-        raise ValueError(f"method: {method!r} is not one of ['auto', 'anova', 'kruskal']")
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
-        raise ValueError(f"alpha: must be a number strictly between 0 and 1, got {alpha!r}")
+    check_choice(method, ("auto", "anova", "kruskal"), "method")
+    check_fraction(alpha, "alpha")
     for arg, col in (("value", value), ("group", group)):
         if col not in df.columns:
             raise ValueError(f"{arg}: {col!r} is not a column of df")

@@ -26,7 +26,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from utils._validation import as_float_vector
+from utils._validation import as_float_vector, check_in_range
 from utils.plots import BOOK_WIDTH, BookFigure, house_palette, house_rc
 
 __all__ = [
@@ -397,16 +397,6 @@ def _check_panel(panel: pd.DataFrame, need: Sequence[str]) -> pd.DataFrame:
     return panel
 
 
-def _check_threshold(threshold: float) -> float:
-    try:
-        t = float(threshold)
-    except (TypeError, ValueError):
-        raise ValueError(f"threshold: must be a number in (0, 100], got {threshold!r}") from None
-    if not (np.isfinite(t) and 0 < t <= 100):
-        raise ValueError(f"threshold: must be a number in (0, 100], got {threshold!r}")
-    return t
-
-
 def county_incidence(panel: pd.DataFrame) -> pd.Series:
     """County poverty incidence per year, population-weighted over townships.
 
@@ -457,7 +447,7 @@ def township_exit_years(panel: pd.DataFrame, threshold: float = 2.0) -> pd.DataF
         Index ``township``; columns ``first_year_incidence_pct`` (first panel year),
         ``peak_incidence_pct`` and ``below_threshold_from`` (year, ``Int64``, NA if never).
     """
-    t = _check_threshold(threshold)
+    t = check_in_range(threshold, "threshold", 0, 100, low_open=True)
     p = _check_panel(panel, ["township", "year", "poverty_incidence_pct"]).copy()
     p["year"] = pd.to_numeric(p["year"]).astype(int)
     p = p.sort_values(["township", "year"])
@@ -485,7 +475,7 @@ def townships_below(panel: pd.DataFrame, threshold: float = 2.0) -> pd.Series:
     pd.Series
         Percent of townships observed that year, indexed by year.
     """
-    t = _check_threshold(threshold)
+    t = check_in_range(threshold, "threshold", 0, 100, low_open=True)
     p = _check_panel(panel, ["township", "year", "poverty_incidence_pct"])
     h = pd.to_numeric(p["poverty_incidence_pct"], errors="coerce")
     out = 100 * (h < t).groupby(pd.to_numeric(p["year"]).astype(int)).mean()

@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from utils._validation import check_choice
+
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 DIMENSIONS = ("gs", "in", "ss", "ed", "lc")
 FILES = {
@@ -655,8 +657,7 @@ def likert_items(source: pd.DataFrame, dimension: str) -> list[str]:
     list of str
         Item columns in numeric order, e.g. ``['gs1', ..., 'gs5']``.
     """
-    if dimension not in DIMENSIONS:
-        raise ValueError(f"dimension: {dimension!r} is not one of {list(DIMENSIONS)}")
+    check_choice(dimension, DIMENSIONS, "dimension")
     if {"file", "column", "dimension", "group"} <= set(source.columns):
         rows = source[
             (source["file"] == FILES["survey"])

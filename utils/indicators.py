@@ -49,7 +49,7 @@ import pandas as pd
 
 from utils import data as _data
 from utils import weights as _w
-from utils._validation import as_float_vector
+from utils._validation import as_float_vector, check_choice, check_in_range
 
 __all__ = [
     "AlphaSensitivity",
@@ -163,32 +163,6 @@ class IndicatorWeights:
 # --------------------------------------------------------------------------------------------
 # Input helpers
 # --------------------------------------------------------------------------------------------
-def _check_choice(value: object, allowed: Sequence[str], name: str) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        raise ValueError(f"{name}: must be one of {list(allowed)}, got {value!r}")
-    return value
-
-
-def _check_threshold(cr_threshold: float) -> float:
-    try:
-        t = float(cr_threshold)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"cr_threshold: must be a number in (0, 1], got {cr_threshold!r}"
-        ) from None
-    if not (np.isfinite(t) and 0 < t <= 1):
-        raise ValueError(f"cr_threshold: must be a number in (0, 1], got {cr_threshold!r}")
-    return t
-
-
-def _check_alpha(alpha: float) -> float:
-    try:
-        a = float(alpha)
-    except (TypeError, ValueError):
-        raise ValueError(f"alpha: must be a number in [0, 1], got {alpha!r}") from None
-    if not (np.isfinite(a) and 0 <= a <= 1):
-        raise ValueError(f"alpha: must be a number in [0, 1], got {alpha!r}")
-    return a
 
 
 def indicator_table(indicators: pd.DataFrame) -> pd.DataFrame:
@@ -266,7 +240,7 @@ def consistency_table(
     ----------
     Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill, New York.
     """
-    t = _check_threshold(cr_threshold)
+    t = check_in_range(cr_threshold, "cr_threshold", 0, 1, low_open=True)
     if not isinstance(matrices, Mapping) or not matrices:
         raise ValueError("matrices: expected a non-empty dict {(expert, block): matrix}")
     roles = dict(roles or {})
@@ -360,7 +334,7 @@ def group_ahp_weights(
     analytic hierarchy process. *European Journal of Operational Research*, 108(1), 165-169.
     Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill, New York.
     """
-    t = _check_threshold(cr_threshold)
+    t = check_in_range(cr_threshold, "cr_threshold", 0, 1, low_open=True)
     ind = indicator_table(indicators)
     crit = _criteria_order(indicators)
     members = {"criteria": crit} | {
@@ -532,7 +506,7 @@ def objective_weights(
     pd.Series
         Weights indexed by ``X``'s columns, summing to 1, named ``"<method>_weight"``.
     """
-    _check_choice(method, OBJECTIVE_METHODS, "method")
+    check_choice(method, OBJECTIVE_METHODS, "method")
     if isinstance(direction, pd.Series) and isinstance(X, pd.DataFrame):
         missing = [c for c in X.columns if c not in direction.index]
         if missing:
@@ -667,9 +641,9 @@ def weights_from_components(
     Ma, J., Fan, Z.-P. & Huang, L.-H. (1999). A subjective and objective integrated approach to
     determine attribute weights. *European Journal of Operational Research*, 112(2), 397-404.
     """
-    _check_choice(scheme, SCHEMES, "scheme")
-    _check_choice(objective, OBJECTIVE_METHODS, "objective")
-    a = _check_alpha(alpha)
+    check_choice(scheme, SCHEMES, "scheme")
+    check_choice(objective, OBJECTIVE_METHODS, "objective")
+    a = check_in_range(alpha, "alpha", 0, 1)
     if not isinstance(components, WeightComponents):
         raise ValueError("components: expected the WeightComponents from weight_components()")
     gw = components.global_weights
@@ -734,10 +708,10 @@ def indicator_weights(
     >>> round(w.global_weights.sum(), 12)                    # doctest: +SKIP
     1.0
     """
-    _check_choice(scheme, SCHEMES, "scheme")
-    _check_choice(objective, OBJECTIVE_METHODS, "objective")
-    _check_alpha(alpha)
-    _check_threshold(cr_threshold)
+    check_choice(scheme, SCHEMES, "scheme")
+    check_choice(objective, OBJECTIVE_METHODS, "objective")
+    check_in_range(alpha, "alpha", 0, 1)
+    check_in_range(cr_threshold, "cr_threshold", 0, 1, low_open=True)
     comp = weight_components(data_dir, exclude_inconsistent, year, cr_threshold, ri)
     return weights_from_components(comp, scheme, alpha, objective)
 

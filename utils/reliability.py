@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from utils._validation import as_float_matrix, as_float_vector
+from utils._validation import as_float_matrix, as_float_vector, check_choice, check_fraction
 
 __all__ = [
     "AlphaResult",
@@ -167,22 +167,6 @@ class EFAResult:
 # ----------------------------------------------------------------------------------------------
 # helpers
 # ----------------------------------------------------------------------------------------------
-def _check_choice(value, allowed: tuple, name: str) -> str:
-    if value not in allowed:
-        raise ValueError(f"{name}: {value!r} is not one of {list(allowed)}")
-    return value
-
-
-def _check_level(value, name: str) -> float:
-    try:
-        level = float(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"{name}: must be a number strictly between 0 and 1, got {value!r}"
-        ) from exc
-    if not 0 < level < 1:
-        raise ValueError(f"{name}: must be strictly between 0 and 1, got {value!r}")
-    return level
 
 
 def _items_matrix(items, name: str, *, min_items: int) -> tuple[np.ndarray, list, list]:
@@ -300,8 +284,8 @@ def cronbach_alpha(
     Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for coefficient
     alpha. *Applied Psychological Measurement*, 11(1), 93-103.
     """
-    _check_choice(nan_policy, _NAN_POLICIES, "nan_policy")
-    level = _check_level(ci, "ci")
+    check_choice(nan_policy, _NAN_POLICIES, "nan_policy")
+    level = check_fraction(ci, "ci")
     values, _, cols = _items_matrix(items, "items", min_items=2)
     n, k = values.shape
     has_nan = bool(np.isnan(values).any())
@@ -352,7 +336,7 @@ def item_analysis(items: ArrayLike2D, nan_policy: str = "listwise") -> pd.DataFr
     (Corrected item-total correlation; the same quantities as SPSS RELIABILITY /SUMMARY=TOTAL
     and ``psych::alpha`` ``r.drop`` and ``alpha.drop``.)
     """
-    _check_choice(nan_policy, _NAN_POLICIES, "nan_policy")
+    check_choice(nan_policy, _NAN_POLICIES, "nan_policy")
     values, _, cols = _items_matrix(items, "items", min_items=3)
     if nan_policy == "listwise":
         x = _complete_cases(values, "items")
@@ -538,10 +522,10 @@ def parallel_analysis(
     using parallel analysis and Velicer's MAP test. *Behavior Research Methods, Instruments, &
     Computers*, 32(3), 396-402.
     """
-    _check_choice(method, ("pca", "fa"), "method")
+    check_choice(method, ("pca", "fa"), "method")
     if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 1:
         raise ValueError(f"n_iter: must be a positive integer, got {n_iter!r}")
-    q = _check_level(quantile, "quantile")
+    q = check_fraction(quantile, "quantile")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ValueError(f"seed: must be an integer, got {seed!r}")
     values, _, _ = _factor_input(df)
@@ -629,8 +613,8 @@ def exploratory_factor_analysis(
     if not 1 <= n_factors < p:
         raise ValueError(f"n_factors: must be between 1 and {p - 1} (p - 1), got {n_factors}")
     if rotation is not None:
-        _check_choice(rotation, _ROTATIONS, "rotation")
-    _check_choice(method, _FA_METHODS, "method")
+        check_choice(rotation, _ROTATIONS, "rotation")
+    check_choice(method, _FA_METHODS, "method")
 
     from factor_analyzer import FactorAnalyzer
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from utils._validation import as_float_matrix, check_benefit, check_weights
+from utils._validation import as_float_matrix, check_benefit, check_fraction, check_weights
 
 __all__ = ["BootstrapResult", "bootstrap", "weight_sensitivity"]
 
@@ -163,8 +163,7 @@ def bootstrap(
         raise ValueError(f"statistic: must be callable, got {type(statistic).__name__}")
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, Integral) or n_resamples < 2:
         raise ValueError(f"n_resamples: must be an integer >= 2, got {n_resamples!r}")
-    if isinstance(ci, bool) or not isinstance(ci, Real) or not 0 < ci < 1:
-        raise ValueError(f"ci: the confidence level must lie strictly between 0 and 1, got {ci!r}")
+    check_fraction(ci, "ci")
     if method not in ("percentile", "basic", "bca"):
         raise ValueError(f"method: must be 'percentile', 'basic' or 'bca', got {method!r}")
     if not isinstance(data, pd.DataFrame | pd.Series):

@@ -16,12 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from utils._validation import as_float_matrix, as_float_vector, check_benefit, check_weights
-
-#: Accepted input types (DataFrame/Series labels are kept; other inputs get 0..n-1 labels).
-MatrixLike = pd.DataFrame | np.ndarray | Sequence[Sequence[float]]
-VectorLike = pd.Series | np.ndarray | Sequence[float]
-Directions = Sequence[bool | int | str] | np.ndarray | None
+from utils._validation import (
+    Directions,
+    MatrixLike,
+    VectorLike,
+    as_float_matrix,
+    as_float_vector,
+    check_benefit,
+    check_weights,
+)
 
 __all__ = [
     "normalize",

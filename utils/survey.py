@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from utils import data as _data
+from utils._validation import check_choice, check_fraction
 
 __all__ = [
     "DIMENSIONS",
@@ -236,8 +237,7 @@ def dimension_scores(
     and Interpretation Guide*. The Health Institute, New England Medical Center.
     """
     survey = _check_survey(survey)
-    if scale not in _SCALES:
-        raise ValueError(f"scale: {scale!r} is not one of {list(_SCALES)}")
+    check_choice(scale, _SCALES, "scale")
     items = _item_lists(survey, codebook, dimensions)
     k_min = min(len(v) for v in items.values())
     if min_items is not None:
@@ -597,10 +597,6 @@ def profile_table(
 # ----------------------------------------------------------------------------------------------
 # proportions with Wilson intervals
 # ----------------------------------------------------------------------------------------------
-def _check_level(level) -> float:
-    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
-        raise ValueError(f"level: must be a number strictly between 0 and 1, got {level!r}")
-    return float(level)
 
 
 def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
@@ -628,7 +624,7 @@ def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float,
     if not 0 <= successes <= n:
         raise ValueError(f"successes: must be between 0 and n = {n}, got {successes}")
     lo, hi = proportion_confint(
-        int(successes), int(n), alpha=1 - _check_level(level), method="wilson"
+        int(successes), int(n), alpha=1 - check_fraction(level, "level"), method="wilson"
     )
     # exact end points (statsmodels leaves rounding noise such as 5.6e-17 for x = 0): the Wilson
     # interval is [0, .] when x = 0 and [., 1] when x = n
@@ -658,7 +654,7 @@ def proportion_table(
     if not columns:
         raise ValueError("columns: is empty")
     _require(survey, columns + ([by] if by else []))
-    level = _check_level(level)
+    level = check_fraction(level, "level")
     values = {}
     for c in columns:
         v = survey[c].astype("float64")
@@ -1421,8 +1417,7 @@ def group_difference_overview(
     unknown = [o for o in chosen if o not in outcomes]
     if unknown:
         raise ValueError(f"focus_outcomes: {unknown} are not among the outcomes {outcomes}")
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
-        raise ValueError(f"alpha: must be a number strictly between 0 and 1, got {alpha!r}")
+    check_fraction(alpha, "alpha")
     diffs = group_difference_table(
         data, outcomes, groupings, method=method, min_group_size=min_group_size
     )
