@@ -33,11 +33,11 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 book: install
-	$(BIN)/python -m utils.run $(RUNFLAGS)
+	$(BIN)/python -m tools.run $(RUNFLAGS)
 
 chapter: install
 	@test -n "$(CH)" || { echo "usage: make chapter CH=04_scoring PARAMS='-p WEIGHTS entropy'"; exit 2; }
-	$(BIN)/python -m utils.run --only $(CH) --no-build $(RUNFLAGS)
+	$(BIN)/python -m tools.run --only $(CH) --no-build $(RUNFLAGS)
 	@echo "Executed copy: book/_build/executed/chapters/$(CH).ipynb (open it with: make lab)"
 
 browser-deps:

@@ -1,4 +1,4 @@
-"""Benchmarks for utils.poverty, utils.dea and utils.resampling (run: python benchmarks/bench_poverty.py).
+"""Benchmarks for utils.methods.poverty, utils.methods.dea and utils.methods.resampling (run: python benchmarks/bench_poverty.py).
 
 Targets from the project brief:
 
@@ -22,9 +22,9 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 
-from utils.dea import dea
-from utils.poverty import alkire_foster, alkire_foster_by_group, fgt
-from utils.resampling import bootstrap, weight_sensitivity
+from utils.methods.dea import dea
+from utils.methods.poverty import alkire_foster, alkire_foster_by_group, fgt
+from utils.methods.resampling import bootstrap, weight_sensitivity
 
 
 def timed(label: str, fn, target: float, repeat: int = 3, memory: bool = False):

@@ -1,4 +1,4 @@
-"""Benchmark: ``utils.reliability.cronbach_alpha`` against ``pingouin.cronbach_alpha``.
+"""Benchmark: ``utils.methods.reliability.cronbach_alpha`` against ``pingouin.cronbach_alpha``.
 
 Run with ``.venv/bin/python benchmarks/bench_reliability.py``. Data: 5,000 respondents x 30
 five-point items (one common factor, seeded), complete (the default listwise path) and with 5 %
@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pingouin as pg
 
-from utils.attribution import dominance_analysis
-from utils.reliability import cronbach_alpha, parallel_analysis
+from utils.methods.attribution import dominance_analysis
+from utils.methods.reliability import cronbach_alpha, parallel_analysis
 
 N, K, SEED = 5_000, 30, 20201231
 TARGET = 1.2

@@ -19,8 +19,8 @@ from pymcdm.methods import TOPSIS
 from pymcdm.normalizations import vector_normalization
 from pymcdm.weights import entropy_weights as pymcdm_entropy
 
-from utils.scoring import topsis
-from utils.weights import entropy_weights
+from utils.methods.scoring import topsis
+from utils.methods.weights import entropy_weights
 
 TARGET = 1.2
 

@@ -22,7 +22,7 @@ def repo() -> Path:
 @pytest.fixture(scope="session")
 def built_book() -> Path:
     """Execute every chapter and build the book (warnings are errors); return the html folder."""
-    from utils.run import run
+    from tools.run import run
 
     status = run(jobs=os.cpu_count())
     assert status == 0, "the book build failed: see the runner's output above"

@@ -1,4 +1,4 @@
-"""Tests for utils.attribution: the UCLA ordered-logit example (Stata and R MASS::polr output),
+"""Tests for utils.methods.attribution: the UCLA ordered-logit example (Stata and R MASS::polr output),
 pingouin's published ANOVA / Kruskal-Wallis example, closed forms for dominance analysis,
 Martilla & James quadrant logic, properties and every validation branch."""
 
@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from utils.attribution import (
+from utils.methods.attribution import (
     GroupDiffResult,
     OrderedLogitResult,
     dominance_analysis,

@@ -1,4 +1,4 @@
-"""Tests for utils.background (chapter 1).
+"""Tests for utils.study.background (chapter 1).
 
 Published figures used as expected values: NBS rural poverty and income figures as reported in
 ``data/background/china_rural_poverty_2012_2021.csv`` (NBS 2013 via Xinhua 2013-02-27: 98.99
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from utils import background as B
+from utils.study import background as B
 
 FAST = settings(max_examples=50, deadline=None)
 
@@ -73,7 +73,7 @@ def test_relative_lines_property_proportional(medians, shares):
 def test_national_summary_on_the_published_series():
     """98.99 million rural poor at end-2012 (NBS) and zero at end-2020 (2021-02-25 speech):
     9,899 (10,000 persons) lifted out; incidence 10.2 % in 2012 (NBS)."""
-    import utils.data as D
+    import utils.study.data as D
 
     s = B.national_summary(D.load_background("data"))
     assert (s.first_year, s.last_year) == (2012, 2020)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from utils.run import read_toc, run, toc_entries
+from tools.run import read_toc, run, toc_entries
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -29,7 +29,7 @@ def test_every_toc_entry_has_a_page(built_book: Path):
 
 def test_chapters_run_on_a_second_dataset(tmp_path: Path):
     """Another seed and 200 households: every chapter must execute without error."""
-    from utils.simulate import write_dataset
+    from utils.study.simulate import write_dataset
 
     data = tmp_path / "data"
     write_dataset(data, seed=7, n_households=200)

@@ -1,7 +1,7 @@
-"""Tests of utils.countermeasures (chapter 5: evidence for the thesis' problems, scenario).
+"""Tests of utils.study.countermeasures (chapter 5: evidence for the thesis' problems, scenario).
 
 Expected values: the importance-performance quadrant rule of Martilla & James (1977) (verdicts
-must agree with utils.attribution.importance_performance), closed forms of the ordered logit
+must agree with utils.methods.attribution.importance_performance), closed forms of the ordered logit
 (McCullagh 1980; marginal effects as in Long & Freese 2014) evaluated independently with
 scipy.stats.logistic, and small tables derived by hand (stated in each docstring).
 """
@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from utils import attribution
-from utils import countermeasures as cm
-from utils.data import load_indicators
+from utils.methods import attribution
+from utils.study import countermeasures as cm
+from utils.study.data import load_indicators
 
 SET = settings(max_examples=50, deadline=None)
 DIMS = ["gs", "in", "ss", "ed", "lc"]

@@ -1,4 +1,4 @@
-"""Tests for utils.data: loading the shipped data and reporting every kind of bad data.
+"""Tests for utils.study.data: loading the shipped data and reporting every kind of bad data.
 
 Line numbers in messages follow the file: header = line 1, first data row = line 2.
 Bad cases use small fixtures in tests/fixtures/ or a copy of data/ in tmp_path with one cell
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from utils import data as D
+from utils.study import data as D
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

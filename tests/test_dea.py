@@ -1,4 +1,4 @@
-"""Tests for utils.dea: textbook examples with hand-derived scores, properties, validation."""
+"""Tests for utils.methods.dea: textbook examples with hand-derived scores, properties, validation."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from utils.dea import dea
+from utils.methods.dea import dea
 
 SETTINGS = settings(max_examples=25, deadline=None)
 

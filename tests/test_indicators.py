@@ -1,4 +1,4 @@
-"""Tests for utils.indicators (chapter 2 weights; used by chapter 4).
+"""Tests for utils.study.indicators (chapter 2 weights; used by chapter 4).
 
 Expected values are closed forms derived by hand (stated per test), an independent
 implementation (pymcdm's CRITIC) or properties; the underlying AHP/entropy/CRITIC functions
@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pymcdm.weights import critic_weights as pymcdm_critic
 
-from utils import indicators as I
+from utils.study import indicators as I
 
 FAST = settings(max_examples=50, deadline=None)
 
@@ -343,9 +343,7 @@ def test_critic_matches_pymcdm_with_cost_column_negated():
 
 def test_objective_weights_validation():
     X = pd.DataFrame({"x": [0.0, 1], "y": [1.0, 0]})
-    with pytest.raises(
-        ValueError, match=r"method: 'topsis' is not one of \['entropy', 'critic'\]"
-    ):
+    with pytest.raises(ValueError, match=r"method: 'topsis' is not one of \['entropy', 'critic'\]"):
         I.objective_weights(X, ["benefit", "benefit"], "topsis")
     with pytest.raises(ValueError, match=r"direction: no direction for column\(s\) \['y'\]"):
         I.objective_weights(X, pd.Series({"x": "benefit"}))
@@ -495,7 +493,7 @@ def shipped():
 def test_shipped_weights_find_the_planted_inconsistent_expert(shipped):
     """truth.json names the deliberately inconsistent matrix (E07, criteria); it is the only
     one excluded."""
-    import utils.data as D
+    import utils.study.data as D
 
     bad = D.load_truth("data")["experts"]["inconsistent"]
     assert shipped.excluded[["expert", "block"]].values.tolist() == [
@@ -507,7 +505,7 @@ def test_shipped_weights_find_the_planted_inconsistent_expert(shipped):
 
 
 def test_shipped_weights_layout_and_recovery(shipped):
-    import utils.data as D
+    import utils.study.data as D
 
     ind = D.load_indicators("data")
     ids = ind.loc[ind["level"] == "indicator", "id"].tolist()

@@ -1,4 +1,4 @@
-"""Tests of utils.performance (chapter 4: fuzzy evaluation, township comparison, DEA of funds).
+"""Tests of utils.study.performance (chapter 4: fuzzy evaluation, township comparison, DEA of funds).
 
 Expected values come from (a) closed forms / hand derivations stated next to each test, (b)
 published worked examples (Kendall 1938's and Cooper, Seiford & Tone 2007's), or (c) independent
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from utils import performance as P
+from utils.study import performance as P
 
 FAST = settings(max_examples=50, deadline=None)
 

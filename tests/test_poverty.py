@@ -1,4 +1,4 @@
-"""Tests for utils.poverty: published / hand-derived examples, properties, validation messages."""
+"""Tests for utils.methods.poverty: published / hand-derived examples, properties, validation messages."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from utils.poverty import (
+from utils.methods.poverty import (
     AFResult,
     alkire_foster,
     alkire_foster_by_group,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from utils import data as D
+from utils.study import data as D
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -133,7 +133,7 @@ def test_ci_runs_the_readme_test_command():
 
 def test_toc_entries_exist():
     toc = yaml.safe_load((REPO / "book" / "_toc.yml").read_text())
-    from utils.run import read_toc
+    from tools.run import read_toc
 
     chapters = read_toc(REPO / "book")
     assert toc["format"] == "jb-book"

@@ -1,6 +1,6 @@
 """The prose-number rule, the citation keys and the front/back matter of the book.
 
-1. Unit tests of the scanner :mod:`utils.prose` on small strings (what it must flag, what it must
+1. Unit tests of the scanner :mod:`tools.prose` on small strings (what it must flag, what it must
    accept), its validation messages, and hypothesis properties.
 2. The book itself: no number typed into the prose of any chapter notebook or markdown page;
    every citation key used anywhere in the book exists in ``book/references.bib``; the
@@ -24,7 +24,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from utils.prose import (
+from tools.prose import (
     ProseFinding,
     bib_keys,
     citation_keys,
@@ -371,7 +371,7 @@ def test_toc_front_and_back_matter():
 
 
 def test_reproducibility_keeps_the_run_summary_marker():
-    from utils.run import SUMMARY_MARKER
+    from tools.run import SUMMARY_MARKER
 
     lines = (BOOK / "appendix" / "reproducibility.md").read_text(encoding="utf-8").splitlines()
     assert lines.count(SUMMARY_MARKER) == 1, "keep exactly one run-summary marker line"

@@ -1,4 +1,4 @@
-"""Tests of utils.relative_poverty (chapter 5: relative poverty after 2020).
+"""Tests of utils.study.relative_poverty (chapter 5: relative poverty after 2020).
 
 Published examples: the global MPI's nested weights (Alkire & Santos 2014), the Alkire-Foster
 (2011) four-person example, and the national poverty lines 2016 / 2020 (NBS; SCIO 2021) as
@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from utils import poverty
-from utils import relative_poverty as rp
-from utils.data import load_codebook
+from utils.methods import poverty
+from utils.study import relative_poverty as rp
+from utils.study.data import load_codebook
 
 SET = settings(max_examples=50, deadline=None)
 

@@ -1,4 +1,4 @@
-"""Tests for utils.reliability: published pingouin / R psych values, closed-form examples,
+"""Tests for utils.methods.reliability: published pingouin / R psych values, closed-form examples,
 cross-checks against pingouin, invariance properties and every validation branch."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from utils.reliability import (
+from utils.methods.reliability import (
     AlphaResult,
     average_variance_extracted,
     bartlett_sphericity,

@@ -1,4 +1,4 @@
-"""Tests for utils.resampling: bootstrap and weight sensitivity."""
+"""Tests for utils.methods.resampling: bootstrap and weight sensitivity."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pymcdm.methods import TOPSIS
 from pymcdm.normalizations import vector_normalization
 from scipy import stats
 
-from utils.resampling import (
+from utils.methods.resampling import (
     BootstrapResult,
     _grey_coefficients,
     _topsis_closeness,
@@ -198,7 +198,7 @@ def test_vectorised_topsis_equals_pymcdm():
 
 def test_base_rank_equals_utils_scoring():
     """Same ranking as the book's TOPSIS / grey relational analysis for the base weights."""
-    scoring = pytest.importorskip("utils.scoring")
+    scoring = pytest.importorskip("utils.methods.scoring")
     X = _matrix(3)
     w = pd.Series([0.3, 0.25, 0.2, 0.15, 0.1], index=X.columns)
     ben = ["benefit", "benefit", "cost", "benefit", "cost"]

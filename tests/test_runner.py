@@ -1,4 +1,4 @@
-"""The runner (utils.run) on a tiny throw-away book: cache, parameters, failure handling, atomic publish.
+"""The runner (tools.run) on a tiny throw-away book: cache, parameters, failure handling, atomic publish.
 
 These tests build a real (small) Jupyter Book, so each takes a few seconds.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils import run as runner
+from tools import run as runner
 
 
 def _notebook(path: Path, *cells: str, params: str = 'DATA_DIR = "."\nVALUE = 1') -> None:

@@ -1,4 +1,4 @@
-"""Tests for utils.scoring: Hwang & Yoon's TOPSIS example, pymcdm cross-checks, hand-derived FCE
+"""Tests for utils.methods.scoring: Hwang & Yoon's TOPSIS example, pymcdm cross-checks, hand-derived FCE
 and grey relational examples, properties and every validation branch."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis.extra.numpy import arrays
 from pymcdm import normalizations as pn
 from pymcdm.methods import TOPSIS
 
-from utils.scoring import (
+from utils.methods.scoring import (
     FCEResult,
     GreyResult,
     fuzzy_evaluation,

@@ -1,4 +1,4 @@
-"""Tests for utils.simulate: reproducibility, planted structure, calibration, expert matrices.
+"""Tests for utils.study.simulate: reproducibility, planted structure, calibration, expert matrices.
 
 All survey/expert/township data are SIMULATED; these tests check that the generator plants
 the structure the chapters are meant to find (reliability, factor structure, weak dimensions,
@@ -18,8 +18,8 @@ from factor_analyzer import FactorAnalyzer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from utils import data as D
-from utils import simulate as S
+from utils.study import data as D
+from utils.study import simulate as S
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -142,9 +142,9 @@ def test_exactly_one_inconsistent_expert_matrix():
 
 
 def test_inconsistent_expert_cross_checked_with_project_ahp():
-    """Independent implementation: the project's AHP module (utils.weights.ahp, eigenvector
+    """Independent implementation: the project's AHP module (utils.methods.weights.ahp, eigenvector
     method, Saaty RI) must flag the same single matrix."""
-    W = pytest.importorskip("utils.weights")
+    W = pytest.importorskip("utils.methods.weights")
     mats = D.expert_matrices(D.load_expert_judgments())
     flagged = {k for k, m in mats.items() if not W.ahp(m).consistent}
     assert flagged == {("E07", "criteria")}

@@ -284,11 +284,11 @@ def test_cjk_check_tells_glyphs_from_tofu(browser: object, tmp_path: Path):
 
 
 def test_staging_collapses_parameters_and_data_preparation(tmp_path: Path):
-    """The runner's staging step (utils.run.prepare_staged_notebook) on a hand-made executed
+    """The runner's staging step (tools.run.prepare_staged_notebook) on a hand-made executed
     notebook: each kind of cell gets the tags the docstring promises."""
     import nbformat
 
-    from utils.run import Chapter, prepare_staged_notebook
+    from tools.run import Chapter, prepare_staged_notebook
 
     def code(tags=(), outputs=()):
         cell = nbformat.v4.new_code_cell("x = 1")

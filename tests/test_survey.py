@@ -1,4 +1,4 @@
-"""Tests for utils.survey (household-survey helpers of chapter 3)."""
+"""Tests for utils.study.survey (household-survey helpers of chapter 3)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from utils import survey as sv
-from utils.data import DIMENSIONS as DATA_DIMENSIONS
-from utils.data import load_codebook
+from utils.study import survey as sv
+from utils.study.data import DIMENSIONS as DATA_DIMENSIONS
+from utils.study.data import load_codebook
 
 
 # ----------------------------------------------------------------------------------------------

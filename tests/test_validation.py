@@ -1,11 +1,11 @@
-"""utils._validation: the shared argument checks (each branch and its message)."""
+"""utils.methods._validation: the shared argument checks (each branch and its message)."""
 
 import math
 
 import numpy as np
 import pytest
 
-from utils._validation import check_choice, check_fraction, check_in_range
+from utils.methods._validation import check_choice, check_fraction, check_in_range
 
 
 def test_check_choice():

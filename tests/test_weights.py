@@ -1,4 +1,4 @@
-"""Tests for utils.weights: published AHP examples, closed forms, pymcdm cross-checks, properties
+"""Tests for utils.methods.weights: published AHP examples, closed forms, pymcdm cross-checks, properties
 and every validation branch."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis.extra.numpy import arrays
 from pymcdm.weights import critic_weights as pymcdm_critic
 from pymcdm.weights import entropy_weights as pymcdm_entropy
 
-from utils.weights import (
+from utils.methods.weights import (
     RANDOM_INDEX,
     AHPResult,
     ahp,

@@ -58,7 +58,7 @@ from matplotlib.ticker import (
     PercentFormatter,
 )
 
-from utils._validation import as_float_matrix, as_float_vector
+from utils.methods._validation import as_float_matrix, as_float_vector
 
 __all__ = [
     "BOOK_WIDTH",
@@ -936,7 +936,7 @@ def ipa_grid(
         ``quadrant``.
     importance_cut, performance_cut : float, optional
         Where the quadrant lines cross. ``None`` (default) takes the cut stored in
-        ``table.attrs`` (as :func:`utils.attribution.importance_performance` records it).
+        ``table.attrs`` (as :func:`utils.methods.attribution.importance_performance` records it).
     title, xlabel, ylabel : str
 
     References

@@ -3,7 +3,7 @@
 The policy tables are small documented constants paraphrasing China's central policy documents
 (cited by their keys in ``book/references.bib``); they are not data about M County. The national
 series come from ``data/background/`` (REAL, NBS as reported by the outlets in its ``source``
-column); the township panel is SIMULATED (``utils.simulate``, see ``data/README.md``).
+column); the township panel is SIMULATED (``utils.study.simulate``, see ``data/README.md``).
 
 References
 ----------
@@ -26,7 +26,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from utils._validation import as_float_vector, check_in_range
+from utils.methods._validation import as_float_vector, check_in_range
 from utils.plots import BOOK_WIDTH, BookFigure, house_palette, house_rc
 
 __all__ = [
@@ -263,7 +263,7 @@ def relative_poverty_lines(
 
     ``z_s(t) = s * median(t)`` for each share ``s`` (the OECD/EU practice uses 40, 50 or 60 % of
     the median; Ravallion 2016, ch. 4; Haughton & Khandker 2009, ch. 3).
-    :func:`utils.poverty.relative_poverty_line` computes the median from microdata; this
+    :func:`utils.methods.poverty.relative_poverty_line` computes the median from microdata; this
     function is for a *published* median (e.g. NBS's rural median disposable income), so it is
     a plain multiplication. Missing medians stay missing.
 
@@ -340,7 +340,7 @@ _BG_COLS = (
 
 
 def national_summary(background: pd.DataFrame) -> NationalSummary:
-    """Headline facts of the national series (``utils.data.load_background``).
+    """Headline facts of the national series (``utils.study.data.load_background``).
 
     Parameters
     ----------
@@ -354,7 +354,7 @@ def national_summary(background: pd.DataFrame) -> NationalSummary:
     NationalSummary
     """
     if not isinstance(background, pd.DataFrame):
-        raise ValueError("background: expected the DataFrame from utils.data.load_background")
+        raise ValueError("background: expected the DataFrame from utils.study.data.load_background")
     miss = [c for c in _BG_COLS if c not in background.columns]
     if miss:
         raise ValueError(f"background: missing column(s) {miss}")
@@ -388,7 +388,7 @@ def national_summary(background: pd.DataFrame) -> NationalSummary:
 # --------------------------------------------------------------------------------------------
 def _check_panel(panel: pd.DataFrame, need: Sequence[str]) -> pd.DataFrame:
     if not isinstance(panel, pd.DataFrame):
-        raise ValueError("panel: expected the DataFrame from utils.data.load_township_panel")
+        raise ValueError("panel: expected the DataFrame from utils.study.data.load_township_panel")
     miss = [c for c in need if c not in panel.columns]
     if miss:
         raise ValueError(f"panel: missing column(s) {miss}")

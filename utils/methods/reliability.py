@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from utils._validation import as_float_matrix, as_float_vector, check_choice, check_fraction
+from utils.methods._validation import as_float_matrix, as_float_vector, check_choice, check_fraction
 
 __all__ = [
     "AlphaResult",

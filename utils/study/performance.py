@@ -4,9 +4,9 @@ The chapter scores M County's precision poverty alleviation (SIMULATED data, see
 ``data/README.md``) with a two-level fuzzy comprehensive evaluation (indicator -> criterion ->
 goal), compares townships by TOPSIS and grey relational analysis, and measures the efficiency of
 poverty funds by DEA. The general methods live elsewhere and are only *called* here:
-:func:`utils.scoring.likert_membership`, :func:`utils.scoring.fuzzy_evaluation_hierarchy`,
-:func:`utils.scoring.topsis`, :func:`utils.scoring.grey_relational_grades`,
-:func:`utils.resampling.bootstrap`, :func:`utils.dea.dea` and :func:`scipy.stats.kendalltau`.
+:func:`utils.methods.scoring.likert_membership`, :func:`utils.methods.scoring.fuzzy_evaluation_hierarchy`,
+:func:`utils.methods.scoring.topsis`, :func:`utils.methods.scoring.grey_relational_grades`,
+:func:`utils.methods.resampling.bootstrap`, :func:`utils.methods.dea.dea` and :func:`scipy.stats.kendalltau`.
 What this module adds is the glue that is specific to the study design:
 
 - :func:`township_grades`: a documented five-grade membership for indicators measured on
@@ -33,10 +33,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from utils._validation import as_float_matrix, check_benefit
-from utils.dea import dea
-from utils.resampling import bootstrap
-from utils.scoring import (
+from utils.methods._validation import as_float_matrix, check_benefit
+from utils.methods.dea import dea
+from utils.methods.resampling import bootstrap
+from utils.methods.scoring import (
     FCEResult,
     fuzzy_evaluation_hierarchy,
     grey_relational_grades,
@@ -104,7 +104,9 @@ _INDICATOR_COLUMNS = ("id", "level", "criterion", "direction", "source", "source
 def _indicator_rows(indicators: pd.DataFrame) -> pd.DataFrame:
     """The ``level == 'indicator'`` rows of the indicator table, indexed by id (validated)."""
     if not isinstance(indicators, pd.DataFrame):
-        raise ValueError("indicators: expected the indicator table (utils.data.load_indicators)")
+        raise ValueError(
+            "indicators: expected the indicator table (utils.study.data.load_indicators)"
+        )
     missing = [c for c in _INDICATOR_COLUMNS if c not in indicators.columns]
     if missing:
         raise ValueError(f"indicators: missing columns {missing}")
@@ -140,7 +142,9 @@ def _check_levels(n_grades: int) -> list[int]:
 def _panel_year(panel: pd.DataFrame, year: int | None) -> tuple[pd.DataFrame, int]:
     """Rows of one year of the township panel, indexed by township (latest year if None)."""
     if not isinstance(panel, pd.DataFrame):
-        raise ValueError("panel: expected the township panel (utils.data.load_township_panel)")
+        raise ValueError(
+            "panel: expected the township panel (utils.study.data.load_township_panel)"
+        )
     for c in ("township", "year"):
         if c not in panel.columns:
             raise ValueError(f"panel: missing column {c!r}")
@@ -232,19 +236,19 @@ def household_grades(
       the panel, in the indicator's direction).
 
     The fuzzy membership of indicator i in grade k is then the share of households at grade k,
-    ``r_ik = #{h: g_hi = k} / #{h: g_hi observed}`` (:func:`utils.scoring.likert_membership`):
+    ``r_ik = #{h: g_hi = k} / #{h: g_hi observed}`` (:func:`utils.methods.scoring.likert_membership`):
     a Likert item's usual answer shares, and for a township statistic the household-weighted
     share of sampled townships in each county-wide grade.
 
     Parameters
     ----------
     survey : DataFrame
-        Household survey (``utils.data.load_survey``) with a ``township`` column and the survey
+        Household survey (``utils.study.data.load_survey``) with a ``township`` column and the survey
         indicators' source columns.
     panel : DataFrame
-        Township panel (``utils.data.load_township_panel``).
+        Township panel (``utils.study.data.load_township_panel``).
     indicators : DataFrame
-        Indicator table (``utils.data.load_indicators``); columns id, level, criterion,
+        Indicator table (``utils.study.data.load_indicators``); columns id, level, criterion,
         direction, source, source_column.
     year : int, optional
         Panel year for township indicators; default the latest.
@@ -409,7 +413,7 @@ def restrict_to_sources(
     weights : pd.Series
         Global indicator weights for the full indicator system.
     indicators : DataFrame
-        Indicator table (``utils.data.load_indicators``).
+        Indicator table (``utils.study.data.load_indicators``).
     sources : {"survey", "all"} or sequence of source names
         Which indicators to keep.
 
@@ -483,7 +487,7 @@ def evaluate_performance(
 
     grade = argmax_k b_k (maximum-membership principle), for the goal and for every criterion.
     Defaults: weighted-average operator M(., +); grade scores (20, 40, 60, 80, 100) for five
-    grades (:func:`utils.scoring.fuzzy_evaluation`); weights from :func:`hierarchy_weights`.
+    grades (:func:`utils.methods.scoring.fuzzy_evaluation`); weights from :func:`hierarchy_weights`.
 
     Parameters
     ----------
@@ -562,7 +566,7 @@ def bootstrap_performance(
 ) -> pd.DataFrame:
     """Bootstrap (over households) intervals of the overall and dimension scores and gaps.
 
-    Households are resampled with replacement (``utils.resampling.bootstrap``, percentile
+    Households are resampled with replacement (``utils.methods.resampling.bootstrap``, percentile
     intervals); on each resample all memberships, the dimension scores S_c and the overall
     score S are recomputed (township grades stay fixed: they are census statistics, only the
     household weighting changes). The gap of a dimension is ``S_c - S``; its interval is that
@@ -625,7 +629,7 @@ class _ScoreEngine:
     """Vectorised :func:`performance_scores` on a NumPy grade matrix (for the bootstrap).
 
     Why: :func:`performance_scores` validates its inputs and calls
-    :func:`utils.scoring.likert_membership` item by item, about 6 ms per call; the bootstrap
+    :func:`utils.methods.scoring.likert_membership` item by item, about 6 ms per call; the bootstrap
     calls it hundreds of times on already validated data. Here the memberships are one
     one-hot count over all items (``r_ik = n_ik / n_i``), and both FCE levels are two matrix
     products. Equality with :func:`performance_scores` is tested.
@@ -821,9 +825,9 @@ def compare_townships(matrix: TownshipMatrix, weights: pd.Series, rho: float = 0
     """TOPSIS closeness and grey relational grade of every township, with both rankings.
 
     Weights: the global indicator weights restricted to the matrix's columns (rescaled to sum
-    to 1 by the methods). TOPSIS with vector normalisation (:func:`utils.scoring.topsis`);
+    to 1 by the methods). TOPSIS with vector normalisation (:func:`utils.methods.scoring.topsis`);
     Deng's grey relational grade against the ideal series with distinguishing coefficient
-    ``rho`` (:func:`utils.scoring.grey_relational_grades`).
+    ``rho`` (:func:`utils.methods.scoring.grey_relational_grades`).
 
     Parameters
     ----------
@@ -1069,7 +1073,7 @@ def fund_efficiency(
         BCC (variable returns): the same with sum(lambda) = 1
         scale efficiency SE = theta*_CCR / theta*_BCC
 
-    (:func:`utils.dea.dea`, input orientation) on the inputs and outputs of
+    (:func:`utils.methods.dea.dea`, input orientation) on the inputs and outputs of
     :func:`fund_efficiency_data`. Input orientation asks how far funds and cadre time could
     shrink while keeping the results, the natural question for a fixed poverty budget.
 
@@ -1141,7 +1145,7 @@ def dimension_comparison(
         item_mean_score_c = (100 / K) * mean_h score_hc
 
     where ``score_hc`` is household h's mean Likert answer on dimension c (1..K,
-    ``utils.survey.dimension_scores(survey)``, households without a score skipped), so both
+    ``utils.study.survey.dimension_scores(survey)``, households without a score skipped), so both
     scores are on the grade-score scale ``100 k / K`` (a household answering k everywhere
     scores 100 k / K on both). The item mean uses all Likert items of the dimension and no
     township statistics; the difference shows what the indicator weights and the township
@@ -1196,7 +1200,7 @@ def dimension_comparison(
 
 @dataclass(frozen=True)
 class StabilitySummary:
-    """Summary of a :func:`utils.resampling.weight_sensitivity` table.
+    """Summary of a :func:`utils.methods.resampling.weight_sensitivity` table.
 
     Attributes
     ----------
@@ -1229,7 +1233,7 @@ def stability_summary(sens: pd.DataFrame, within: int = 2) -> StabilitySummary:
     Parameters
     ----------
     sens : DataFrame
-        Output of :func:`utils.resampling.weight_sensitivity`.
+        Output of :func:`utils.methods.resampling.weight_sensitivity`.
     within : int, default 2
         Tolerance in rank places.
     """

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from utils._validation import (
+from utils.methods._validation import (
     Directions,
     MatrixLike,
     VectorLike,

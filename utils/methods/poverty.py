@@ -1,7 +1,7 @@
 """Poverty and inequality measures: FGT, relative poverty lines, Alkire-Foster, Gini, Theil.
 
 All functions take plain sequences, NumPy arrays or pandas objects, validate them with the shared
-checks in :mod:`utils._validation`, and raise :class:`ValueError` with a message naming the
+checks in :mod:`utils.methods._validation`, and raise :class:`ValueError` with a message naming the
 argument and the rule that was broken.
 
 Optional ``weights`` (``sample_weights`` in :func:`alkire_foster`) are *sampling* (frequency)
@@ -22,7 +22,7 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from utils._validation import as_float_matrix, as_float_vector, check_weights
+from utils.methods._validation import as_float_matrix, as_float_vector, check_weights
 
 __all__ = [
     "AFResult",
@@ -53,7 +53,7 @@ def _sampling_weights(weights, n: int, name: str = "weights") -> np.ndarray | No
 def _vector(x, name: str) -> np.ndarray:
     """Numeric 1-D finite vector, without building per-element labels (fast for 1e7 values).
 
-    The checks and messages are those of :func:`utils._validation.as_float_vector`, which is
+    The checks and messages are those of :func:`utils.methods._validation.as_float_vector`, which is
     called to raise them; it is not called on good input because it builds a Python list of
     ``n`` labels (about 0.6 s for 10 million incomes).
     """

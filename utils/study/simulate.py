@@ -7,7 +7,7 @@ Everything it writes is SIMULATED and says so; none of it is a fact about the re
 
 Command line (regenerates the committed files byte for byte)::
 
-    python -m utils.simulate --seed 20201231 --households 700 --out data/
+    python -m utils.study.simulate --seed 20201231 --households 700 --out data/
 
 The model's equations and calibration targets are documented in ``data/README.md``; the
 constants below are the planted parameters, and all of them are also written to
@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-REPO_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+REPO_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DEFAULT_SEED = 20201231
 DEFAULT_HOUSEHOLDS = 700
 YEARS = (2016, 2017, 2018, 2019, 2020)
@@ -1118,7 +1118,7 @@ def simulate(seed: int = DEFAULT_SEED, n_households: int = DEFAULT_HOUSEHOLDS) -
     households, truth_hh = _households(rng, tw, int(n_households))
     judgments, truth_exp = _experts(rng)
     truth = {
-        "_note": "SIMULATED data: planted parameters of the generating model (utils/simulate.py).",
+        "_note": "SIMULATED data: planted parameters of the generating model (utils/study/simulate.py).",
         "seed": int(seed),
         "n_households": int(n_households),
         "poverty_line_yuan": {str(y): POVERTY_LINE[y] for y in YEARS},
@@ -1184,7 +1184,7 @@ def write_dataset(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: ``python -m utils.simulate --seed S --households N --out DIR``."""
+    """Command-line entry point: ``python -m utils.study.simulate --seed S --households N --out DIR``."""
     p = argparse.ArgumentParser(description="Write the SIMULATED M County study data.")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--households", type=int, default=DEFAULT_HOUSEHOLDS)

@@ -2,11 +2,11 @@
 
 The survey chapter (chapter 3) of the book and the scoring/attribution chapters use these
 functions on the household questionnaire of M County. The questionnaire shipped with the
-project is SIMULATED (``utils.simulate``, see ``data/README.md``); nothing computed from it is a
+project is SIMULATED (``utils.study.simulate``, see ``data/README.md``); nothing computed from it is a
 fact about the real county.
 
 Item lists always come from the codebook (or the survey's column names) through
-:func:`utils.data.likert_items`; no item list is typed here.
+:func:`utils.study.data.likert_items`; no item list is typed here.
 
 References
 ----------
@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from utils import data as _data
-from utils._validation import check_choice, check_fraction
+from utils.methods._validation import check_choice, check_fraction
+from utils.study import data as _data
 
 __all__ = [
     "DIMENSIONS",
@@ -82,7 +82,7 @@ def dimension_labels(indicators: pd.DataFrame | str | Path | None = None) -> dic
     ----------
     indicators : DataFrame, path or None
         The indicator table (``data/indicators.csv`` as loaded by
-        :func:`utils.data.load_indicators`), a data directory, or ``None`` for the
+        :func:`utils.study.data.load_indicators`), a data directory, or ``None`` for the
         repository's ``data/``. Rows with ``level == "criterion"`` give the codes (column
         ``id``) and labels (``label_en``) in file order.
 
@@ -202,11 +202,11 @@ def dimension_scores(
     ----------
     survey : DataFrame
         One row per household with the Likert item columns (1..5, missing = NaN/<NA>), e.g.
-        from :func:`utils.data.load_survey`.
+        from :func:`utils.study.data.load_survey`.
     codebook : DataFrame, optional
-        The codebook (:func:`utils.data.load_codebook`): item lists are its survey rows with
+        The codebook (:func:`utils.study.data.load_codebook`): item lists are its survey rows with
         group ``likert`` and the dimension. ``None`` (default): items are the survey columns
-        named ``<dimension><number>`` (:func:`utils.data.likert_items`).
+        named ``<dimension><number>`` (:func:`utils.study.data.likert_items`).
     scale : {"mean", "0-100"}
         ``"mean"`` (default): 1..5 like the answers; ``"0-100"``: linear rescale as above.
     min_items : int, optional
@@ -714,7 +714,7 @@ def reliability_table(
 ) -> pd.DataFrame:
     """Cronbach's alpha with its Feldt interval for every dimension's Likert items.
 
-    Each row is :func:`utils.reliability.cronbach_alpha` on the dimension's items
+    Each row is :func:`utils.methods.reliability.cronbach_alpha` on the dimension's items
     (``alpha = k/(k-1) (1 - sum s_i^2 / s_T^2)``, Cronbach 1951; Feldt 1965 interval), default
     listwise deletion (as SPSS RELIABILITY).
 
@@ -725,7 +725,7 @@ def reliability_table(
         ``ci_high``.
     """
     blocks = _items_by_dimension(survey, codebook, dimensions)
-    from utils.reliability import cronbach_alpha
+    from utils.methods.reliability import cronbach_alpha
 
     rows = {}
     for d, block in blocks.items():
@@ -749,7 +749,7 @@ def item_table(
     nan_policy: str = "listwise",
     dimensions: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Item analysis of every dimension (:func:`utils.reliability.item_analysis`) stacked.
+    """Item analysis of every dimension (:func:`utils.methods.reliability.item_analysis`) stacked.
 
     Returns
     -------
@@ -758,7 +758,7 @@ def item_table(
         item-total correlation, alpha if item deleted).
     """
     blocks = _items_by_dimension(survey, codebook, dimensions)
-    from utils.reliability import item_analysis
+    from utils.methods.reliability import item_analysis
 
     parts = {d: item_analysis(block, nan_policy=nan_policy) for d, block in blocks.items()}
     out = pd.concat(parts, names=["dimension", "item"])
@@ -816,7 +816,7 @@ def convergent_validity(
     """Composite reliability and AVE per dimension from a one-factor model of its items.
 
     For each dimension a single-factor model of its items (complete cases) is fitted with
-    :func:`utils.reliability.exploratory_factor_analysis` (default minres), giving
+    :func:`utils.methods.reliability.exploratory_factor_analysis` (default minres), giving
     standardized loadings ``lambda_i``; then (Fornell & Larcker 1981)
 
     ``CR = (sum lambda_i)^2 / ((sum lambda_i)^2 + sum (1 - lambda_i^2))``,
@@ -836,7 +836,7 @@ def convergent_validity(
         ``sqrt AVE``; ``attrs["loadings"]`` holds each dimension's one-factor loadings.
     """
     blocks = _items_by_dimension(survey, codebook, dimensions)
-    from utils.reliability import (
+    from utils.methods.reliability import (
         average_variance_extracted,
         composite_reliability,
         exploratory_factor_analysis,
@@ -902,7 +902,7 @@ def group_difference_table(
 ) -> pd.DataFrame:
     """Tests of differences across groups for several outcomes and grouping variables.
 
-    Each cell (outcome, grouping) is :func:`utils.attribution.group_differences` (one-way ANOVA
+    Each cell (outcome, grouping) is :func:`utils.methods.attribution.group_differences` (one-way ANOVA
     with eta^2 or Kruskal-Wallis with epsilon^2, ``"auto"`` choosing by Shapiro-Wilk and
     Brown-Forsythe checks) on the rows where the outcome is observed. Groups with fewer than
     ``min_group_size`` observed rows are dropped first (named in ``dropped``), so that a small
@@ -915,7 +915,7 @@ def group_difference_table(
         ``effect_size``, ``effect``, ``groups``, ``n``, ``highest`` / ``lowest`` (group with the
         highest / lowest mean), ``dropped``.
     """
-    from utils.attribution import group_differences
+    from utils.methods.attribution import group_differences
 
     data = _check_survey(data, "data")
     values, groups = list(values), list(groups)
@@ -1378,7 +1378,7 @@ def group_difference_overview(
     ``mean_effect_g = mean_{o in O} ES(o, g)`` over the focus outcomes ``O`` (default all
     outcomes); the focus grouping's count of ``p(o, focus) < alpha`` and its largest
     ``ES(o, focus)`` over ``O``. Effect sizes are eta^2 (ANOVA) or epsilon^2 (Kruskal-Wallis),
-    see :func:`utils.attribution.group_differences` (Tomczak & Tomczak 2014).
+    see :func:`utils.methods.attribution.group_differences` (Tomczak & Tomczak 2014).
 
     Parameters
     ----------

@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from utils._validation import check_choice
+from utils.methods._validation import check_choice
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DIMENSIONS = ("gs", "in", "ss", "ed", "lc")
 FILES = {
     "survey": "survey/households.csv",

@@ -4,7 +4,7 @@ Chapter 5 of the book ("problem attribution, countermeasures, relative poverty")
 helpers to turn the household survey's incomes and deprivation indicators into the tables the
 thesis asks for when it speaks of the *persistence, dynamics and regional differences* of
 relative poverty in the rural-revitalisation stage. The measures themselves (FGT, relative
-lines, Alkire-Foster, Theil, transition matrices) live in :mod:`utils.poverty`; this module only
+lines, Alkire-Foster, Theil, transition matrices) live in :mod:`utils.methods.poverty`; this module only
 assembles them:
 
 - :func:`income_columns` / :func:`absolute_lines` - the yearly income columns and the absolute
@@ -20,9 +20,9 @@ assembles them:
 
 Hand-written code, and why: no maintained package in the environment classifies poverty
 trajectories or aggregates Alkire-Foster contributions by dimension; each is a few lines of
-pandas on top of :mod:`utils.poverty`.
+pandas on top of :mod:`utils.methods.poverty`.
 
-The survey shipped with the project is SIMULATED (``utils.simulate``; see ``data/README.md``):
+The survey shipped with the project is SIMULATED (``utils.study.simulate``; see ``data/README.md``):
 no number computed from it is a fact about the real county.
 """
 
@@ -36,8 +36,8 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from utils import poverty as _poverty
-from utils._validation import as_float_matrix, as_float_vector
+from utils.methods import poverty as _poverty
+from utils.methods._validation import as_float_matrix, as_float_vector
 
 __all__ = [
     "TRAJECTORIES",
@@ -107,7 +107,7 @@ def absolute_lines(codebook: pd.DataFrame) -> pd.Series:
     Parameters
     ----------
     codebook : DataFrame
-        As returned by :func:`utils.data.load_codebook` (columns ``column``, ``description``).
+        As returned by :func:`utils.study.data.load_codebook` (columns ``column``, ``description``).
 
     Returns
     -------
@@ -152,11 +152,11 @@ def relative_poverty_table(
 ) -> pd.DataFrame:
     """FGT poverty measures at relative lines ``z_s = s * median(y)`` for several shares ``s``.
 
-    For each share ``s``: ``z_s = s * m(y)`` (:func:`utils.poverty.relative_poverty_line`) and
+    For each share ``s``: ``z_s = s * m(y)`` (:func:`utils.methods.poverty.relative_poverty_line`) and
 
     ``P_alpha(z_s) = (1/N) * sum_{i: y_i < z_s} ((z_s - y_i) / z_s)^alpha``
 
-    (:func:`utils.poverty.fgt`; ``P0`` headcount, ``P1`` poverty gap, ``P2`` severity).
+    (:func:`utils.methods.poverty.fgt`; ``P0`` headcount, ``P1`` poverty gap, ``P2`` severity).
     Defaults: shares 40 / 50 / 60 % of the **median** (the range of post-2020 proposals for a
     Chinese rural relative line; the OECD uses 50 %, the EU 60 %), ``alpha = 0, 1, 2``.
 
@@ -206,7 +206,7 @@ def relative_lines_by_year(
 ) -> pd.Series:
     """Relative poverty line of each period: ``z_y = s * median_h(y_hy)``.
 
-    Applies :func:`utils.poverty.relative_poverty_line` to every column (year) of ``incomes``,
+    Applies :func:`utils.methods.poverty.relative_poverty_line` to every column (year) of ``incomes``,
     so that relative poverty status can be followed over time with a line that moves with the
     median (default 50 % of the median).
 
@@ -342,7 +342,7 @@ def af_dimension_contributions(
     Parameters
     ----------
     contributions : Series
-        Indicator contributions (``AFResult.contributions`` of :func:`utils.poverty.alkire_foster`).
+        Indicator contributions (``AFResult.contributions`` of :func:`utils.methods.poverty.alkire_foster`).
     dimension_of : Series or dict
         Indicator -> dimension; must cover every indicator of ``contributions``.
 
@@ -384,10 +384,10 @@ def af_group_dimension_table(
     """Alkire-Foster ``H, A, M0`` and dimension contributions within each group (township).
 
     For each group ``g`` the measure is computed on its households alone
-    (:func:`utils.poverty.alkire_foster`), and the dimension contributions to ``M0_g`` are
+    (:func:`utils.methods.poverty.alkire_foster`), and the dimension contributions to ``M0_g`` are
     :func:`af_dimension_contributions` of that group; the group's contribution to the overall
     ``M0`` (population share times ``M0_g / M0``) comes from
-    :func:`utils.poverty.alkire_foster_by_group`.
+    :func:`utils.methods.poverty.alkire_foster_by_group`.
 
     Parameters
     ----------
@@ -433,7 +433,7 @@ def af_group_dimension_table(
 def poverty_status(incomes: pd.DataFrame, lines: pd.Series | Mapping[int, float]) -> pd.DataFrame:
     """Poor (``True``) when income is strictly below the year's line.
 
-    ``poor_{hy} = 1[y_{hy} < z_y]`` (strict, as in :func:`utils.poverty.fgt`).
+    ``poor_{hy} = 1[y_{hy} < z_y]`` (strict, as in :func:`utils.methods.poverty.fgt`).
 
     Parameters
     ----------
@@ -507,7 +507,7 @@ def poverty_dynamics(status: pd.DataFrame) -> DynamicsResult:
 
     The spell approach to chronic and transient poverty follows Bane & Ellwood (1986) and
     Hulme & Shepherd (2003). The first-to-last-period transition matrix
-    (:func:`utils.poverty.transition_matrix`) gives persistence ``P(poor -> poor)``, the exit
+    (:func:`utils.methods.poverty.transition_matrix`) gives persistence ``P(poor -> poor)``, the exit
     rate ``P(poor -> non-poor)`` and the entry rate ``P(non-poor -> poor)``.
 
     Parameters

@@ -5,23 +5,23 @@ The indicator system (``data/indicators.csv``) is a two-level hierarchy: goal ->
 indicator:
 
 * **subjective (AHP)** weights from the expert panel (``data/experts/judgments.csv``): each
-  expert's matrix per block is checked with :func:`utils.weights.ahp` (Saaty's consistency
+  expert's matrix per block is checked with :func:`utils.methods.weights.ahp` (Saaty's consistency
   ratio); matrices with ``CR >= cr_threshold`` can be excluded; the remaining experts' matrices
   of a block are aggregated by the element-wise geometric mean (AIJ,
-  :func:`utils.weights.ahp_group`); the criterion and indicator (local) priorities are composed
-  into global weights by :func:`utils.weights.ahp_hierarchy`;
-* **objective** weights (entropy or CRITIC, :func:`utils.weights.entropy_weights`,
-  :func:`utils.weights.critic_weights`) from a households x indicators data matrix built by
+  :func:`utils.methods.weights.ahp_group`); the criterion and indicator (local) priorities are composed
+  into global weights by :func:`utils.methods.weights.ahp_hierarchy`;
+* **objective** weights (entropy or CRITIC, :func:`utils.methods.weights.entropy_weights`,
+  :func:`utils.methods.weights.critic_weights`) from a households x indicators data matrix built by
   :func:`indicator_matrix` (design choice documented there);
 * **combined** weights, the linear mix ``alpha * AHP + (1 - alpha) * objective``
-  (:func:`utils.weights.combine_weights` with ``method="linear"``).
+  (:func:`utils.methods.weights.combine_weights` with ``method="linear"``).
 
 The expert, survey and township files shipped with the project are SIMULATED (see
 ``data/README.md``), so the weights computed from them are illustrations, not M County's.
 
 Typical use (chapter 4)::
 
-    from utils.indicators import indicator_weights
+    from utils.study.indicators import indicator_weights
     w = indicator_weights(DATA_DIR, scheme="combined")
     w.global_weights      # Series indexed by indicator id, sums to 1
     w.criteria_weights    # Series indexed by criterion id, sums to 1
@@ -47,9 +47,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from utils import data as _data
-from utils import weights as _w
-from utils._validation import as_float_vector, check_choice, check_in_range
+from utils.methods import weights as _w
+from utils.methods._validation import as_float_vector, check_choice, check_in_range
+from utils.study import data as _data
 
 __all__ = [
     "AlphaSensitivity",
@@ -171,7 +171,7 @@ def indicator_table(indicators: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     indicators : pd.DataFrame
-        As returned by :func:`utils.data.load_indicators` (columns ``id, level, criterion,
+        As returned by :func:`utils.study.data.load_indicators` (columns ``id, level, criterion,
         label_en, direction, source, source_column`` at least).
 
     Returns
@@ -186,7 +186,7 @@ def indicator_table(indicators: pd.DataFrame) -> pd.DataFrame:
     """
     need = ["id", "level", "criterion", "label_en", "direction", "source", "source_column"]
     if not isinstance(indicators, pd.DataFrame):
-        raise ValueError("indicators: expected the DataFrame from utils.data.load_indicators")
+        raise ValueError("indicators: expected the DataFrame from utils.study.data.load_indicators")
     missing = [c for c in need if c not in indicators.columns]
     if missing:
         raise ValueError(f"indicators: missing column(s) {missing}; expected {need}")
@@ -216,18 +216,18 @@ def consistency_table(
 ) -> pd.DataFrame:
     """Saaty consistency of every expert's matrix of every block.
 
-    For each matrix ``A`` (n x n), :func:`utils.weights.ahp` gives the principal eigenvalue
+    For each matrix ``A`` (n x n), :func:`utils.methods.weights.ahp` gives the principal eigenvalue
     ``lambda_max``, ``CI = (lambda_max - n) / (n - 1)`` and ``CR = CI / RI(n)``; the matrix
     is *consistent* when ``CR < cr_threshold`` (Saaty's rule uses 0.10).
 
     Parameters
     ----------
     matrices : dict {(expert, block): DataFrame}
-        As returned by :func:`utils.data.expert_matrices`.
+        As returned by :func:`utils.study.data.expert_matrices`.
     roles : dict {expert: role}, optional
         Expert roles; missing roles are left empty.
     ri : {"saaty", "saaty2005"}, default "saaty"
-        Random-index table (:data:`utils.weights.RANDOM_INDEX`).
+        Random-index table (:data:`utils.methods.weights.RANDOM_INDEX`).
     cr_threshold : float in (0, 1], default 0.10
 
     Returns
@@ -302,14 +302,14 @@ def group_ahp_weights(
         a_ij^G = (prod_k a_ij^(k))^(1/K),
 
     whose principal eigenvector gives the block's priorities. Global weights:
-    ``w_i = w_criterion(i) * w_local(i)`` (:func:`utils.weights.ahp_hierarchy`).
+    ``w_i = w_criterion(i) * w_local(i)`` (:func:`utils.methods.weights.ahp_hierarchy`).
 
     Parameters
     ----------
     matrices : dict {(expert, block): DataFrame}
-        From :func:`utils.data.expert_matrices`.
+        From :func:`utils.study.data.expert_matrices`.
     indicators : pd.DataFrame
-        From :func:`utils.data.load_indicators`.
+        From :func:`utils.study.data.load_indicators`.
     exclude_inconsistent : bool, default True
     cr_threshold : float in (0, 1], default 0.10
     ri : {"saaty", "saaty2005"}, default "saaty"
@@ -409,11 +409,11 @@ def indicator_matrix(
     Parameters
     ----------
     survey : pd.DataFrame
-        From :func:`utils.data.load_survey` (``household_id``, ``township`` and the items).
+        From :func:`utils.study.data.load_survey` (``household_id``, ``township`` and the items).
     panel : pd.DataFrame
-        From :func:`utils.data.load_township_panel` (``township``, ``year`` and statistics).
+        From :func:`utils.study.data.load_township_panel` (``township``, ``year`` and statistics).
     indicators : pd.DataFrame
-        From :func:`utils.data.load_indicators`.
+        From :func:`utils.study.data.load_indicators`.
     year : int, optional
         Panel year of the township statistics (default: mean over all years).
     dropna : bool, default True
@@ -488,9 +488,9 @@ def objective_weights(
 ) -> pd.Series:
     """Entropy or CRITIC weights of the columns of an indicator matrix (thin wrapper).
 
-    ``method="entropy"``: :func:`utils.weights.entropy_weights` (min-max scores by direction,
+    ``method="entropy"``: :func:`utils.methods.weights.entropy_weights` (min-max scores by direction,
     ``e_j = -(1/ln m) sum_i p_ij ln p_ij``, ``w_j ∝ 1 - e_j``; Shannon 1948, Hwang & Yoon 1981).
-    ``method="critic"``: :func:`utils.weights.critic_weights`
+    ``method="critic"``: :func:`utils.methods.weights.critic_weights`
     (``w_j ∝ sigma_j sum_k (1 - r_jk)``; Diakoulaki et al. 1995).
 
     Parameters
@@ -614,7 +614,7 @@ def weights_from_components(
     """Final weights of one scheme from precomputed :class:`WeightComponents`.
 
     ``"ahp"``, ``"entropy"``, ``"critic"``: that method's global weights. ``"combined"``:
-    the linear combination of the global weights (:func:`utils.weights.combine_weights`,
+    the linear combination of the global weights (:func:`utils.methods.weights.combine_weights`,
     ``method="linear"``)
 
         w_i = alpha * w_i^AHP + (1 - alpha) * w_i^obj,
@@ -784,15 +784,15 @@ def planted_weights(truth: Mapping, indicators: pd.DataFrame) -> pd.DataFrame:
     """The planted (true) weights of the simulation model, as an indicator table.
 
     ``truth["experts"]["criteria_weights"]`` and ``truth["experts"]["indicator_local_weights"]``
-    (``data/truth.json``, written by ``utils.simulate``) composed as
+    (``data/truth.json``, written by ``utils.study.simulate``) composed as
     ``global = criterion * local``. Only simulated data have a truth; real data do not.
 
     Parameters
     ----------
     truth : dict
-        From :func:`utils.data.load_truth`.
+        From :func:`utils.study.data.load_truth`.
     indicators : pd.DataFrame
-        From :func:`utils.data.load_indicators`.
+        From :func:`utils.study.data.load_indicators`.
 
     Returns
     -------
@@ -865,9 +865,9 @@ def indicator_system_table(indicators: pd.DataFrame, codebook: pd.DataFrame) -> 
     Parameters
     ----------
     indicators : pd.DataFrame
-        From :func:`utils.data.load_indicators`.
+        From :func:`utils.study.data.load_indicators`.
     codebook : pd.DataFrame
-        From :func:`utils.data.load_codebook` (columns ``file, column, label_en, unit``).
+        From :func:`utils.study.data.load_codebook` (columns ``file, column, label_en, unit``).
 
     Returns
     -------
@@ -1037,13 +1037,13 @@ def consistency_overview(
     """Saaty consistency of every expert's matrices, long and wide (expert x block).
 
     ``CR = CI / RI(n)`` with ``CI = (lambda_max - n) / (n - 1)`` per matrix
-    (:func:`consistency_table`, :func:`utils.weights.ahp`); a matrix is inconsistent when
+    (:func:`consistency_table`, :func:`utils.methods.weights.ahp`); a matrix is inconsistent when
     ``CR >= cr_threshold`` (default 0.10, Saaty 1980).
 
     Parameters
     ----------
     judgments : pd.DataFrame
-        :func:`utils.data.load_expert_judgments` (with ``expert_id`` and ``role``).
+        :func:`utils.study.data.load_expert_judgments` (with ``expert_id`` and ``role``).
     indicators : pd.DataFrame
         The indicator table (block order: ``criteria``, then the criteria in file order).
     cr_threshold, ri

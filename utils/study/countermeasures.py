@@ -21,10 +21,10 @@ these problems rather than assert them. This module supplies the pieces:
   when one dimension improves (ordered-logit predictions).
 
 Hand-written code, and why: these are the chapter's own bookkeeping (joining computed results
-into a table, a scenario on a fitted model); the statistics come from :mod:`utils.attribution`
-(statsmodels' ordered logit) and :mod:`utils.survey`.
+into a table, a scenario on a fitted model); the statistics come from :mod:`utils.methods.attribution`
+(statsmodels' ordered logit) and :mod:`utils.study.survey`.
 
-The survey shipped with the project is SIMULATED (``utils.simulate``; see ``data/README.md``).
+The survey shipped with the project is SIMULATED (``utils.study.simulate``; see ``data/README.md``).
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from utils import attribution as _attr
-from utils._validation import as_float_matrix, as_float_vector
+from utils.methods import attribution as _attr
+from utils.methods._validation import as_float_matrix, as_float_vector
 
 __all__ = [
     "CONTROLS",
@@ -148,7 +148,7 @@ def model_frame(
     """Data for the ordered logit: outcome, dimension scores and household controls.
 
     Columns: ``outcome`` (integer codes), one column per dimension score (as given, e.g. the
-    1-5 item means of :func:`utils.survey.dimension_scores`) and the controls of
+    1-5 item means of :func:`utils.study.survey.dimension_scores`) and the controls of
     :data:`CONTROLS`: ``registered_poor`` (0/1), ``female`` (``sex == "female"``), ``age_10y``
     (``age / 10``) and ``education_level`` (position of the answer in the codebook's
     ``allowed`` order for ``education``, which lists the categories from lowest to highest).
@@ -158,11 +158,11 @@ def model_frame(
     Parameters
     ----------
     survey : DataFrame
-        Household survey (:func:`utils.data.load_survey`).
+        Household survey (:func:`utils.study.data.load_survey`).
     scores : DataFrame
         Dimension scores indexed like ``survey``.
     codebook : DataFrame
-        :func:`utils.data.load_codebook` (for the education order).
+        :func:`utils.study.data.load_codebook` (for the education order).
     outcome : str
         Ordinal outcome column of ``survey``.
 
@@ -205,7 +205,7 @@ def satisfaction_ame(result: _attr.OrderedLogitResult, satisfied_from: int = 4) 
     """Average marginal effect of each predictor on ``P(y >= satisfied_from)``.
 
     ``AME_k(satisfied) = sum_{j >= c} AME_{jk}`` with the category AMEs of
-    :func:`utils.attribution.ordered_logit` (Long & Freese 2014); default ``c = 4``
+    :func:`utils.methods.attribution.ordered_logit` (Long & Freese 2014); default ``c = 4``
     ("satisfied" or "very satisfied" on the 1-5 scale).
 
     Parameters
@@ -249,7 +249,7 @@ def low_rating_share(
     survey : DataFrame
     items : dict
         Dimension -> item columns (e.g. ``scores.attrs["items"]`` of
-        :func:`utils.survey.dimension_scores`).
+        :func:`utils.study.survey.dimension_scores`).
     threshold : float
 
     Returns
@@ -284,7 +284,7 @@ def support_verdict(
     """Whether the data support a problem: performance below, importance at/above the cuts.
 
     The rule is the importance-performance quadrant (Martilla & James 1977), with "high"
-    meaning ``>=`` the cut as in :func:`utils.attribution.importance_performance`:
+    meaning ``>=`` the cut as in :func:`utils.methods.attribution.importance_performance`:
 
     - low performance and high importance ("concentrate here"): "supported";
     - low performance, low importance: "partly supported";
@@ -329,14 +329,14 @@ def problem_evidence(
     Parameters
     ----------
     ipa : DataFrame
-        From :func:`utils.attribution.importance_performance` (index = dimensions; columns
+        From :func:`utils.methods.attribution.importance_performance` (index = dimensions; columns
         ``importance``, ``performance``, ``quadrant``; cuts in ``attrs``).
     problems : sequence of ProblemSpec
         Default :data:`THESIS_PROBLEMS`.
     low_share : Series, optional
         :func:`low_rating_share` per dimension.
     indicators : DataFrame, optional
-        ``data/indicators.csv`` (:func:`utils.data.load_indicators`); when given the monitored
+        ``data/indicators.csv`` (:func:`utils.study.data.load_indicators`); when given the monitored
         ids are checked against it and shown with their labels.
 
     Returns
@@ -351,11 +351,13 @@ def problem_evidence(
     need = [c for c in ("importance", "performance", "quadrant") if c not in ipa.columns]
     if need:
         raise ValueError(
-            f"ipa: missing column(s) {need}; use utils.attribution.importance_performance"
+            f"ipa: missing column(s) {need}; use utils.methods.attribution.importance_performance"
         )
     cuts = [c for c in ("importance_cut", "performance_cut") if c not in ipa.attrs]
     if cuts:
-        raise ValueError(f"ipa: attrs lack {cuts}; use utils.attribution.importance_performance")
+        raise ValueError(
+            f"ipa: attrs lack {cuts}; use utils.methods.attribution.importance_performance"
+        )
     if not problems:
         raise ValueError("problems: is empty")
     ic, pc = float(ipa.attrs["importance_cut"]), float(ipa.attrs["performance_cut"])
@@ -457,7 +459,7 @@ def improvement_scenario(
     Scenario data: ``x'_hd = min(x_hd + delta, max)`` (scores cannot leave the scale), other
     columns unchanged. Probabilities are the sample means of the ordered-logit predictions
     ``P(y = j | x) = F(tau_j - x'beta) - F(tau_{j-1} - x'beta)``
-    (:func:`utils.attribution.predict_proba`) for the baseline and the scenario data. The
+    (:func:`utils.methods.attribution.predict_proba`) for the baseline and the scenario data. The
     overall score is the weighted mean of the dimension scores rescaled to 0-100,
 
     ``S = sum_d w_d * mean_h(100 * (x_hd - min) / (max - min))``,

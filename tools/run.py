@@ -2,16 +2,16 @@
 
 Usage (the make targets call this)::
 
-    python -m utils.run                       # execute changed chapters, build book/_build/html
-    python -m utils.run --data-dir other/     # the same on another data folder
-    python -m utils.run --only 04_scoring -p WEIGHTS entropy --no-build
-    python -m utils.run --force --jobs 1      # ignore the cache, one chapter at a time
+    python -m tools.run                       # execute changed chapters, build book/_build/html
+    python -m tools.run --data-dir other/     # the same on another data folder
+    python -m tools.run --only 04_scoring -p WEIGHTS entropy --no-build
+    python -m tools.run --force --jobs 1      # ignore the cache, one chapter at a time
 
 What it does, in order:
 
 1. Reads the chapter list from ``book/_toc.yml`` (the one source of truth): every ``file:`` entry
    that is a notebook.
-2. Runs the privacy gate on the data folder (:func:`utils.data.privacy_gate`): a direct identifier
+2. Runs the privacy gate on the data folder (:func:`utils.study.data.privacy_gate`): a direct identifier
    stops the run; k-anonymity below 5 is reported as a warning.
 3. Executes each chapter with papermill (kernel ``python3``, working directory = the notebook's
    folder), injecting ``DATA_DIR`` and any ``-p KEY VALUE`` parameters, into
@@ -204,7 +204,7 @@ class ChapterResult:
 def _worker(spec_path: str) -> int:
     """Execute one notebook with papermill; print ``CELL i n`` progress lines; write a result JSON.
 
-    Runs in its own process (``python -m utils.run _worker SPEC``).
+    Runs in its own process (``python -m tools.run _worker SPEC``).
     """
     import papermill as pm
     from papermill.engines import NBClientEngine, papermill_engines
@@ -331,7 +331,7 @@ def execute_chapter(
     start = time.monotonic()
     say(f"[{chapter.short}] executing with {injected}")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "utils.run", "_worker", str(work / "spec.json")],
+        [sys.executable, "-m", "tools.run", "_worker", str(work / "spec.json")],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -423,7 +423,7 @@ def rerun_note(chapter: Chapter, parameters: dict) -> str:
         "and the values the runner injected with papermill). To rerun it with other values, "
         "from the repository's root:\n\n"
         f"    make chapter CH={chapter.short} PARAMS='-p NAME VALUE'\n\n"
-        f"(or `python -m utils.run --only {chapter.short} -p NAME VALUE`); "
+        f"(or `python -m tools.run --only {chapter.short} -p NAME VALUE`); "
         "`make book DATA_DIR=path/to/data` rebuilds the whole book on another data folder. "
         "The executed notebook is under `book/_build/executed/`.\n"
         "```"
@@ -595,8 +595,8 @@ def privacy_check(data_dir: Path) -> None:
     Skipped when the data folder has no survey (e.g. a test book with no data).
     """
     try:
-        from utils.data import PrivacyError, privacy_gate
-    except ImportError:  # pragma: no cover - utils.data is part of the package
+        from utils.study.data import PrivacyError, privacy_gate
+    except ImportError:  # pragma: no cover - utils.study.data is part of the package
         return
     if not (data_dir / "survey").is_dir():
         return
@@ -735,7 +735,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["_worker"]:
         return _worker(argv[1])
-    parser = argparse.ArgumentParser(prog="python -m utils.run", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.run", description=__doc__.split("\n")[0])
     parser.add_argument("--book-dir", type=Path, default=DEFAULT_BOOK)
     parser.add_argument(
         "--data-dir", type=Path, default=DEFAULT_DATA, help="data folder (DATA_DIR)"

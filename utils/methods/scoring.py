@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from utils._validation import (
+from utils.methods._validation import (
     Directions,
     MatrixLike,
     VectorLike,
@@ -469,12 +469,12 @@ def grey_relational_grades(
 
 
 # DEA, bootstrap and weight sensitivity live in sibling modules (another engineer's); they are
-# re-exported here once they exist so that chapters can use ``utils.scoring`` alone.
+# re-exported here once they exist so that chapters can use ``utils.methods.scoring`` alone.
 try:
-    from utils.dea import dea  # noqa: E402,F401
+    from utils.methods.dea import dea  # noqa: E402,F401
 except ImportError:
     pass
 try:
-    from utils.resampling import bootstrap, weight_sensitivity  # noqa: E402,F401
+    from utils.methods.resampling import bootstrap, weight_sensitivity  # noqa: E402,F401
 except ImportError:
     pass

@@ -5,9 +5,9 @@ combines several columns (a composite score, a correlation) keeps each row's col
 :func:`weight_sensitivity` redraws criterion weights from a Dirichlet distribution centred on the
 given weights and records how the ranking of units moves.
 
-``utils.scoring`` re-exports both functions; this module must therefore not import
-``utils.scoring`` at module level (it does not import it at all: the vectorised TOPSIS and grey
-relational grades below are cross-checked against ``utils.scoring`` in the tests).
+``utils.methods.scoring`` re-exports both functions; this module must therefore not import
+``utils.methods.scoring`` at module level (it does not import it at all: the vectorised TOPSIS and grey
+relational grades below are cross-checked against ``utils.methods.scoring`` in the tests).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from utils._validation import as_float_matrix, check_benefit, check_fraction, check_weights
+from utils.methods._validation import as_float_matrix, check_benefit, check_fraction, check_weights
 
 __all__ = ["BootstrapResult", "bootstrap", "weight_sensitivity"]
 
@@ -316,8 +316,8 @@ def weight_sensitivity(
     Scores: ``"topsis"`` (closeness coefficient, vector normalisation; Hwang & Yoon 1981) or
     ``"grey"`` (Deng's grey relational grade against the ideal series, distinguishing
     coefficient ``rho``). Both are evaluated for all draws at once (the normalised matrix does
-    not depend on the weights); they reproduce :func:`utils.scoring.topsis` and
-    :func:`utils.scoring.grey_relational_grades` for the base weights (tested).
+    not depend on the weights); they reproduce :func:`utils.methods.scoring.topsis` and
+    :func:`utils.methods.scoring.grey_relational_grades` for the base weights (tested).
 
     Parameters
     ----------
@@ -327,7 +327,7 @@ def weight_sensitivity(
         Base criterion weights (non-negative; rescaled to sum to 1). A Series/dict must be keyed
         by X's columns.
     benefit : sequence, optional
-        Direction per criterion (see :func:`utils._validation.check_benefit`); default all
+        Direction per criterion (see :func:`utils.methods._validation.check_benefit`); default all
         benefit.
     method : {"topsis", "grey"}, default "topsis"
     n_draws : int, default 1000

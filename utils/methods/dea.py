@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
-from utils._validation import as_float_matrix, labels_or_default
+from utils.methods._validation import as_float_matrix, labels_or_default
 
 __all__ = ["dea"]
 

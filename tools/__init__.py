@@ -1,0 +1,1 @@
+"""Build machinery (not imported by the chapters): the chapter runner and the typed-number scanner."""

@@ -1,0 +1,13 @@
+"""Chapter-agnostic methods: DataFrames and arrays in, results out.
+
+Nothing here knows about M County: no module imports from :mod:`utils.study`, reads a file or the
+environment. Each method is tested against a published worked example (see ``tests/``).
+
+- :mod:`utils.methods.weights`       AHP (single, group, hierarchy), entropy, CRITIC, combined weights
+- :mod:`utils.methods.scoring`       normalisation, fuzzy comprehensive evaluation, TOPSIS, grey relational
+- :mod:`utils.methods.dea`           DEA, CCR and BCC, with scale efficiency and slacks
+- :mod:`utils.methods.resampling`    bootstrap intervals and weight-sensitivity simulation
+- :mod:`utils.methods.reliability`   Cronbach's alpha, item analysis, KMO, Bartlett, parallel analysis, EFA
+- :mod:`utils.methods.poverty`       FGT, relative poverty lines, Alkire-Foster, Gini, Theil, transitions
+- :mod:`utils.methods.attribution`   ordered logit, importance-performance, dominance, group differences
+"""
