@@ -297,7 +297,9 @@ def consistency_ratio(matrix: np.ndarray) -> float:
     if n <= 2:
         return 0.0
     lam = float(np.max(np.linalg.eigvals(matrix).real))
-    return (lam - n) / (n - 1) / SAATY_RI[n]
+    # lambda_max >= n for a positive reciprocal matrix; clip rounding noise (its sign depends on the
+    # BLAS kernel and would make "-0.0" in truth.json on some machines).
+    return max(0.0, (lam - n) / (n - 1) / SAATY_RI[n])
 
 
 def _fmt_int(x) -> str:
@@ -341,7 +343,7 @@ class SimulatedData:
 def _townships(rng: np.random.Generator) -> pd.DataFrame:
     """Township effects: remoteness, funding, cadre capacity (standard normal, correlated)."""
     cov = np.array([[1.0, -0.3, -0.4], [-0.3, 1.0, 0.3], [-0.4, 0.3, 1.0]])
-    eff = rng.multivariate_normal(np.zeros(3), cov, size=N_TOWNSHIPS)
+    eff = rng.multivariate_normal(np.zeros(3), cov, size=N_TOWNSHIPS, method="cholesky")
     return pd.DataFrame(
         {
             "township": TOWNSHIPS,
@@ -489,7 +491,7 @@ def _households(rng: np.random.Generator, tw: pd.DataFrame, n: int) -> tuple[pd.
     D = len(DIMENSIONS)
     R = np.full((D, D), LATENT_CORRELATION)
     np.fill_diagonal(R, 1.0)
-    v = rng.multivariate_normal(np.zeros(D), R, size=n)
+    v = rng.multivariate_normal(np.zeros(D), R, size=n, method="cholesky")
     X_h = np.column_stack([edu_z, poor, age_z])
     sys_part = np.column_stack(
         [
