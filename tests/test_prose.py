@@ -28,6 +28,7 @@ from tools.prose import (
     ProseFinding,
     bib_keys,
     citation_keys,
+    find_number_words,
     find_prose_numbers,
     notebook_citation_keys,
     scan_book,
@@ -385,3 +386,49 @@ def test_data_appendix_notebook_rules():
     assert 'DATA_DIR = "../../data"' in "".join(params[0]["source"])
     assert all(c.get("id") for c in nb["cells"]), "every cell needs an id"
     assert "load_codebook" in "".join("".join(c["source"]) for c in nb["cells"])
+
+
+# --- numbers spelled out in words (issue 9: a number in words is a typed number) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("about four thousand yuan in 2020", ["four thousand"]),
+        ("within two places in nine draws out of ten", ["two", "nine draws out of ten"]),
+        ("a Dirichlet concentration of twenty", ["twenty"]),
+        ("ten experts compare the criteria", ["ten"]),
+        ("significant at the five-percent level", ["five"]),
+        ("fewer than two respondents", ["two"]),
+        ("a threshold of ten", ["ten"]),
+        ("twenty-five townships", ["twenty-five"]),
+    ],
+)
+def test_number_words_next_to_units_or_parameters_are_flagged(text: str, expected: list[str]):
+    assert [n.number for n in find_number_words(text)] == expected
+    assert [n.number for n in find_prose_numbers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the two no-worries and three guarantees",
+        "the four not-removes of the five-year transition period",
+        "one of the dimensions; the other one",
+        "{glue:text}`ch1_lifted_m:.2f` million people",
+        "funds in ten-thousand yuan",
+        "`nine draws out of ten`",
+        "a five-point Likert scale and a two-level evaluation",
+    ],
+)
+def test_number_words_that_are_not_results_are_accepted(text: str):
+    assert find_number_words(text) == []
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    word=st.sampled_from(["two", "three", "seven", "eleven", "forty", "ninety"]),
+    noun=st.sampled_from(["yuan", "households", "draws", "experts", "townships", "percent"]),
+)
+def test_property_number_word_before_a_unit_is_flagged(word: str, noun: str):
+    assert [n.number for n in find_number_words(f"we found {word} {noun} here")] == [word]

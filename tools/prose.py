@@ -46,6 +46,7 @@ __all__ = [
     "ProseNumber",
     "bib_keys",
     "citation_keys",
+    "find_number_words",
     "find_prose_numbers",
     "notebook_citation_keys",
     "scan_book",
@@ -249,6 +250,78 @@ def _is_year(token: str) -> bool:
     return token.isdigit() and len(token) == 4 and 1900 <= int(token) <= 2099
 
 
+#: Number words. A number spelled out to dodge the scanner is still a typed number.
+_NUMBER_WORDS = (
+    "zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    "hundred|thousand|million|billion|half|quarter|third|fifth|tenth|dozen"
+)
+#: Nouns that make a number word a quantity: units, counts of sampled or simulated units, and the
+#: draws of a method. (Counts of the design's parts, "five dimensions", are not included.)
+_QUANTITY_NOUNS = (
+    r"yuan|percent|per\s+cent|percentage\s+points?|points|draws?|resamples?|replicates?|"
+    r"replications?|households?|persons|people|residents?|townships?|villages?|experts?|"
+    r"respondents?|cadres?|projects?|times|standard\s+deviations?|mu|hectares?|places"
+)
+_NUMBER_WORD = re.compile(
+    rf"\b(?P<word>(?!(?:hundred|thousand|million|billion)\b)(?:{_NUMBER_WORDS})"
+    rf"(?:[- ](?:{_NUMBER_WORDS}|one))*)\b"
+    rf"(?:(?P<unit>[- ]+(?:[A-Za-z-]+\s+){{0,1}}(?:{_QUANTITY_NOUNS})\b)|(?P<outof>\s+out\s+of\b))",
+    re.I,
+)
+#: "one" alone is a pronoun far more often than a count; it is caught in "N out of M" forms.
+_OUT_OF = re.compile(
+    rf"\b(?:one|{_NUMBER_WORDS})\s+(?:(?:\w+\s+){{0,2}}out\s+of|in)\s+(?:{_NUMBER_WORDS})\b", re.I
+)
+_PARAMETER_WORD = re.compile(
+    rf"\b(?:concentration|threshold|level|cut-?off|coefficient|alpha|share|weight|score|rate|"
+    rf"incidence|line)\s+(?:of\s+)?(?P<word>{_NUMBER_WORDS})\b",
+    re.I,
+)
+#: Fixed names of real policies, which contain number words that are not results.
+_POLICY_NAMES = re.compile(
+    r"two\s+no[- ]worries|three\s+guarantees|four\s+not[- ]removes|five-year\s+transition|"
+    r"two\s+no-worries\s+and\s+three\s+guarantees|thirteenth\s+five-year|five-year\s+plan|"
+    r"ten[- ]thousand\s+yuan",  # the unit 万元
+    re.I,
+)
+
+
+def find_number_words(text: str) -> list[ProseNumber]:
+    """Find numbers spelled out in words where they state a quantity.
+
+    A number word counts as a typed number when it is followed by a unit or a counted object
+    ("four thousand yuan", "nine draws"), when it sits in an "N out of M" / "N in M" form ("nine
+    draws out of ten"), or when it follows the name of a method parameter or measure
+    ("concentration one hundred", "a threshold of ten"). Fixed names of real policies ("two
+    no-worries and three guarantees", "four not-removes") are not results and are accepted; so is
+    text inside the constructs that :func:`find_prose_numbers` exempts (glue roles, code, math).
+
+    Examples
+    --------
+    >>> [n.number for n in find_number_words("about four thousand yuan; nine draws out of ten")]
+    ['four thousand', 'nine draws out of ten']
+    >>> find_number_words("the two no-worries and three guarantees; one of the dimensions")
+    []
+    """
+    prose = _strip_inline("\n".join(_prose_lines(text)))
+    prose = _POLICY_NAMES.sub(lambda m: " " * len(m.group(0)), prose)
+    raw_lines = text.split("\n")
+    found: list[ProseNumber] = []
+    for lineno, line in enumerate(prose.split("\n"), start=1):
+        spans: list[tuple[int, int, str]] = []
+        for m in _OUT_OF.finditer(line):
+            spans.append((m.start(), m.end(), m.group(0)))
+        for pattern in (_NUMBER_WORD, _PARAMETER_WORD):
+            for m in pattern.finditer(line):
+                start, end = m.span("word")
+                if not any(s <= start < e for s, e, _ in spans):
+                    spans.append((start, end, m.group("word")))
+        for start, _end, token in sorted(spans):
+            found.append(ProseNumber(lineno, start + 1, token, raw_lines[lineno - 1].strip()))
+    return found
+
+
 def find_prose_numbers(text: str) -> list[ProseNumber]:
     """Find the numbers typed into a piece of MyST markdown prose.
 
@@ -289,7 +362,8 @@ def find_prose_numbers(text: str) -> list[ProseNumber]:
             if _is_year(token):
                 continue
             found.append(ProseNumber(lineno, m.start() + 1, token, raw_lines[lineno - 1].strip()))
-    return found
+    found += find_number_words(text)
+    return sorted(found, key=lambda n: (n.line, n.column))
 
 
 def _read_notebook(path: Path) -> dict:
