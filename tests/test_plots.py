@@ -1050,3 +1050,35 @@ def test_bar_charts_have_no_empty_band_above_or_below_the_rows():
     assert fig.axes[0].get_ylim() == pytest.approx((-0.6, 21.6))
     assert fig.get_size_inches()[1] <= 9.5  # fits a page
     _close(fig)
+
+
+# --- the "simulated data" mark (issue 15: a figure copied without its caption keeps the warning) --
+
+
+def _png(fig) -> bytes:
+    return fig._repr_png_()
+
+
+def test_simulated_mark_is_found_in_the_image_and_only_there():
+    from tests.mark_pixels import mark_pixels
+    from utils.plots import has_simulated_mark, mark_simulated
+
+    data = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [2.0, 1.0, 0.5]}, index=["x", "y", "z"])
+    for make in (
+        lambda: plots.grouped_bars(data, title="t"),
+        lambda: plots.heatmap(data, title="t"),
+        lambda: plots.weights_bar(data["a"], title="t"),
+    ):
+        fig = make()
+        assert not has_simulated_mark(fig)
+        assert mark_pixels(_png(fig)) < 10  # the house style does not use the mark's hue
+        marked = mark_simulated(fig)
+        assert has_simulated_mark(marked)
+        assert mark_pixels(_png(marked)) >= 30
+
+
+def test_mark_simulated_refuses_non_figures():
+    from utils.plots import mark_simulated
+
+    with pytest.raises(ValueError, match="Figure"):
+        mark_simulated("not a figure")

@@ -50,3 +50,36 @@ def glue_facts(prefix: str, /, **values: Any) -> dict[str, Any]:
         glue(key, _plain(value), display=False)
         glued[key] = _plain(value)
     return glued
+
+
+def glue_figure(key: str, fig: Any, *, simulated: bool) -> Any:
+    """Glue a figure for a ``{glue:figure}`` directive; stamp figures of simulated data.
+
+    Parameters
+    ----------
+    key : str
+        The glue key (``"ch4_fig_radar"``).
+    fig : matplotlib Figure
+    simulated : bool
+        Whether the figure shows simulated data; then :func:`utils.plots.mark_simulated` stamps
+        a "Simulated data" mark inside the image (keyword-only, so every call says which).
+
+    Examples
+    --------
+    >>> from utils.plots import BookFigure, has_simulated_mark
+    >>> fig = BookFigure()
+    >>> glue_figure("demo_fig", fig, simulated=True) is fig  # doctest: +SKIP
+    True
+    >>> has_simulated_mark(fig)  # doctest: +SKIP
+    True
+    """
+    from myst_nb import glue
+
+    from utils.plots import mark_simulated
+
+    if not isinstance(simulated, bool):
+        raise ValueError(f"simulated: must be True or False, got {simulated!r}")
+    if simulated:
+        mark_simulated(fig)
+    glue(key, fig, display=False)
+    return fig

@@ -76,6 +76,7 @@ __all__ = [
     "ipa_grid",
     "lightness",
     "likert_percentages",
+    "mark_simulated",
     "likert_stacked_bars",
     "loadings_heatmap",
     "radar",
@@ -85,6 +86,8 @@ __all__ = [
     "series_styles",
     "series_with_gaps",
     "set_theme",
+    "SIMULATED_MARK_COLOR",
+    "has_simulated_mark",
     "tornado",
     "township_small_multiples",
     "weights_bar",
@@ -391,6 +394,50 @@ class BookFigure(Figure):
         buf = io.BytesIO()
         self.savefig(buf, format="png", bbox_inches="tight", dpi=self.dpi)
         return buf.getvalue()
+
+
+#: Colour of the "simulated data" mark: a muted violet-grey used by nothing else in the house
+#: palette, so that a test can find the mark's pixels in a rendered image.
+SIMULATED_MARK_COLOR: tuple[float, float, float] = (0.55, 0.35, 0.55)
+_MARK_GID = "simulated-data-mark"
+
+
+def mark_simulated(fig: Figure, text: str = "Simulated data") -> Figure:
+    """Stamp a discreet "Simulated data" mark inside the figure (bottom-right corner).
+
+    Figures of simulated data keep the warning when they are copied out of the book (into
+    slides, a report) without their caption. The mark is a small text in
+    :data:`SIMULATED_MARK_COLOR`, outside the axes; calling it twice leaves one mark.
+
+    Examples
+    --------
+    >>> fig, ax = _new_figure(2.0)
+    >>> _ = ax.plot([0, 1], [0, 1])
+    >>> has_simulated_mark(mark_simulated(mark_simulated(fig)))
+    True
+    >>> sum(t.get_gid() == _MARK_GID for t in fig.texts)
+    1
+    """
+    if not isinstance(fig, Figure):
+        raise ValueError(f"fig: expected a matplotlib Figure, got {type(fig).__name__}")
+    if not has_simulated_mark(fig):
+        fig.text(
+            0.995,
+            0.004,
+            _check_text(text, "text"),
+            ha="right",
+            va="bottom",
+            fontsize=7.5,
+            fontstyle="italic",
+            color=SIMULATED_MARK_COLOR,
+            gid=_MARK_GID,
+        )
+    return fig
+
+
+def has_simulated_mark(fig: Figure) -> bool:
+    """Whether :func:`mark_simulated` has stamped the figure."""
+    return any(t.get_gid() == _MARK_GID for t in fig.texts)
 
 
 def _new_figure(height: float, *, polar: bool = False, nrows=1, ncols=1, **kw):
