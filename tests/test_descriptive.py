@@ -212,6 +212,22 @@ def test_frequency_table_properties(values, rnd):
         assert out[(col, "%")].sum() == pytest.approx(100.0)
 
 
+@FAST
+@given(st.lists(st.tuples(st.sampled_from("mf"), st.sampled_from("xyz")), min_size=1, max_size=30))
+def test_profile_table_properties(rows):
+    """Each variable's block of the profile is its own frequency table: counts add up to n and
+    percentages to 100 within every variable."""
+    df = pd.DataFrame(rows, columns=["sex", "edu"])
+    out = ds.profile_table({"Sex": df["sex"], "Edu": df["edu"]})
+    for variable, column in (("Sex", "sex"), ("Edu", "edu")):
+        block = out.loc[variable]
+        assert block[("All", "n")].sum() == len(df)
+        assert block[("All", "%")].sum() == pytest.approx(100.0)
+        pd.testing.assert_frame_equal(
+            block, ds.frequency_table(df[column]).rename_axis("category"), check_names=False
+        )
+
+
 # ----------------------------------------------------------------------------------------------
 # item non-response and bands
 # ----------------------------------------------------------------------------------------------
