@@ -1,6 +1,13 @@
-"""Tests for utils.study.survey (household-survey helpers of chapter 3)."""
+"""Tests for utils.study.survey (M County's questionnaire: dimensions, dimension scores, codebook
+look-ups) and for chapter 3 following the data folder it is given."""
 
 from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,16 +17,14 @@ from hypothesis import strategies as st
 
 from utils.study import survey as sv
 from utils.study.data import DIMENSIONS as DATA_DIMENSIONS
-from utils.study.data import load_codebook
+from utils.study.data import load_codebook, load_indicators
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 # ----------------------------------------------------------------------------------------------
 # helpers
 # ----------------------------------------------------------------------------------------------
-def _items_frame(values: dict[str, list[float]], index=None) -> pd.DataFrame:
-    return pd.DataFrame(values, index=index)
-
-
 def _full_survey(rows: list[list[float]], index=None) -> pd.DataFrame:
     """Survey with 5 items per dimension; each row gives one value per dimension (all items)."""
     cols = {}
@@ -30,12 +35,64 @@ def _full_survey(rows: list[list[float]], index=None) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------------------------
-# DIMENSIONS
+# dimensions: read from the data passed in, never at import
 # ----------------------------------------------------------------------------------------------
-def test_dimensions_order_and_labels_from_indicators():
-    assert list(sv.DIMENSIONS) == list(DATA_DIMENSIONS)
-    assert sv.DIMENSIONS["gs"] == "government services"
-    assert sv.DIMENSIONS["lc"] == "living conditions and outcomes"
+def test_importing_survey_reads_no_file():
+    """With every file reader disabled, the module still imports (nothing is read at import) and
+    it keeps no module-level copy of the dimension labels."""
+    code = (
+        "import builtins, pandas as pd\n"
+        "def refuse(*a, **k):\n"
+        "    raise AssertionError(f'file read at import time: {a[:1]}')\n"
+        "pd.read_csv = refuse\n"
+        "builtins.open = refuse\n"
+        "import utils.study.survey as sv\n"
+        "assert not hasattr(sv, 'DIMENSIONS')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_dimension_labels_from_the_indicator_file():
+    labels = sv.dimension_labels(load_indicators())
+    assert list(labels) == list(DATA_DIMENSIONS)
+    assert labels["gs"] == "government services"
+    assert labels["lc"] == "living conditions and outcomes"
+    assert sv.dimension_labels(REPO / "data") == labels
+
+
+def test_dimension_labels_follow_a_changed_data_folder(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    table = pd.read_csv(data / "indicators.csv", dtype=str, keep_default_na=False)
+    table.loc[table["id"] == "gs", "label_en"] = "public services"
+    table.to_csv(data / "indicators.csv", index=False)
+    assert sv.dimension_labels(data)["gs"] == "public services"
+    assert sv.dimension_labels(load_indicators(data))["gs"] == "public services"
+
+
+def test_dimension_codes_from_the_codebook():
+    cb = load_codebook()
+    assert sv.dimension_codes(cb) == list(DATA_DIMENSIONS)
+    with pytest.raises(ValueError, match="codebook: missing column 'dimension'"):
+        sv.dimension_codes(cb.drop(columns="dimension"))
+    with pytest.raises(ValueError, match="codebook: no survey column has group 'likert'"):
+        sv.dimension_codes(cb[cb["group"] != "likert"])
+    with pytest.raises(ValueError, match="codebook: expected a pandas DataFrame, got list"):
+        sv.dimension_codes([])
+
+
+def test_dimension_scores_take_the_dimensions_of_the_codebook():
+    """A codebook listing only two dimensions scores those two, in its order."""
+    cb = load_codebook()
+    keep = cb["dimension"].isna() | cb["dimension"].isin(["lc", "ss"])
+    df = _full_survey([[1, 2, 3, 4, 5]])
+    out = sv.dimension_scores(df, cb[keep])
+    assert list(out.columns) == ["ss", "lc"]
+    with pytest.raises(ValueError, match=r"dimensions: \['gs'\] not among \['ss', 'lc'\]"):
+        sv.dimension_scores(df, cb[keep], dimensions=["gs"])
 
 
 def test_dimension_labels_validation():
@@ -194,268 +251,6 @@ def test_codebook_lookup_validation(codebook):
         sv.poverty_lines(codebook.assign(description=""))
 
 
-# ----------------------------------------------------------------------------------------------
-# sample design, non-response
-# ----------------------------------------------------------------------------------------------
-def _design_frame() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "township": ["T01", "T01", "T01", "T02", "T02"],
-            "village": ["T01-V01", "T01-V01", "T01-V02", "T02-V01", "T02-V01"],
-            "registered_poor": pd.array([1, 0, 1, 0, 0], dtype="Int64"),
-            "q": [1.0, np.nan, 0.0, np.nan, np.nan],
-            "r": [1.0, 1.0, 0.0, 1.0, np.nan],
-        },
-        index=[f"H{i}" for i in range(5)],
-    )
-
-
-def test_sample_design_hand_counts():
-    """Hand count: T01 has 2 villages (2 + 1 households), 2 of 3 poor; T02 1 village, 2 hh."""
-    out = sv.sample_design(_design_frame())
-    assert out.loc["T01", "villages"] == 2 and out.loc["T02", "villages"] == 1
-    assert out.loc["T01", "households per village (min)"] == 1
-    assert out.loc["T01", "households per village (max)"] == 2
-    assert out.loc["Total", "households"] == 5 and out.loc["Total", "villages"] == 3
-    assert out.loc["T01", "registered poor (%)"] == pytest.approx(200 / 3)
-    assert out.loc["Total", "registered poor (%)"] == pytest.approx(40.0)
-
-
-def test_sample_design_validation():
-    df = _design_frame()
-    with pytest.raises(ValueError, match=r"survey: missing column\(s\) \['village'\]"):
-        sv.sample_design(df.drop(columns="village"))
-    bad = df.copy()
-    bad.loc["H2", "village"] = None
-    with pytest.raises(ValueError, match="column 'village' has a missing value \\(row 'H2'\\)"):
-        sv.sample_design(bad)
-    bad = df.copy()
-    bad["registered_poor"] = [1, 0, 2, 0, 0]
-    with pytest.raises(ValueError, match="'registered_poor' must be 0/1 \\(row 'H2'\\)"):
-        sv.sample_design(bad)
-
-
-def test_item_nonresponse_hand_counts():
-    out = sv.item_nonresponse(_design_frame(), ["q", "r"])
-    assert out.loc["q", "missing"] == 3 and out.loc["r", "answered"] == 4
-    assert out.loc["q", "missing (%)"] == pytest.approx(60.0)
-    assert out.attrs["respondents_complete"] == 2
-    assert out.attrs["max_missing"] == 2
-    with pytest.raises(ValueError, match="columns: is empty"):
-        sv.item_nonresponse(_design_frame(), [])
-    with pytest.raises(ValueError, match=r"survey: missing column\(s\) \['zz'\]"):
-        sv.item_nonresponse(_design_frame(), ["zz"])
-
-
-# ----------------------------------------------------------------------------------------------
-# bands and frequency tables
-# ----------------------------------------------------------------------------------------------
-def test_band_labels_and_cuts():
-    ages = pd.Series([20, 39, 40, 49, 50, 88, np.nan], name="age")
-    out = sv.band(ages, [-np.inf, 40, 50, np.inf])
-    assert list(out.cat.categories) == ["<40", "40-49", "50+"]
-    assert out.tolist()[:6] == ["<40", "<40", "40-49", "40-49", "50+", "50+"]
-    assert pd.isna(out.iloc[6]) and out.name == "age"
-    sizes = sv.band(pd.Series([1, 2, 5, 9]), [1, 2, 3, np.inf])
-    assert sizes.tolist() == ["1", "2", "3+", "3+"]
-
-
-def test_band_validation():
-    s = pd.Series([1, 2, 3])
-    with pytest.raises(ValueError, match="values: expected a pandas Series, got list"):
-        sv.band([1, 2], [0, 5])
-    with pytest.raises(ValueError, match="edges: need at least 2 edges, got 1"):
-        sv.band(s, [0])
-    with pytest.raises(ValueError, match="edges: must be strictly increasing"):
-        sv.band(s, [0, 5, 5])
-    with pytest.raises(ValueError, match="labels: expected 1 labels \\(one per band\\), got 2"):
-        sv.band(s, [0, 5], labels=["a", "b"])
-    with pytest.raises(ValueError, match=r"values: row 2 value 3 is outside the edges \[0, 3\)"):
-        sv.band(s, [0, 3])
-
-
-def test_frequency_table_hand_counts():
-    sex = pd.Series(["m", "f", "m", "m", None], name="sex")
-    grp = pd.Series(["a", "a", "b", "b", "b"])
-    out = sv.frequency_table(sex, grp, order=["m", "f", "x"])
-    assert out[("All", "n")].tolist() == [3, 1, 0]
-    assert out[("All", "%")].tolist() == pytest.approx([75.0, 25.0, 0.0])
-    assert out[("a", "%")].tolist() == pytest.approx([50.0, 50.0, 0.0])
-    assert out[("b", "n")].tolist() == [2, 0, 0]
-    assert out.attrs["missing"] == 1 and out.index.name == "sex"
-
-
-def test_frequency_and_profile_validation():
-    s = pd.Series(["a", "b"])
-    with pytest.raises(ValueError, match="data: expected a pandas Series, got list"):
-        sv.frequency_table(["a"])
-    with pytest.raises(ValueError, match="by: expected a pandas Series, got list"):
-        sv.frequency_table(s, ["x", "y"])
-    with pytest.raises(ValueError, match="by: must have the same index as data"):
-        sv.frequency_table(s, pd.Series(["x", "y"], index=[5, 6]))
-    with pytest.raises(ValueError, match="by: has a missing value \\(row 1\\)"):
-        sv.frequency_table(s, pd.Series(["x", None]))
-    with pytest.raises(ValueError, match=r"order: categories \['b'\] of data are not listed"):
-        sv.frequency_table(s, order=["a"])
-    df = pd.DataFrame({"x": [1, 2]})
-    with pytest.raises(ValueError, match="variables: expected a non-empty dict"):
-        sv.profile_table(df, {})
-    with pytest.raises(ValueError, match=r"variables\['Sex'\]: expected a pandas Series"):
-        sv.profile_table(df, {"Sex": ["a", "b"]})
-    with pytest.raises(ValueError, match=r"variables\['Sex'\]: index differs"):
-        sv.profile_table(df, {"Sex": pd.Series(["a", "b"], index=[3, 4])})
-
-
-def test_profile_table_stacks_variables():
-    df = pd.DataFrame({"sex": ["m", "f", "m"], "edu": ["x", "x", "y"]})
-    out = sv.profile_table(df, {"Sex": df["sex"], "Edu": df["edu"]})
-    assert out.index.names == ["variable", "category"]
-    assert out.loc[("Sex", "m"), ("All", "n")] == 2
-    assert out.loc[("Edu", "y"), ("All", "%")] == pytest.approx(100 / 3)
-
-
-@settings(max_examples=50, deadline=None)
-@given(st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=40), st.randoms())
-def test_frequency_table_properties(values, rnd):
-    """Counts add up to n, percentages to 100 in every column."""
-    s = pd.Series(values)
-    g = pd.Series([rnd.choice(["x", "y"]) for _ in values])
-    out = sv.frequency_table(s, g)
-    assert out[("All", "n")].sum() == len(values)
-    for col in out.columns.get_level_values(0).unique():
-        assert out[(col, "%")].sum() == pytest.approx(100.0)
-
-
-# ----------------------------------------------------------------------------------------------
-# Wilson intervals and proportion tables
-# ----------------------------------------------------------------------------------------------
-# Newcombe, R. G. (1998). Two-sided confidence intervals for the single proportion: comparison
-# of seven methods. Statistics in Medicine 17, 857-872, Table I, method 3 (Wilson score, no
-# continuity correction), 95% intervals, published to four decimals.
-NEWCOMBE_1998 = [
-    (81, 263, 0.2553, 0.3662),
-    (15, 148, 0.0624, 0.1605),
-    (0, 20, 0.0000, 0.1611),
-    (1, 29, 0.0061, 0.1718),
-]
-
-
-@pytest.mark.parametrize(("x", "n", "lo", "hi"), NEWCOMBE_1998)
-def test_wilson_interval_newcombe_table1(x, n, lo, hi):
-    got = sv.wilson_interval(x, n, 0.95)
-    assert got == pytest.approx((lo, hi), abs=5e-5)
-
-
-def test_proportion_table_reproduces_newcombe_by_group():
-    """Groups built to hold Newcombe's (1998, Table I) counts 81/263 and 15/148."""
-    y = [1] * 81 + [0] * (263 - 81) + [1] * 15 + [0] * (148 - 15)
-    g = ["a"] * 263 + ["b"] * 148
-    df = pd.DataFrame({"y": y, "g": g})
-    out = sv.proportion_table(df, ["y"], by="g", labels={"y": "outcome"})
-    a = out[out["group"] == "a"].iloc[0]
-    b = out[out["group"] == "b"].iloc[0]
-    assert (a["n"], a["successes"], a["label"]) == (263, 81, "outcome")
-    assert (a["ci_low"], a["ci_high"]) == pytest.approx((0.2553, 0.3662), abs=5e-5)
-    assert (b["ci_low"], b["ci_high"]) == pytest.approx((0.0624, 0.1605), abs=5e-5)
-    overall = sv.proportion_table(df, ["y"]).iloc[0]
-    assert overall["group"] == "All" and overall["rate"] == pytest.approx(96 / 411)
-
-
-def test_wilson_and_proportion_validation():
-    with pytest.raises(ValueError, match="successes: must be an integer, got 1.5"):
-        sv.wilson_interval(1.5, 10)
-    with pytest.raises(ValueError, match="n: must be at least 1, got 0"):
-        sv.wilson_interval(0, 0)
-    with pytest.raises(ValueError, match="successes: must be between 0 and n = 10, got 11"):
-        sv.wilson_interval(11, 10)
-    with pytest.raises(ValueError, match="level: must be a number strictly between 0 and 1"):
-        sv.wilson_interval(1, 10, level=95)
-    df = pd.DataFrame({"y": [0, 1, 2], "g": ["a", None, "b"]})
-    with pytest.raises(ValueError, match="columns: is empty"):
-        sv.proportion_table(df, [])
-    with pytest.raises(ValueError, match=r"survey: column 'y', row 2: value 2 is not 0/1"):
-        sv.proportion_table(df, ["y"])
-    with pytest.raises(ValueError, match=r"by: column 'g' has a missing value \(row 1\)"):
-        sv.proportion_table(df.iloc[:2], ["y"], by="g")
-
-
-@settings(max_examples=50, deadline=None)
-@given(st.integers(1, 500), st.data())
-def test_wilson_interval_properties(n, data):
-    """Inside [0, 1], contains x/n, and narrows when the same rate has 4x the sample."""
-    x = data.draw(st.integers(0, n))
-    lo, hi = sv.wilson_interval(x, n)
-    assert 0 <= lo <= x / n <= hi <= 1
-    lo4, hi4 = sv.wilson_interval(4 * x, 4 * n)
-    assert hi4 - lo4 < hi - lo
-
-
-# ----------------------------------------------------------------------------------------------
-# reliability and validity tables
-# ----------------------------------------------------------------------------------------------
-def _likert_sample(n: int = 300, seed: int = 1) -> pd.DataFrame:
-    """Five items per dimension from a one-factor-per-dimension model, cut to 1..5."""
-    rng = np.random.default_rng(seed)
-    cols = {}
-    for d in DATA_DIMENSIONS:
-        f = rng.standard_normal(n)
-        for i, lam in enumerate([0.8, 0.75, 0.7, 0.65, 0.6], start=1):
-            z = lam * f + np.sqrt(1 - lam**2) * rng.standard_normal(n)
-            cols[f"{d}{i}"] = np.digitize(z, [-1.5, -0.5, 0.5, 1.5]) + 1.0
-    return pd.DataFrame(cols)
-
-
-def test_reliability_table_parallel_items_alpha_one():
-    """Closed form: k identical items give alpha = k/(k-1) (1 - k s^2 / (k^2 s^2)) = 1."""
-    rows = [[1] * 5, [2] * 5, [4] * 5, [5] * 5, [3] * 5]
-    df = _full_survey(rows)
-    out = sv.reliability_table(df)
-    assert out["alpha"].to_numpy() == pytest.approx(np.ones(5))
-    assert list(out.index) == list(DATA_DIMENSIONS)
-    assert out.loc["gs", "label"] == "government services"
-
-
-def test_reliability_and_item_tables_match_pingouin():
-    """Cross-check with pingouin (independent implementation of alpha, Feldt interval)."""
-    pg = pytest.importorskip("pingouin")
-    df = _likert_sample()
-    rel = sv.reliability_table(df, dimensions=["gs", "lc"])
-    for d in ("gs", "lc"):
-        items = df[[f"{d}{i}" for i in range(1, 6)]]
-        alpha, ci = pg.cronbach_alpha(items)
-        assert rel.loc[d, "alpha"] == pytest.approx(alpha, abs=1e-10)
-        assert (rel.loc[d, "ci_low"], rel.loc[d, "ci_high"]) == pytest.approx(tuple(ci), abs=6e-4)
-    tab = sv.item_table(df, dimensions=["in"])
-    for i in range(1, 6):
-        rest = df[[f"in{j}" for j in range(1, 6) if j != i]]
-        expected = pg.cronbach_alpha(rest)[0]
-        assert tab.loc[("in", f"in{i}"), "alpha_if_deleted"] == pytest.approx(expected, abs=1e-10)
-
-
-def test_convergent_validity_loadings_match_sklearn_ml():
-    """One-factor ML loadings cross-checked with scikit-learn's FactorAnalysis (an independent
-    ML implementation) on standardized items; CR/AVE follow Fornell & Larcker (1981)."""
-    from sklearn.decomposition import FactorAnalysis
-
-    df = _likert_sample(n=400, seed=3)
-    out = sv.convergent_validity(df, method="ml", dimensions=["ss"])
-    lam = out.attrs["loadings"]["ss"].to_numpy()
-    x = df[[f"ss{i}" for i in range(1, 6)]].to_numpy()
-    z = (x - x.mean(axis=0)) / x.std(axis=0)
-    ref = np.abs(FactorAnalysis(n_components=1, tol=1e-8, max_iter=5000).fit(z).components_[0])
-    np.testing.assert_allclose(lam, ref, atol=5e-3)
-    s = lam.sum()
-    assert out.loc["ss", "CR"] == pytest.approx(s**2 / (s**2 + (1 - lam**2).sum()))
-    assert out.loc["ss", "AVE"] == pytest.approx(np.mean(lam**2))
-    assert out.loc["ss", "sqrt AVE"] == pytest.approx(np.sqrt(np.mean(lam**2)))
-
-
-def test_convergent_validity_needs_three_items():
-    df = pd.DataFrame({"gs1": [1, 2, 3, 4.0], "gs2": [2, 2, 3, 5.0]})
-    with pytest.raises(ValueError, match="dimension 'gs': needs at least 3 items .* got 2"):
-        sv.convergent_validity(df, dimensions=["gs"])
-
-
 def test_factor_correspondence_hand_example():
     """Hand-made loadings: dimension a's items load on F2 (one cross-loads on F1 at 0.6 > 0.5)."""
     L = pd.DataFrame(
@@ -477,255 +272,42 @@ def test_factor_correspondence_hand_example():
 
 
 # ----------------------------------------------------------------------------------------------
-# quiz score and group differences
+# chapter 3 follows its DATA_DIR
 # ----------------------------------------------------------------------------------------------
-def test_count_score_hand_example():
-    df = pd.DataFrame({"q1": [1, 0, 1], "q2": [1, 0, np.nan], "q3": [1, 1, 0]})
-    out = sv.count_score(df, ["q1", "q2", "q3"], name="quiz")
-    assert out.iloc[0] == 3 and out.iloc[1] == 1 and np.isnan(out.iloc[2])
-    assert out.name == "quiz"
-    with pytest.raises(ValueError, match="columns: is empty"):
-        sv.count_score(df, [])
-    with pytest.raises(ValueError, match=r"column 'q3', row 1: value 2 is not 0/1"):
-        sv.count_score(df.assign(q3=[1, 2, 0]), ["q1", "q3"])
+@pytest.mark.slow
+def test_chapter_3_shows_the_dimension_labels_of_its_data_folder(tmp_path):
+    """Relabel the criteria in a copy of data/ and run chapter 3 on it: the executed notebook
+    shows the new labels (tables and glued prose) and none of the shipped ones."""
+    from tools.run import run
 
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    table = pd.read_csv(data / "indicators.csv", dtype=str, keep_default_na=False)
+    criteria = table["level"] == "criterion"
+    shipped = list(table.loc[criteria, "label_en"])
+    new = [f"relabelled dimension {code}" for code in table.loc[criteria, "id"]]
+    table.loc[criteria, "label_en"] = new
+    table.to_csv(data / "indicators.csv", index=False)
 
-def test_group_difference_table_matches_scipy_and_drops_small_groups():
-    """Cross-check with scipy.stats (f_oneway, kruskal) and eta^2 = SS_B / SS_T by hand."""
-    from scipy import stats
-
-    y = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 9.0]
-    g = ["a", "a", "a", "b", "b", "b", "c"]
-    df = pd.DataFrame({"y": y, "g": g})
-    out = sv.group_difference_table(df, ["y"], ["g"], method="anova").iloc[0]
-    assert out["dropped"] == "c" and out["n"] == 6 and out["groups"] == 2
-    assert out["statistic"] == pytest.approx(stats.f_oneway(y[:3], y[3:6]).statistic)
-    # SS_B = 3 (2-3.5)^2 + 3 (5-3.5)^2 = 13.5, SS_T = 17.5
-    assert out["effect_size"] == pytest.approx(13.5 / 17.5)
-    assert (out["highest"], out["lowest"], out["df"]) == ("b", "a", "1, 4")
-    kw = sv.group_difference_table(df, ["y"], ["g"], method="kruskal", min_group_size=1 + 1)
-    assert kw.iloc[0]["statistic"] == pytest.approx(stats.kruskal(y[:3], y[3:6]).statistic)
-
-
-def test_group_difference_table_validation():
-    df = pd.DataFrame({"y": [1.0, 2, 3, 4], "g": ["a", "a", "b", "b"]})
-    with pytest.raises(ValueError, match="data: expected a pandas DataFrame, got list"):
-        sv.group_difference_table([1], ["y"], ["g"])
-    with pytest.raises(ValueError, match="values/groups: give at least one outcome"):
-        sv.group_difference_table(df, [], ["g"])
-    with pytest.raises(ValueError, match=r"data: missing column\(s\) \['h'\]"):
-        sv.group_difference_table(df, ["y"], ["h"])
-    with pytest.raises(ValueError, match="min_group_size: must be an integer, got 2.0"):
-        sv.group_difference_table(df, ["y"], ["g"], min_group_size=2.0)
-    with pytest.raises(ValueError, match="min_group_size: must be at least 2, got 1"):
-        sv.group_difference_table(df, ["y"], ["g"], min_group_size=1)
-
-
-# ----------------------------------------------------------------------------------------------
-# chapter summaries: dimension_summary, attainment_summary, quiz_summary, overview, labels
-# ----------------------------------------------------------------------------------------------
-def test_short_labels_strip_group_prefix(codebook):
-    """Codebook labels "Two no-worries three guarantees: food attained" and "Policy quiz: Knows
-    ..." (data/codebook.csv) lose the text up to the first ': ' and the ``drop`` text."""
-    assert sv.short_labels(codebook, ["tb_food", "tb_drinking_water"], drop=" attained") == {
-        "tb_food": "food",
-        "tb_drinking_water": "drinking water",
-    }
-    assert sv.short_labels(codebook, ["quiz2"]) == {
-        "quiz2": "Knows the poverty-exit income standard"
-    }
-    with pytest.raises(ValueError, match="drop: expected a string, got int"):
-        sv.short_labels(codebook, ["quiz2"], drop=1)
-
-
-def test_dimension_summary_hand_example():
-    """Hand-derived. Two households, every item of a dimension equal except two gaps:
-    d0: answers 1 and 3 -> mean 2 (1-5); 0-100 scores 0 and 50 -> mean 25, sd 25 sqrt(2);
-    no answer >= 4 -> 0 %.  d1: 2, 4 -> 50 on 0-100, agree 5 of 10 answers = 50 %.
-    d2: 3, 5 -> 75.  d3: 4, 4 with one item missing -> 75, agree 9 of 9 answered = 100 %.
-    d4: 5, 2 with one item missing in row 2 -> 62.5; agree 5 of 9 answered = 55.6 %.
-    Weakest d0 (25); strongest the first of the tie d2 = d3 = 75; below 50: d0 only."""
-    dims = list(DATA_DIMENSIONS)
-    df = _full_survey([[1, 2, 3, 4, 5], [3, 4, 5, 4, 2]])
-    df.loc[0, f"{dims[3]}5"] = np.nan
-    df.loc[1, f"{dims[4]}5"] = np.nan
-    out = sv.dimension_summary(df)
-    t = out.table
-    assert list(t.index) == dims and t.index.name == "code"
-    assert list(t["dimension"]) == [sv.DIMENSIONS[d] for d in dims]
-    assert t["mean score (1-5)"].tolist() == pytest.approx([2.0, 3.0, 4.0, 4.0, 3.5])
-    assert t["mean score (0-100)"].tolist() == pytest.approx([25.0, 50.0, 75.0, 75.0, 62.5])
-    assert t["sd (0-100)"].tolist() == pytest.approx(
-        [25 * np.sqrt(2), 25 * np.sqrt(2), 25 * np.sqrt(2), 0.0, 75 / np.sqrt(2)]
+    status = run(only=["03_survey"], data_dir=data, build_dir=tmp_path / "build", build=False)
+    assert status == 0
+    executed = json.loads(
+        (tmp_path / "build" / "executed" / "chapters" / "03_survey.ipynb").read_text()
     )
-    assert t["agree or strongly agree (%)"].tolist() == pytest.approx(
-        [0.0, 50.0, 50.0, 100.0, 500 / 9]
-    )
-    assert (out.weakest, out.strongest, out.below_midpoint) == (dims[0], dims[2], (dims[0],))
-    assert sv.dimension_summary(df, agree_from=5).table["agree or strongly agree (%)"].tolist() == (
-        pytest.approx([0.0, 0.0, 50.0, 0.0, 500 / 9])
-    )
-
-
-def test_dimension_summary_validation():
-    df = _full_survey([[1, 2, 3, 4, 5]])
-    with pytest.raises(ValueError, match=r"agree_from: 6 is not a Likert answer \[1, 2, 3, 4, 5\]"):
-        sv.dimension_summary(df, agree_from=6)
-    with pytest.raises(ValueError, match="agree_from: expected an integer answer 1..5, got 4.0"):
-        sv.dimension_summary(df, agree_from=4.0)
-    with pytest.raises(ValueError, match="survey: expected a pandas DataFrame, got list"):
-        sv.dimension_summary([1])
-
-
-def _attainment_frame() -> pd.DataFrame:
-    return pd.DataFrame(
-        {"c1": [1, 1, 1, 0], "c2": [1, 0, 0, 1], "g": ["p", "p", "n", "n"]},
-        index=[10, 11, 12, 13],
-    )
-
-
-def test_attainment_summary_hand_example():
-    """Hand-derived: c1 attained by 3 of 4, c2 by 2 of 4 (lowest); both only by row 10 -> 1/4.
-    Group p: c1 2/2, c2 1/2; group n: c1 1/2, c2 1/2; gap p - n = 50 and 0 points."""
-    out = sv.attainment_summary(
-        _attainment_frame(),
-        ["c1", "c2"],
-        by="g",
-        labels={"c1": "first", "c2": "second"},
-        contrast=("p", "n"),
-        group_name="Status",
-    )
-    assert out.overall["rate"].tolist() == [0.75, 0.5]
-    assert out.lowest["label"] == "second"
-    assert (out.joint["n"], out.joint["successes"], out.joint["rate"]) == (4, 1, 0.25)
-    assert (out.joint["ci_low"], out.joint["ci_high"]) == pytest.approx(sv.wilson_interval(1, 4))
-    assert list(out.wide.index) == ["first", "second"] and out.wide.columns.name == "Status"
-    assert out.wide.loc["first"].to_dict() == {"n": 0.5, "p": 1.0}
-    assert out.gap.tolist() == [50.0, 0.0]
-    assert (out.gap_max, out.n_at_least) == (50.0, 2)
-    assert list(out.table.columns.get_level_values(0).unique()) == ["All", "n", "p"]
-    assert out.table.index.name == "requirement"
-    assert out.table.loc["first", ("p", "rate (%)")] == 100.0
-    assert out.table.loc["second", ("All", "rate (%)")] == 50.0
-    # a contrast group that is absent: no gap
-    none = sv.attainment_summary(_attainment_frame(), ["c1", "c2"], by="g", contrast=("p", "x"))
-    assert none.gap.empty and (none.gap_max, none.n_at_least) == (0.0, 0)
-
-
-def test_attainment_summary_validation():
-    df = _attainment_frame()
-    with pytest.raises(ValueError, match=r"contrast: expected a pair of group names \(a, b\)"):
-        sv.attainment_summary(df, ["c1"], by="g", contrast=("p",))
-    with pytest.raises(ValueError, match=r"survey: missing column\(s\) \['h'\]"):
-        sv.attainment_summary(df, ["c1"], by="h")
-    with pytest.raises(ValueError, match=r"column 'c1', row 11: value 2 is not 0/1"):
-        sv.attainment_summary(df.assign(c1=[1, 2, 1, 0]), ["c1"], by="g")
-
-
-@settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(st.booleans(), st.booleans(), st.booleans()), min_size=2, max_size=30))
-def test_attainment_summary_joint_rate_at_most_every_single_rate(rows):
-    """Attaining all requirements implies attaining each: joint rate <= min single rate."""
-    df = pd.DataFrame(rows, columns=["a", "b", "g"]).astype(int)
-    out = sv.attainment_summary(df, ["a", "b"], by="g")
-    assert out.joint["rate"] <= out.overall["rate"].min() + 1e-12
-    rates = out.table.xs("rate (%)", axis=1, level=1).to_numpy()
-    assert ((rates >= 0) & (rates <= 100)).all()
-
-
-def _quiz_frame():
-    df = pd.DataFrame({"q1": [1, 1, 0, 1], "q2": [1, 0, 0, 1]}, index=list("abcd"))
-    edu = pd.Series(
-        pd.Categorical(
-            ["low_school", "low_school", "high", "high"],
-            categories=["low_school", "mid", "high"],
-            ordered=True,
-        ),
-        index=df.index,
-    )
-    return df, edu
-
-
-def test_quiz_summary_hand_example():
-    """Hand-derived: scores 2, 1, 0, 2 -> mean 1.25, all correct 2 of 4 = 50 %; q2 is the
-    hardest (2 of 4). Mean by level: low 1.5, high 1.0 (empty level 'mid' left out). Spearman:
-    ranks of codes (1.5, 1.5, 3.5, 3.5) and scores (3.5, 2, 1, 3.5) give
-    r = -1 / sqrt(4 * 4.5) = -0.2357, cross-checked with scipy.stats.spearmanr."""
-    from scipy import stats
-
-    df, edu = _quiz_frame()
-    out = sv.quiz_summary(df, ["q1", "q2"], edu, labels={"q1": "one", "q2": "two"})
-    assert out.score.tolist() == [2, 1, 0, 2] and out.n_questions == 2
-    assert (out.mean, out.all_correct_pct) == (1.25, 50.0)
-    assert out.hardest["label"] == "two" and out.hardest["rate"] == 0.5
-    assert out.by_group.to_dict() == {"low school": 1.5, "high": 1.0}
-    assert list(out.distribution.index) == ["low school", "high"]
-    assert out.distribution.index.name == "Education"
-    assert out.distribution.columns.name == "Correct answers"
-    assert out.distribution.loc["low school"].tolist() == [0.0, 0.5, 0.5]
-    assert out.distribution.loc["high"].tolist() == [0.5, 0.0, 0.5]
-    assert out.rho == pytest.approx(-1 / np.sqrt(18))
-    assert out.rho == pytest.approx(stats.spearmanr([0, 0, 2, 2], [2, 1, 0, 2]).statistic)
-    assert list(out.table.columns) == ["n", "correct (%)", "CI low (%)", "CI high (%)"]
-    assert out.table.loc["one", "correct (%)"] == 75.0 and out.table.loc["one", "n"] == 4
-
-
-def test_quiz_summary_validation():
-    df, edu = _quiz_frame()
-    with pytest.raises(ValueError, match="group: expected an ordered categorical pandas Series"):
-        sv.quiz_summary(df, ["q1"], edu.astype(str))
-    with pytest.raises(ValueError, match="group: the categorical must be ordered"):
-        sv.quiz_summary(df, ["q1"], edu.cat.as_unordered())
-    with pytest.raises(ValueError, match="group: its index must be the survey's index"):
-        sv.quiz_summary(df, ["q1"], edu.reset_index(drop=True))
-    with pytest.raises(ValueError, match="columns: is empty"):
-        sv.quiz_summary(df, [], edu)
-
-
-def _overview_frame() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "y": [1.0, 2, 3, 4, 5, 6],
-            "z": [1.0, 1, 2, 2, 3, 3],
-            "g": list("aaabbb"),
-            "h": list("ababab"),
-        }
-    )
-
-
-def test_group_difference_overview_hand_example():
-    """Hand-derived eta^2 = SS_B / SS_T: y by g 13.5 / 17.5, y by h 1.5 / 17.5, z by g
-    (8/3) / 4, z by h 0. F(1, 4) for g: 13.5 and 8, p-values from scipy.stats.f.sf below 0.05."""
-    from scipy import stats
-
-    out = sv.group_difference_overview(
-        _overview_frame(),
-        ["y", "z"],
-        ["g", "h"],
-        focus="g",
-        focus_outcomes=["y", "z"],
-        method="anova",
-    )
-    assert out.effects.loc["y"].tolist() == pytest.approx([13.5 / 17.5, 1.5 / 17.5])
-    assert out.effects.loc["z"].tolist() == pytest.approx([2 / 3, 0.0], abs=1e-12)
-    assert (out.effects.index.name, out.effects.columns.name) == ("Outcome", "Grouping")
-    assert (out.top["outcome"], out.top["grouping"]) == ("y", "g")
-    assert out.mean_effect["g"] == pytest.approx((13.5 / 17.5 + 2 / 3) / 2)
-    assert stats.f.sf(13.5, 1, 4) < 0.05 and stats.f.sf(8.0, 1, 4) < 0.05
-    assert out.focus_n_significant == 2
-    assert out.focus_max_effect == pytest.approx(13.5 / 17.5)
-    only_y = sv.group_difference_overview(
-        _overview_frame(), ["y", "z"], ["g", "h"], focus="h", focus_outcomes=["y"], method="anova"
-    )
-    assert only_y.mean_effect.to_dict() == pytest.approx({"g": 13.5 / 17.5, "h": 1.5 / 17.5})
-    assert (only_y.focus_n_significant, only_y.focus_max_effect) == (0, pytest.approx(1.5 / 17.5))
-
-
-def test_group_difference_overview_validation():
-    df = _overview_frame()
-    with pytest.raises(ValueError, match=r"focus: 'x' is not one of the groupings \['g'\]"):
-        sv.group_difference_overview(df, ["y"], ["g"], focus="x")
-    with pytest.raises(ValueError, match=r"focus_outcomes: \['w'\] are not among the outcomes"):
-        sv.group_difference_overview(df, ["y"], ["g"], focus="g", focus_outcomes=["w"])
-    with pytest.raises(ValueError, match="alpha: must be a number strictly between 0 and 1, got 1"):
-        sv.group_difference_overview(df, ["y"], ["g"], focus="g", alpha=1)
+    texts, glued = [], {}
+    for cell in executed["cells"]:
+        for out in cell.get("outputs", []):
+            values = out.get("data", {})
+            text = values.get("text/plain") or values.get("application/papermill.record/text/plain")
+            text = "".join(out.get("text", "")) + "".join(text or "")
+            texts.append(text)
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                glued[name] = text
+    shown = "\n".join(texts)
+    for label in new:
+        assert label in shown, f"new dimension label {label!r} not shown by chapter 3"
+    for label in shipped:
+        assert label not in shown, f"shipped label {label!r} still shown by chapter 3"
+    assert glued["ch3_weakest"].strip("'") in new
+    assert glued["ch3_strongest"].strip("'") in new
