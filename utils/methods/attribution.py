@@ -279,7 +279,7 @@ def predict_proba(result: OrderedLogitResult, newdata: pd.DataFrame) -> pd.DataF
     -------
     pandas.DataFrame
         ``newdata.index`` x categories; rows sum to one.
-    
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)

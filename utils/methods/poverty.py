@@ -443,7 +443,7 @@ def alkire_foster_by_group(
     >>> dep = pd.DataFrame({"school": [1, 0, 1, 0], "health": [1, 0, 0, 1], "water": [0, 0, 1, 0]})
     >>> alkire_foster_by_group(dep, [1 / 3] * 3, 0.5, ["a", "a", "b", "b"])[["n", "H", "contribution"]]
            n    H  contribution
-    group                      
+    group
     a      2  0.5           0.5
     b      2  0.5           0.5
 
@@ -714,7 +714,7 @@ def transition_matrix(
     >>> transition_matrix(["poor", "poor", "non-poor"], ["non-poor", "poor", "non-poor"],
     ...                   states=["poor", "non-poor"])
     after     poor  non-poor
-    before                  
+    before
     poor       0.5       0.5
     non-poor   0.0       1.0
 
@@ -838,7 +838,6 @@ TRAJECTORIES: tuple[str, ...] = (
     "fell into poverty",
     "persistently poor",
 )
-
 
 
 def poverty_status(incomes: pd.DataFrame, lines: pd.Series | Mapping[int, float]) -> pd.DataFrame:

@@ -79,7 +79,9 @@ def content_table(path: str | PathLike, columns: Sequence[str] = ()) -> pd.DataF
         raise ValueError(f"{p}: missing column(s) {missing}")
     blank = df.index[df["source"].str.strip() == ""]
     if len(blank):
-        raise ValueError(f"{p}: row {int(blank[0]) + 2} has an empty 'source' (every row needs one)")
+        raise ValueError(
+            f"{p}: row {int(blank[0]) + 2} has an empty 'source' (every row needs one)"
+        )
     df.index = pd.RangeIndex(1, len(df) + 1)
     return df
 
@@ -87,9 +89,7 @@ def content_table(path: str | PathLike, columns: Sequence[str] = ()) -> pd.DataF
 # --------------------------------------------------------------------------------------------
 # Research design diagram
 # --------------------------------------------------------------------------------------------
-def research_design_figure(
-    steps: Sequence[tuple[str, str]], ncols: int = 4
-) -> Figure:
+def research_design_figure(steps: Sequence[tuple[str, str]], ncols: int = 4) -> Figure:
     """Flow diagram of the research design: boxes (title + detail) joined by arrows.
 
     Drawn with plain matplotlib patches (no Graphviz/Mermaid, no network); boxes run left to
