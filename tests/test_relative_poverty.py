@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from utils.study import relative_poverty as rp
 from utils.study.data import load_codebook
@@ -94,3 +96,18 @@ def test_deprivation_dimensions_from_codebook(repo):
 def test_deprivation_dimensions_validation(cb, match):
     with pytest.raises(ValueError, match=match):
         rp.deprivation_dimensions(cb)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.dictionaries(st.integers(1990, 2099), st.integers(1, 10**6), min_size=1, max_size=6))
+def test_absolute_lines_round_trip(lines):
+    """Whatever line each year documents (with or without a thousands separator), it is read back."""
+    cb = pd.DataFrame(
+        {
+            "column": [f"income_{y}" for y in lines],
+            "description": [f"Net income. Poverty line {y}: {z:,} yuan" for y, z in lines.items()],
+        }
+    )
+    out = rp.absolute_lines(cb)
+    assert out.to_dict() == {y: float(z) for y, z in sorted(lines.items())}
+    assert list(out.index) == sorted(lines)
