@@ -1,4 +1,4 @@
-"""Poverty and inequality measures: FGT, relative poverty lines, Alkire-Foster, Gini, Theil.
+"""Poverty and inequality measures: FGT, relative lines, Alkire-Foster, Gini, Theil, poverty dynamics.
 
 All functions take plain sequences, NumPy arrays or pandas objects, validate them with the shared
 checks in :mod:`utils.methods._validation`, and raise :class:`ValueError` with a message naming the
@@ -10,7 +10,10 @@ formula below reduces to the unweighted one when all weights are equal.
 
 Hand-written code, and why: no maintained package in the project environment implements the
 Foster-Greer-Thorbecke family, the Alkire-Foster adjusted headcount or the Theil decomposition
-(pymcdm, statsmodels, scipy and pingouin do not), and each is a few vectorised NumPy lines.
+(pymcdm, statsmodels, scipy and pingouin do not), and each is a few vectorised NumPy lines. The
+same holds for the nested equal weights of the global MPI (:func:`nested_weights`) and the
+spell-based classification of poverty trajectories (:func:`poverty_status`,
+:func:`poverty_dynamics`: persistent poverty, exits, returns to poverty).
 """
 
 from __future__ import annotations

@@ -254,7 +254,7 @@ def problem_evidence(
         :func:`thesis_problems` (index ``problem``; columns ``dimension, cause,
         countermeasure, monitor``).
     low_share : Series, optional
-        :func:`low_rating_share` per dimension.
+        Share of low ratings per dimension (computed in chapter 5).
     indicators : DataFrame, optional
         ``data/indicators.csv`` (:func:`utils.study.data.load_indicators`); when given the monitored
         ids are checked against it and shown with their labels.
