@@ -76,7 +76,7 @@ def test_verdict_agrees_with_ipa_quadrant(perf, imp):
     ipa = attribution.importance_performance(
         pd.Series(imp, index=DIMS), pd.Series(perf, index=DIMS)
     )
-    ev = cm.problem_evidence(ipa)
+    ev = cm.problem_evidence(ipa, _problems())
     for _, row in ev.iterrows():
         supported = row["verdict"].startswith("supported")
         assert supported == (row["quadrant"] == "Concentrate here")
@@ -94,8 +94,11 @@ def test_problem_evidence_by_hand(repo):
         pd.Series([40.0, 55.0, 45.0, 70.0, 90.0], index=DIMS),
     )
     low = pd.Series([0.4, 0.3, 0.2, 0.1, 0.05], index=DIMS)
-    ev = cm.problem_evidence(ipa, low_share=low, indicators=load_indicators(repo / "data"))
-    assert list(ev.index) == [p.problem for p in cm.THESIS_PROBLEMS]
+    problems = cm.thesis_problems(repo / "book" / "content" / "thesis_problems.csv")
+    ev = cm.problem_evidence(
+        ipa, problems, low_share=low, indicators=load_indicators(repo / "data")
+    )
+    assert list(ev.index) == list(problems.index)
     assert list(ev["dimension"]) == ["gs", "in", "ss", "ed"]
     assert [v.split(":")[0] for v in ev["verdict"]] == [
         "supported",
@@ -112,12 +115,41 @@ def test_problem_evidence_by_hand(repo):
     assert ev["monitor"].iloc[0].startswith("GS2 Cadre assistance to households")
 
 
-def test_thesis_problems_monitor_ids_exist(repo):
-    ind = load_indicators(repo / "data")
-    ids = set(ind["id"])
-    for p in cm.THESIS_PROBLEMS:
-        assert set(p.monitor) <= ids
-        assert ind.set_index("id").loc[list(p.monitor), "criterion"].eq(p.dimension).all()
+def test_thesis_problems_match_the_abstract(repo):
+    """The thesis abstract names four problems (government services, industries, social-security
+    coverage, ideological knowledge), one per dimension; each monitored indicator exists and
+    belongs to its problem's dimension."""
+    problems = cm.thesis_problems(repo / "book" / "content" / "thesis_problems.csv")
+    assert list(problems["dimension"]) == ["gs", "in", "ss", "ed"]
+    ind = load_indicators(repo / "data").set_index("id")
+    for problem, row in problems.iterrows():
+        assert set(row["monitor"]) <= set(ind.index), problem
+        assert ind.loc[list(row["monitor"]), "criterion"].eq(row["dimension"]).all()
+
+
+def test_thesis_problems_validation(tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text("problem,dimension,cause,countermeasure,source\na,gs,c,m,s\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"p\.csv: missing column\(s\) \['monitor'\]"):
+        cm.thesis_problems(f)
+    f.write_text(
+        "problem,dimension,cause,countermeasure,monitor,source\na,gs,c,m,GS1,s\na,in,c,m,IN1,s\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"p\.csv: problem 'a' is listed twice"):
+        cm.thesis_problems(f)
+
+
+def _problems(monitor=("GS2",), dims=("gs", "in", "ss", "ed")):
+    return pd.DataFrame(
+        {
+            "dimension": list(dims),
+            "cause": "c",
+            "countermeasure": "m",
+            "monitor": [tuple(monitor)] * len(dims),
+        },
+        index=pd.Index([f"problem {d}" for d in dims], name="problem"),
+    )
 
 
 def _ipa():
@@ -128,56 +160,35 @@ def _ipa():
 
 
 def test_problem_evidence_validation():
-    ipa = _ipa()
+    ipa, probs = _ipa(), _problems()
     with pytest.raises(ValueError, match="ipa: expected a pandas DataFrame, got dict"):
-        cm.problem_evidence({})
+        cm.problem_evidence({}, probs)
     with pytest.raises(ValueError, match=r"ipa: missing column\(s\) \['quadrant'\]"):
-        cm.problem_evidence(ipa.drop(columns="quadrant"))
+        cm.problem_evidence(ipa.drop(columns="quadrant"), probs)
     bare = pd.DataFrame(ipa)
     bare.attrs = {}
     with pytest.raises(
         ValueError, match=r"ipa: attrs lack \['importance_cut', 'performance_cut'\]"
     ):
-        cm.problem_evidence(bare)
-    with pytest.raises(ValueError, match="problems: is empty"):
-        cm.problem_evidence(ipa, problems=())
-    with pytest.raises(ValueError, match="problems: expected ProblemSpec items, got str"):
-        cm.problem_evidence(ipa, problems=("gs",))
+        cm.problem_evidence(bare, probs)
+    with pytest.raises(ValueError, match="problems: expected the non-empty DataFrame"):
+        cm.problem_evidence(ipa, probs.iloc[:0])
+    with pytest.raises(ValueError, match=r"problems: missing column\(s\) \['cause'\]"):
+        cm.problem_evidence(ipa, probs.drop(columns="cause"))
     with pytest.raises(ValueError, match="ipa: has no row for dimension 'ss'"):
-        cm.problem_evidence(ipa.drop(index="ss"))
+        cm.problem_evidence(ipa.drop(index="ss"), probs)
     with pytest.raises(ValueError, match="low_share: has no value for dimension 'gs'"):
-        cm.problem_evidence(ipa, low_share=pd.Series({"in": 0.1}))
+        cm.problem_evidence(ipa, probs, low_share=pd.Series({"in": 0.1}))
     with pytest.raises(ValueError, match="indicators: needs the columns 'id' and 'label_en'"):
-        cm.problem_evidence(ipa, indicators=pd.DataFrame({"id": ["GS2"]}))
-    spec = cm.ProblemSpec("gs", "p", "c", "m", ("ZZ9",))
-    with pytest.raises(ValueError, match=r"problems: monitor ids \['ZZ9'\] of 'p' are not in"):
-        cm.problem_evidence(
-            ipa, problems=(spec,), indicators=pd.DataFrame({"id": ["GS2"], "label_en": ["x"]})
-        )
-
-
-# ============================================================================ low ratings
-def test_low_rating_share_by_hand():
-    """gs answers 1, 2, 5, NaN -> 2 of 3 answered <= 2; in answers 3, 4, 1, 2 -> 2 of 4."""
-    s = pd.DataFrame({"gs1": [1, 2], "gs2": [5, np.nan], "in1": [3, 4], "in2": [1, 2]})
-    out = cm.low_rating_share(s, {"gs": ["gs1", "gs2"], "in": ["in1", "in2"]})
-    np.testing.assert_allclose(out, [2 / 3, 0.5])
-    assert list(out.index) == ["gs", "in"]
-    assert cm.low_rating_share(s, {"gs": ["gs1", "gs2"]}, threshold=1)["gs"] == pytest.approx(1 / 3)
-
-
-def test_low_rating_share_validation():
-    s = pd.DataFrame({"a1": [np.nan, np.nan], "b1": [1, 2]})
-    with pytest.raises(ValueError, match="items: expected a non-empty dict"):
-        cm.low_rating_share(s, {})
-    with pytest.raises(ValueError, match="threshold: must be a number, got '2'"):
-        cm.low_rating_share(s, {"b": ["b1"]}, threshold="2")
+        cm.problem_evidence(ipa, probs, indicators=pd.DataFrame({"id": ["GS2"]}))
     with pytest.raises(
-        ValueError, match=r"items: dimension 'c' lists missing or no columns \['c1'\]"
+        ValueError, match=r"problems: monitor ids \['ZZ9'\] of 'problem gs' are not in"
     ):
-        cm.low_rating_share(s, {"c": ["c1"]})
-    with pytest.raises(ValueError, match="items: dimension 'a' has no answered ratings"):
-        cm.low_rating_share(s, {"a": ["a1"]})
+        cm.problem_evidence(
+            ipa,
+            _problems(monitor=("ZZ9",), dims=("gs",)),
+            indicators=pd.DataFrame({"id": ["GS2"], "label_en": ["x"]}),
+        )
 
 
 # ============================================================================ model frame
@@ -232,30 +243,6 @@ def test_model_frame_validation():
     bad = survey.assign(education=pd.array(["primary", "phd", "none"], dtype="string"))
     with pytest.raises(ValueError, match=r"survey: education values \['phd'\] are not in"):
         cm.model_frame(bad, scores, cb)
-
-
-# ============================================================================ AME
-def test_satisfaction_ame_closed_form(fitted):
-    """P(y >= c) = 1 - F(tau_{c-1} - x'b), so dP/dx_k = b_k f(tau_{c-1} - x'b) (McCullagh 1980);
-    the AME is its sample mean (Long & Freese 2014). Evaluated independently with scipy."""
-    df, res = fitted
-    beta = res.params["coef"].to_numpy()
-    xb = df[res.predictors].to_numpy() @ beta
-    tau = res.thresholds.iloc[2]  # between categories 3 and 4
-    expected = beta * stats.logistic.pdf(tau - xb).mean()
-    got = cm.satisfaction_ame(res, 4)
-    np.testing.assert_allclose(got.to_numpy(), expected, rtol=1e-8)
-    assert got.name == "ame_satisfied"
-
-
-def test_satisfaction_ame_validation(fitted):
-    _, res = fitted
-    with pytest.raises(ValueError, match="result: expected an OrderedLogitResult, got dict"):
-        cm.satisfaction_ame({})
-    with pytest.raises(
-        ValueError, match=r"satisfied_from: 1 must be one of the categories \[2, 3, 4, 5\]"
-    ):
-        cm.satisfaction_ame(res, 1)
 
 
 # ============================================================================ scenario

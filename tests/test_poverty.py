@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from utils.methods import poverty
 from utils.methods.poverty import (
     AFResult,
     alkire_foster,
@@ -509,3 +510,137 @@ def test_transition_matrix_hand():
 def test_transition_matrix_validation(before, after, kwargs, match):
     with pytest.raises(ValueError, match=match):
         transition_matrix(before, after, **kwargs)
+
+
+# ---------------------------------------------------------------------------- nested weights, dynamics
+def test_nested_weights_global_mpi():
+    """Global MPI (Alkire & Santos 2014, World Development 59, Table 1): three dimensions;
+    education (years of schooling, school attendance) and health (child mortality, nutrition)
+    indicators weigh 1/6 each, the six living-standard indicators 1/18 each."""
+    dims = {
+        "schooling": "education",
+        "attendance": "education",
+        "mortality": "health",
+        "nutrition": "health",
+        **{
+            k: "living standards"
+            for k in ["electricity", "sanitation", "water", "floor", "cooking_fuel", "assets"]
+        },
+    }
+    w = poverty.nested_weights(dims)
+    assert list(w.index) == list(dims)
+    np.testing.assert_allclose(w.iloc[:4], 1 / 6)
+    np.testing.assert_allclose(w.iloc[4:], 1 / 18)
+    assert w.name == "weight"
+
+
+@pytest.mark.parametrize(
+    ("dims", "match"),
+    [
+        (["a"], "dimension_of: expected a Series or dict indicator -> dimension, got list"),
+        ({}, "dimension_of: is empty"),
+        (pd.Series(["x", "y"], index=["a", "a"]), r"dimension_of: indicators \['a'\] are listed"),
+        (pd.Series(["x", None], index=["a", "b"]), r"dimension_of: indicators \['b'\] have no"),
+    ],
+)
+def test_nested_weights_validation(dims, match):
+    with pytest.raises(ValueError, match=match):
+        poverty.nested_weights(dims)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["d1", "d2", "d3", "d4"]), min_size=1, max_size=15))
+def test_nested_weights_properties(assignment):
+    dims = pd.Series(assignment, index=[f"i{j}" for j in range(len(assignment))])
+    w = poverty.nested_weights(dims)
+    assert w.sum() == pytest.approx(1.0)
+    per_dim = w.groupby(dims).sum()
+    np.testing.assert_allclose(per_dim, 1 / dims.nunique())
+    assert (w.groupby(dims).nunique() == 1).all()
+
+
+def test_poverty_status_strict():
+    """Poor means strictly below the line (FGT 1984): an income at the line is not poor."""
+    inc = pd.DataFrame({2016: [100.0, 200.0], 2020: [300.0, 150.0]}, index=["h1", "h2"])
+    st_ = poverty.poverty_status(inc, {2016: 200, 2020: 300})
+    assert st_.to_numpy().tolist() == [[True, False], [False, True]]
+    assert list(st_.index) == ["h1", "h2"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "match"),
+    [
+        ([1, 2], "lines: expected a Series or dict year -> line, got list"),
+        ({2016: 1.0}, r"lines: no poverty line for year\(s\) \[2020\] of incomes"),
+        ({2016: 1.0, 2020: 0.0}, r"lines: the lines of year\(s\) \[2020\] must be positive"),
+    ],
+)
+def test_poverty_status_validation(lines, match):
+    inc = pd.DataFrame({2016: [1.0], 2020: [2.0]})
+    with pytest.raises(ValueError, match=match):
+        poverty.poverty_status(inc, lines)
+
+
+def test_poverty_dynamics_by_hand():
+    """Six trajectories over three periods, classified by hand from their spells:
+    000 never poor; 100 exited; 101 returned; 001 fell into poverty; 111 persistently poor;
+    010 exited. First -> last: poor first (rows 2, 3, 5) end 0, 1, 1 -> P(poor->poor) = 2/3;
+    non-poor first (rows 1, 4, 6) end 0, 1, 0 -> P(non-poor->poor) = 1/3."""
+    status = pd.DataFrame(
+        [[0, 0, 0], [1, 0, 0], [1, 0, 1], [0, 0, 1], [1, 1, 1], [0, 1, 0]],
+        index=list("abcdef"),
+        columns=[2016, 2018, 2020],
+    ).astype(bool)
+    res = poverty.poverty_dynamics(status)
+    assert list(res.trajectory) == [
+        "never poor",
+        "exited",
+        "returned to poverty",
+        "fell into poverty",
+        "persistently poor",
+        "exited",
+    ]
+    assert list(res.spells) == [0, 1, 2, 1, 1, 1]
+    assert res.transition.at["poor", "poor"] == pytest.approx(2 / 3)
+    assert res.transition.at["non-poor", "poor"] == pytest.approx(1 / 3)
+    assert res.transition_counts.to_numpy().tolist() == [[2, 1], [1, 2]]
+    assert res.transition.index.name == "status in 2016"
+    assert res.summary.at["exited", "households"] == 2
+    np.testing.assert_allclose(res.headcount, [3 / 6, 2 / 6, 3 / 6])
+    assert list(res.summary.index) == list(poverty.TRAJECTORIES)
+
+
+@pytest.mark.parametrize(
+    ("status", "match"),
+    [
+        ([[0, 1]], "status: expected a pandas DataFrame, got list"),
+        (pd.DataFrame([[0, 2]]), "status: entries must be True/False or 0/1; found 2 at row 0"),
+        (pd.DataFrame([[0], [1]]), r"status: needs at least 2 periods \(columns\), got 1"),
+        (pd.DataFrame([[0.0, np.nan]]), "status: contains NaN or infinite values"),
+    ],
+)
+def test_poverty_dynamics_validation(status, match):
+    with pytest.raises(ValueError, match=match):
+        poverty.poverty_dynamics(status)
+
+
+@SETTINGS
+@given(
+    arrays(np.int64, st.tuples(st.integers(1, 30), st.integers(2, 6)), elements=st.integers(0, 1))
+)
+def test_poverty_dynamics_properties(g):
+    status = pd.DataFrame(g.astype(bool))
+    res = poverty.poverty_dynamics(status)
+    assert res.summary["households"].sum() == len(status)
+    assert res.summary["share"].sum() == pytest.approx(1.0)
+    poor = status.to_numpy()
+    never = res.trajectory == "never poor"
+    assert (never.to_numpy() == ~poor.any(axis=1)).all()
+    persistent = (res.trajectory == "persistently poor").to_numpy()
+    assert (persistent == poor.all(axis=1)).all()
+    assert res.transition_counts.to_numpy().sum() == len(status)
+    rows = res.transition.dropna()
+    np.testing.assert_allclose(rows.sum(axis=1), 1.0)
+    # returns need an exit first, so at least three periods
+    if status.shape[1] == 2:
+        assert not (res.trajectory == "returned to poverty").any()

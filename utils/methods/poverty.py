@@ -1,4 +1,4 @@
-"""Poverty and inequality measures: FGT, relative poverty lines, Alkire-Foster, Gini, Theil.
+"""Poverty and inequality measures: FGT, relative lines, Alkire-Foster, Gini, Theil, poverty dynamics.
 
 All functions take plain sequences, NumPy arrays or pandas objects, validate them with the shared
 checks in :mod:`utils.methods._validation`, and raise :class:`ValueError` with a message naming the
@@ -10,7 +10,10 @@ formula below reduces to the unweighted one when all weights are equal.
 
 Hand-written code, and why: no maintained package in the project environment implements the
 Foster-Greer-Thorbecke family, the Alkire-Foster adjusted headcount or the Theil decomposition
-(pymcdm, statsmodels, scipy and pingouin do not), and each is a few vectorised NumPy lines.
+(pymcdm, statsmodels, scipy and pingouin do not), and each is a few vectorised NumPy lines. The
+same holds for the nested equal weights of the global MPI (:func:`nested_weights`) and the
+spell-based classification of poverty trajectories (:func:`poverty_status`,
+:func:`poverty_dynamics`: persistent poverty, exits, returns to poverty).
 """
 
 from __future__ import annotations
@@ -25,12 +28,17 @@ import pandas as pd
 from utils.methods._validation import as_float_matrix, as_float_vector, check_weights
 
 __all__ = [
+    "TRAJECTORIES",
     "AFResult",
+    "DynamicsResult",
     "TheilResult",
     "alkire_foster",
     "alkire_foster_by_group",
     "fgt",
     "gini",
+    "nested_weights",
+    "poverty_dynamics",
+    "poverty_status",
     "relative_poverty_line",
     "theil",
     "transition_matrix",
@@ -108,6 +116,18 @@ def fgt(
     Returns
     -------
     float or pandas.Series
+
+    Examples
+    --------
+    Four incomes, line 100: two are poor, with gaps 0.5 and 0.2.
+
+    >>> fgt([50, 80, 120, 200], 100)  # headcount: 2 of 4
+    0.5
+    >>> fgt([50, 80, 120, 200], 100, alpha=[0, 1, 2]).round(4)  # (0.5 + 0.2) / 4, (0.25 + 0.04) / 4
+    P0    0.5000
+    P1    0.1750
+    P2    0.0725
+    Name: fgt, dtype: float64
 
     References
     ----------
@@ -187,6 +207,11 @@ def relative_poverty_line(
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> relative_poverty_line([50, 80, 120, 200], share=0.5)  # half the median 100
+    50.0
 
     References
     ----------
@@ -333,6 +358,17 @@ def alkire_foster(
     -------
     AFResult
 
+    Examples
+    --------
+    Four households, three equally weighted indicators, poor when deprived in half or more:
+
+    >>> dep = pd.DataFrame({"school": [1, 0, 1, 0], "health": [1, 0, 0, 1], "water": [0, 0, 1, 0]})
+    >>> af = alkire_foster(dep, [1 / 3, 1 / 3, 1 / 3], k=0.5)
+    >>> af.H, round(af.A, 4), round(af.M0, 4)  # households 1 and 3 are poor, each 2/3 deprived
+    (0.5, 0.6667, 0.3333)
+    >>> af.contributions.round(2).tolist()
+    [0.5, 0.25, 0.25]
+
     References
     ----------
     Alkire, S. & Foster, J. (2011). Counting and multidimensional poverty measurement.
@@ -404,6 +440,15 @@ def alkire_foster_by_group(
     DataFrame
         Index = group (sorted), columns ``n`` (households), ``population_share`` (weighted),
         ``H``, ``A``, ``M0``, ``contribution``.
+
+    Examples
+    --------
+    >>> dep = pd.DataFrame({"school": [1, 0, 1, 0], "health": [1, 0, 0, 1], "water": [0, 0, 1, 0]})
+    >>> alkire_foster_by_group(dep, [1 / 3] * 3, 0.5, ["a", "a", "b", "b"])[["n", "H", "contribution"]]
+           n    H  contribution
+    group
+    a      2  0.5           0.5
+    b      2  0.5           0.5
 
     References
     ----------
@@ -487,6 +532,13 @@ def gini(x, weights=None, correction: bool = False) -> float:
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> gini([1, 1, 1, 1]), gini([0, 0, 0, 10])  # equality; one person holds all: (n-1)/n
+    (0.0, 0.75)
+    >>> round(gini([50, 80, 120, 200]), 4)
+    0.2722
 
     References
     ----------
@@ -573,6 +625,12 @@ def theil(x, groups=None, weights=None) -> TheilResult:
     -------
     TheilResult
 
+    Examples
+    --------
+    >>> th = theil([50, 80, 120, 200], groups=["a", "a", "b", "b"])
+    >>> round(th.total, 4), round(th.between, 4), round(th.within, 4)  # between + within = total
+    (0.1222, 0.092, 0.0302)
+
     References
     ----------
     Theil, H. (1967). *Economics and Information Theory*. Amsterdam: North-Holland;
@@ -654,6 +712,15 @@ def transition_matrix(
     DataFrame
         Index ``before`` (rows), columns ``after``.
 
+    Examples
+    --------
+    >>> transition_matrix(["poor", "poor", "non-poor"], ["non-poor", "poor", "non-poor"],
+    ...                   states=["poor", "non-poor"])
+    after     poor  non-poor
+    before
+    poor       0.5       0.5
+    non-poor   0.0       1.0
+
     References
     ----------
     Anderson, T. W. & Goodman, L. A. (1957). Statistical inference about Markov chains.
@@ -702,3 +769,241 @@ def _states_array(s, name: str) -> np.ndarray:
     if missing.any():
         raise ValueError(f"{name}: missing state at position {int(np.argmax(missing))}")
     return arr
+
+
+# ----------------------------------------------------------------------------- weights
+def _dimension_map(dimension_of, name: str = "dimension_of") -> pd.Series:
+    if isinstance(dimension_of, Mapping):
+        dimension_of = pd.Series(dict(dimension_of), dtype=object)
+    if not isinstance(dimension_of, pd.Series):
+        raise ValueError(
+            f"{name}: expected a Series or dict indicator -> dimension, "
+            f"got {type(dimension_of).__name__}"
+        )
+    if dimension_of.empty:
+        raise ValueError(f"{name}: is empty")
+    if dimension_of.index.duplicated().any():
+        dup = list(dimension_of.index[dimension_of.index.duplicated()])
+        raise ValueError(f"{name}: indicators {dup} are listed more than once")
+    if dimension_of.isna().any():
+        bad = list(dimension_of.index[dimension_of.isna().to_numpy()])
+        raise ValueError(f"{name}: indicators {bad} have no dimension")
+    return dimension_of
+
+
+def nested_weights(dimension_of: pd.Series | Mapping[str, str]) -> pd.Series:
+    """Nested equal weights: each dimension gets ``1/D``, shared equally by its indicators.
+
+    ``w_j = 1 / (D * n_{d(j)})``, with ``D`` the number of dimensions and ``n_d`` the number of
+    indicators in dimension ``d``; the weights sum to one. This is the weighting of the global
+    Multidimensional Poverty Index (Alkire & Santos 2014: three dimensions, education and
+    health indicators 1/6 each, living-standard indicators 1/18 each) and the default
+    recommended by Alkire et al. (2015, ch. 6) when there is no reason to rank dimensions.
+
+    Parameters
+    ----------
+    dimension_of : Series or dict
+        Indicator -> dimension (e.g. :func:`deprivation_dimensions`).
+
+    Returns
+    -------
+    pandas.Series
+        Index = indicators (input order), name ``weight``.
+
+    Examples
+    --------
+    >>> nested_weights({"school": "education", "years": "education", "water": "living"}).round(3)
+    school    0.25
+    years     0.25
+    water     0.50
+    Name: weight, dtype: float64
+
+    References
+    ----------
+    Alkire, S. & Santos, M. E. (2014). Measuring acute poverty in the developing world:
+    robustness and scope of the Multidimensional Poverty Index. *World Development*, 59,
+    251-274.
+    Alkire, S., Foster, J. E., Seth, S., Santos, M. E., Roche, J. M. & Ballon, P. (2015).
+    *Multidimensional Poverty Measurement and Analysis*. Oxford University Press.
+    """
+    dims = _dimension_map(dimension_of)
+    counts = dims.value_counts()
+    w = 1.0 / (len(counts) * dims.map(counts).astype(float))
+    return pd.Series(w.to_numpy(), index=dims.index, name="weight")
+
+
+# ----------------------------------------------------------------------------- dynamics
+#: Household trajectory classes of :func:`poverty_dynamics`, in display order.
+TRAJECTORIES: tuple[str, ...] = (
+    "never poor",
+    "exited",
+    "returned to poverty",
+    "fell into poverty",
+    "persistently poor",
+)
+
+
+def poverty_status(incomes: pd.DataFrame, lines: pd.Series | Mapping[int, float]) -> pd.DataFrame:
+    """Poor (``True``) when income is strictly below the year's line.
+
+    ``poor_{hy} = 1[y_{hy} < z_y]`` (strict, as in :func:`utils.methods.poverty.fgt`).
+
+    Parameters
+    ----------
+    incomes : DataFrame
+        Households x years (columns are years, e.g. ``2016..2020``), finite.
+    lines : Series or dict
+        Year -> poverty line ``z_y > 0``; must cover every column of ``incomes``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same shape and labels as ``incomes``, boolean.
+
+    Examples
+    --------
+    >>> incomes = pd.DataFrame({2019: [900.0, 1500.0], 2020: [1100.0, 950.0]})
+    >>> poverty_status(incomes, {2019: 1000.0, 2020: 1000.0})
+        2019   2020
+    0   True  False
+    1  False   True
+    """
+    values, _, cols = as_float_matrix(incomes, "incomes")
+    lines = pd.Series(dict(lines)) if isinstance(lines, Mapping) else lines
+    if not isinstance(lines, pd.Series):
+        raise ValueError(
+            f"lines: expected a Series or dict year -> line, got {type(lines).__name__}"
+        )
+    missing = [c for c in cols if c not in lines.index]
+    if missing:
+        raise ValueError(f"lines: no poverty line for year(s) {missing} of incomes")
+    z = lines.loc[cols].astype(float).to_numpy()
+    if not np.all(np.isfinite(z)) or np.any(z <= 0):
+        bad = [c for c, v in zip(cols, z, strict=True) if not (np.isfinite(v) and v > 0)]
+        raise ValueError(f"lines: the lines of year(s) {bad} must be positive finite numbers")
+    return pd.DataFrame(values < z[None, :], index=incomes.index, columns=incomes.columns)
+
+
+@dataclass(frozen=True)
+class DynamicsResult:
+    """Result of :func:`poverty_dynamics`.
+
+    Attributes
+    ----------
+    transition : pandas.DataFrame
+        Row shares of the first-to-last-period transition matrix (rows ``before``: "poor",
+        "non-poor"; columns ``after``).
+    transition_counts : pandas.DataFrame
+        The same in household counts.
+    trajectory : pandas.Series
+        Trajectory class of each household (one of :data:`TRAJECTORIES`).
+    summary : pandas.DataFrame
+        Per trajectory class (all of :data:`TRAJECTORIES`, in order): ``households``, ``share``.
+    headcount : pandas.Series
+        Share poor in each period.
+    spells : pandas.Series
+        Number of poverty spells of each household.
+    """
+
+    transition: pd.DataFrame
+    transition_counts: pd.DataFrame
+    trajectory: pd.Series
+    summary: pd.DataFrame
+    headcount: pd.Series
+    spells: pd.Series
+
+
+def poverty_dynamics(status: pd.DataFrame) -> DynamicsResult:
+    """Poverty persistence, exits and returns from a households x periods poor/non-poor table.
+
+    A *poverty spell* is a maximal run of consecutive poor periods. With ``S_h`` the number of
+    spells of household ``h`` (``S_h = 1[poor_{h1}] + #{t > 1: poor_{ht} and not poor_{h,t-1}}``)
+    its trajectory is
+
+    - "never poor": ``S_h = 0``;
+    - "persistently poor": poor in every period;
+    - "returned to poverty" (返贫): ``S_h >= 2``, i.e. poor again after an exit;
+    - "exited": ``S_h = 1`` and not poor in the last period;
+    - "fell into poverty": ``S_h = 1``, poor in the last period but not in every period.
+
+    The spell approach to chronic and transient poverty follows Bane & Ellwood (1986) and
+    Hulme & Shepherd (2003). The first-to-last-period transition matrix
+    (:func:`utils.methods.poverty.transition_matrix`) gives persistence ``P(poor -> poor)``, the exit
+    rate ``P(poor -> non-poor)`` and the entry rate ``P(non-poor -> poor)``.
+
+    Parameters
+    ----------
+    status : DataFrame
+        Households x periods (columns in time order, at least 2), boolean or 0/1, no missing.
+
+    Returns
+    -------
+    DynamicsResult
+
+    Examples
+    --------
+    >>> status = pd.DataFrame([[1, 0, 1], [1, 1, 1], [0, 0, 0], [1, 0, 0]],
+    ...                       columns=[2018, 2019, 2020])
+    >>> dyn = poverty_dynamics(status)
+    >>> dyn.trajectory.tolist()
+    ['returned to poverty', 'persistently poor', 'never poor', 'exited']
+    >>> round(float(dyn.transition.loc["poor", "poor"]), 4)  # 2 of the 3 poor in 2018 are poor in 2020
+    0.6667
+
+    References
+    ----------
+    Bane, M. J. & Ellwood, D. T. (1986). Slipping into and out of poverty: the dynamics of
+    spells. *Journal of Human Resources*, 21(1), 1-23.
+    Hulme, D. & Shepherd, A. (2003). Conceptualizing chronic poverty. *World Development*,
+    31(3), 403-423.
+    """
+    if not isinstance(status, pd.DataFrame):
+        raise ValueError(f"status: expected a pandas DataFrame, got {type(status).__name__}")
+    values, rows, cols = as_float_matrix(
+        status.astype(float) if not status.empty else status, "status"
+    )
+    bad = (values != 0) & (values != 1)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise ValueError(
+            f"status: entries must be True/False or 0/1; found {values[i, j]:g} at row "
+            f"{rows[i]!r}, column {cols[j]!r}"
+        )
+    if values.shape[1] < 2:
+        raise ValueError(f"status: needs at least 2 periods (columns), got {values.shape[1]}")
+    poor = values.astype(bool)
+    starts = poor[:, 0].astype(int) + (poor[:, 1:] & ~poor[:, :-1]).sum(axis=1)
+    traj = np.where(
+        starts == 0,
+        TRAJECTORIES[0],
+        np.where(
+            poor.all(axis=1),
+            TRAJECTORIES[4],
+            np.where(
+                starts >= 2,
+                TRAJECTORIES[2],
+                np.where(poor[:, -1], TRAJECTORIES[3], TRAJECTORIES[1]),
+            ),
+        ),
+    )
+    trajectory = pd.Series(traj, index=status.index, name="trajectory")
+    counts = trajectory.value_counts().reindex(list(TRAJECTORIES), fill_value=0)
+    summary = pd.DataFrame({"households": counts.astype(int), "share": counts / len(trajectory)})
+    summary.index.name = "trajectory"
+    labels = np.array(["non-poor", "poor"])
+    before, after = labels[poor[:, 0].astype(int)], labels[poor[:, -1].astype(int)]
+    states = ["poor", "non-poor"]
+    trans = transition_matrix(before, after, normalize=True, states=states)
+    trans_n = transition_matrix(before, after, normalize=False, states=states)
+    for t in (trans, trans_n):
+        t.index.name = f"status in {cols[0]}"
+        t.columns.name = f"status in {cols[-1]}"
+    headcount = pd.Series(poor.mean(axis=0), index=status.columns, name="headcount")
+    return DynamicsResult(
+        transition=trans,
+        transition_counts=trans_n,
+        trajectory=trajectory,
+        summary=summary,
+        headcount=headcount,
+        spells=pd.Series(starts.astype(int), index=status.index, name="spells"),
+    )

@@ -1,56 +1,46 @@
 """From attribution to countermeasures: the thesis' four problems, each tied to computed evidence.
 
-The thesis finds four problems in M County's precision poverty alleviation (poor government
-services, inefficient poverty-alleviation industries, slow progress in social-security
-coverage, a low level of people's ideological knowledge), names their causes (the government
-not making full use of its role, lagging industry-support policy, a weak social-security
-foundation, insufficient investment in education) and proposes countermeasures (cooperation
-with social organisations, reform of industry-support policy, a better social-security
-mechanism, optimised education assistance). Chapter 5 of the book must let the data *find*
-these problems rather than assert them. This module supplies the pieces:
+The thesis finds four problems in M County's precision poverty alleviation, names their causes
+and proposes countermeasures. That argument is **content**: it lives in
+``book/content/thesis_problems.csv`` (problem, performance dimension, cause, countermeasure,
+indicators to monitor, source), read by :func:`thesis_problems` from the path the chapter passes.
+Chapter 5 must let the data *find* these problems rather than assert them; this module holds
+the study's own pieces of that:
 
-- :data:`THESIS_PROBLEMS` - problem -> performance dimension -> cause -> countermeasure ->
-  indicators to monitor (the thesis' argument, as data);
-- :func:`model_frame` - overall satisfaction, dimension scores and household controls for the
-  ordered logit, complete cases only;
-- :func:`satisfaction_ame` - average marginal effect on the probability of being satisfied;
-- :func:`low_rating_share` - share of low ratings per dimension;
+- :func:`model_frame` - overall satisfaction, dimension scores and the household controls of
+  :data:`CONTROLS`, coded from the codebook, complete cases only;
 - :func:`support_verdict` / :func:`problem_evidence` - the evidence table with a *computed*
-  verdict for each problem;
+  verdict for each problem (the rule can fail: see :data:`VERDICTS`);
 - :func:`improvement_scenario` - how the overall score and the probability of satisfaction move
   when one dimension improves (ordered-logit predictions).
 
-Hand-written code, and why: these are the chapter's own bookkeeping (joining computed results
-into a table, a scenario on a fitted model); the statistics come from :mod:`utils.methods.attribution`
-(statsmodels' ordered logit) and :mod:`utils.study.survey`.
-
-The survey shipped with the project is SIMULATED (``utils.study.simulate``; see ``data/README.md``).
+The statistics come from :mod:`utils.methods.attribution`. The survey shipped with the project is
+SIMULATED (``utils.study.simulate``; see ``data/README.md``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Real
+from os import PathLike
 
 import numpy as np
 import pandas as pd
 
 from utils.methods import attribution as _attr
-from utils.methods._validation import as_float_matrix, as_float_vector
+from utils.methods._validation import as_float_vector
+from utils.study.background import content_table
 
 __all__ = [
     "CONTROLS",
-    "THESIS_PROBLEMS",
     "VERDICTS",
-    "ProblemSpec",
     "ScenarioResult",
     "improvement_scenario",
-    "low_rating_share",
     "model_frame",
     "problem_evidence",
-    "satisfaction_ame",
     "support_verdict",
+    "thesis_problems",
 ]
 
 #: Household controls built by :func:`model_frame`, with their coding.
@@ -70,59 +60,47 @@ VERDICTS: dict[tuple[bool, bool], str] = {
 }
 
 
-@dataclass(frozen=True)
-class ProblemSpec:
-    """One problem of the thesis and the chain that follows from it.
+#: Verdict words of :func:`support_verdict`, keyed by (low performance, high importance).
+VERDICTS: dict[tuple[bool, bool], str] = {
+    (True, True): "supported: weak and important (concentrate here)",
+    (True, False): "partly supported: weak, but of lower importance",
+    (False, True): "not supported: important, performance at or above average",
+    (False, False): "not supported: performance at or above average",
+}
 
-    Attributes
+_PROBLEM_COLUMNS = ("problem", "dimension", "cause", "countermeasure", "monitor")
+
+
+def thesis_problems(path: str | PathLike) -> pd.DataFrame:
+    """The thesis' problems, causes and countermeasures, from a content CSV.
+
+    Parameters
     ----------
-    dimension : str
-        Performance dimension (criterion code of ``data/indicators.csv``) whose results are the
-        evidence for the problem.
-    problem, cause, countermeasure : str
-        The thesis' wording (abstract), in English.
-    monitor : tuple of str
-        Indicator ids of ``data/indicators.csv`` to monitor the countermeasure with.
+    path : str or path-like
+        E.g. ``"../content/thesis_problems.csv"``: columns ``problem, dimension, cause,
+        countermeasure, monitor`` (indicator ids separated by spaces) and ``source``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``problem``; ``monitor`` as a tuple of indicator ids.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "problems.csv"
+    >>> _ = p.write_text("problem,dimension,cause,countermeasure,monitor,source\\n"
+    ...                  "weak services,gs,weak role,cooperate,GS2 GS3,thesis\\n")
+    >>> thesis_problems(p).loc["weak services", "monitor"]
+    ('GS2', 'GS3')
     """
-
-    dimension: str
-    problem: str
-    cause: str
-    countermeasure: str
-    monitor: tuple[str, ...]
-
-
-#: The thesis' four problems (abstract), their causes, countermeasures and indicators to watch.
-THESIS_PROBLEMS: tuple[ProblemSpec, ...] = (
-    ProblemSpec(
-        "gs",
-        "poor government services",
-        "the government does not make full use of its functional role",
-        "strengthen cooperation with social organisations",
-        ("GS2", "GS3", "GS4"),
-    ),
-    ProblemSpec(
-        "in",
-        "inefficient poverty-alleviation industries",
-        "government industry-support policy lags behind",
-        "reform the policies that support industries",
-        ("IN1", "IN2", "IN4"),
-    ),
-    ProblemSpec(
-        "ss",
-        "slow progress in social-security coverage",
-        "a poor social-security work foundation",
-        "improve the social-security mechanism",
-        ("SS1", "SS3", "SS4"),
-    ),
-    ProblemSpec(
-        "ed",
-        "low level of people's ideological knowledge",
-        "insufficient investment in education",
-        "optimise the path of education assistance",
-        ("ED1", "ED2", "ED3"),
-    ),
-)
+    df = content_table(path, _PROBLEM_COLUMNS)
+    if df["problem"].duplicated().any():
+        raise ValueError(
+            f"{path}: problem {df['problem'][df['problem'].duplicated()].iloc[0]!r} is listed twice"
+        )
+    df["monitor"] = [tuple(str(m).split()) for m in df["monitor"]]
+    return df.set_index("problem")
 
 
 # ----------------------------------------------------------------------------- model frame
@@ -169,6 +147,17 @@ def model_frame(
     Returns
     -------
     pandas.DataFrame
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"overall_satisfaction": [4, 2], "registered_poor": [1, 0],
+    ...                        "sex": ["female", "male"], "age": [45, 62],
+    ...                        "education": ["primary", "none"]})
+    >>> cb = pd.DataFrame({"column": ["education"], "allowed": ["none|primary|tertiary"]})
+    >>> model_frame(survey, pd.DataFrame({"gs": [3.0, 2.5]}), cb)
+       overall_satisfaction   gs  registered_poor  female  age_10y  education_level
+    0                     4  3.0              1.0     1.0      4.5              1.0
+    1                     2  2.5              0.0     0.0      6.2              0.0
     """
     for arg, df in (("survey", survey), ("scores", scores)):
         if not isinstance(df, pd.DataFrame) or df.empty:
@@ -201,83 +190,6 @@ def model_frame(
     return out
 
 
-def satisfaction_ame(result: _attr.OrderedLogitResult, satisfied_from: int = 4) -> pd.Series:
-    """Average marginal effect of each predictor on ``P(y >= satisfied_from)``.
-
-    ``AME_k(satisfied) = sum_{j >= c} AME_{jk}`` with the category AMEs of
-    :func:`utils.methods.attribution.ordered_logit` (Long & Freese 2014); default ``c = 4``
-    ("satisfied" or "very satisfied" on the 1-5 scale).
-
-    Parameters
-    ----------
-    result : OrderedLogitResult
-    satisfied_from : int
-        Lowest category counted as satisfied; must be one of the result's categories other
-        than the lowest.
-
-    Returns
-    -------
-    pandas.Series
-        Index = predictors, name ``ame_satisfied``.
-
-    References
-    ----------
-    Long, J. S. & Freese, J. (2014). *Regression Models for Categorical Dependent Variables
-    Using Stata* (3rd ed.). Stata Press.
-    """
-    if not isinstance(result, _attr.OrderedLogitResult):
-        raise ValueError(f"result: expected an OrderedLogitResult, got {type(result).__name__}")
-    cats = list(result.categories)
-    if satisfied_from not in cats or satisfied_from == cats[0]:
-        raise ValueError(
-            f"satisfied_from: {satisfied_from!r} must be one of the categories {cats[1:]}"
-        )
-    top = [c for c in cats if cats.index(c) >= cats.index(satisfied_from)]
-    return result.ame[top].sum(axis=1).rename("ame_satisfied")
-
-
-def low_rating_share(
-    survey: pd.DataFrame, items: Mapping[str, Sequence[str]], threshold: float = 2
-) -> pd.Series:
-    """Share of answered ratings at or below ``threshold`` in each dimension.
-
-    ``L_d = #{(h, i): i in I_d, y_hi <= threshold} / #{(h, i): i in I_d, y_hi answered}``;
-    default ``threshold = 2`` ("disagree" or "strongly disagree" on the 1-5 scale).
-
-    Parameters
-    ----------
-    survey : DataFrame
-    items : dict
-        Dimension -> item columns (e.g. ``scores.attrs["items"]`` of
-        :func:`utils.study.survey.dimension_scores`).
-    threshold : float
-
-    Returns
-    -------
-    pandas.Series
-        Index = dimensions, name ``low_rating_share``.
-    """
-    if not isinstance(items, Mapping) or not items:
-        raise ValueError("items: expected a non-empty dict dimension -> item columns")
-    if isinstance(threshold, bool) or not isinstance(threshold, Real):
-        raise ValueError(f"threshold: must be a number, got {threshold!r}")
-    out = {}
-    for d, cols in items.items():
-        cols = list(cols)
-        absent = [c for c in cols if c not in survey.columns]
-        if not cols or absent:
-            raise ValueError(f"items: dimension {d!r} lists missing or no columns {absent}")
-        block, _, _ = as_float_matrix(
-            survey[cols].astype("Float64"), f"items[{d!r}]", allow_nan=True
-        )
-        answered = np.isfinite(block)
-        if not answered.any():
-            raise ValueError(f"items: dimension {d!r} has no answered ratings")
-        out[d] = float((block[answered] <= threshold).sum() / answered.sum())
-    return pd.Series(out, name="low_rating_share")
-
-
-# ----------------------------------------------------------------------------- evidence
 def support_verdict(
     performance: float, importance: float, performance_cut: float, importance_cut: float
 ) -> str:
@@ -294,6 +206,13 @@ def support_verdict(
     -------
     str
         One of :data:`VERDICTS`.
+
+    Examples
+    --------
+    >>> support_verdict(performance=52.0, importance=0.30, performance_cut=60.0, importance_cut=0.2)
+    'supported: weak and important (concentrate here)'
+    >>> support_verdict(70.0, 0.30, 60.0, 0.2)
+    'not supported: important, performance at or above average'
 
     References
     ----------
@@ -314,7 +233,7 @@ def support_verdict(
 
 def problem_evidence(
     ipa: pd.DataFrame,
-    problems: Sequence[ProblemSpec] = THESIS_PROBLEMS,
+    problems: pd.DataFrame,
     low_share: pd.Series | None = None,
     indicators: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -331,10 +250,11 @@ def problem_evidence(
     ipa : DataFrame
         From :func:`utils.methods.attribution.importance_performance` (index = dimensions; columns
         ``importance``, ``performance``, ``quadrant``; cuts in ``attrs``).
-    problems : sequence of ProblemSpec
-        Default :data:`THESIS_PROBLEMS`.
+    problems : DataFrame
+        :func:`thesis_problems` (index ``problem``; columns ``dimension, cause,
+        countermeasure, monitor``).
     low_share : Series, optional
-        :func:`low_rating_share` per dimension.
+        Share of low ratings per dimension (computed in chapter 5).
     indicators : DataFrame, optional
         ``data/indicators.csv`` (:func:`utils.study.data.load_indicators`); when given the monitored
         ids are checked against it and shown with their labels.
@@ -345,6 +265,16 @@ def problem_evidence(
         Index ``problem``; columns ``dimension, performance, performance_gap, importance,
         importance_rank, low_rating_share`` (if given), ``quadrant, verdict, evidence, cause,
         countermeasure, monitor``.
+
+    Examples
+    --------
+    >>> ipa = _attr.importance_performance(pd.Series({"gs": 0.3, "in": 0.1, "ss": 0.2}),
+    ...                                    pd.Series({"gs": 50.0, "in": 55.0, "ss": 70.0}))
+    >>> problems = pd.DataFrame({"dimension": ["gs", "in"], "cause": ["c1", "c2"],
+    ...                          "countermeasure": ["m1", "m2"], "monitor": [("GS2",), ("IN1",)]},
+    ...                         index=pd.Index(["weak services", "weak industry"], name="problem"))
+    >>> problem_evidence(ipa, problems)["verdict"].tolist()
+    ['supported: weak and important (concentrate here)', 'partly supported: weak, but of lower importance']
     """
     if not isinstance(ipa, pd.DataFrame):
         raise ValueError(f"ipa: expected a pandas DataFrame, got {type(ipa).__name__}")
@@ -358,8 +288,11 @@ def problem_evidence(
         raise ValueError(
             f"ipa: attrs lack {cuts}; use utils.methods.attribution.importance_performance"
         )
-    if not problems:
-        raise ValueError("problems: is empty")
+    if not isinstance(problems, pd.DataFrame) or problems.empty:
+        raise ValueError("problems: expected the non-empty DataFrame of thesis_problems")
+    lack = [c for c in _PROBLEM_COLUMNS[1:] if c not in problems.columns]
+    if lack:
+        raise ValueError(f"problems: missing column(s) {lack}; use thesis_problems")
     ic, pc = float(ipa.attrs["importance_cut"]), float(ipa.attrs["performance_cut"])
     ranks = ipa["importance"].rank(ascending=False, method="min").astype(int)
     labels = None
@@ -368,18 +301,16 @@ def problem_evidence(
             raise ValueError("indicators: needs the columns 'id' and 'label_en'")
         labels = dict(zip(indicators["id"], indicators["label_en"], strict=True))
     rows = []
-    for spec in problems:
-        if not isinstance(spec, ProblemSpec):
-            raise ValueError(f"problems: expected ProblemSpec items, got {type(spec).__name__}")
-        d = spec.dimension
+    for problem, spec in problems.iterrows():
+        d = spec["dimension"]
         if d not in ipa.index:
             raise ValueError(
-                f"ipa: has no row for dimension {d!r} (problem {spec.problem!r}); "
+                f"ipa: has no row for dimension {d!r} (problem {problem!r}); "
                 f"rows are {list(ipa.index)}"
             )
         perf, imp = float(ipa.at[d, "performance"]), float(ipa.at[d, "importance"])
         row = {
-            "problem": spec.problem,
+            "problem": problem,
             "dimension": d,
             "performance": perf,
             "performance_gap": perf - pc,
@@ -396,20 +327,20 @@ def problem_evidence(
             row["low_rating_share"] = float(low_share[d])
             evidence += f"; {100 * float(low_share[d]):.0f} % low ratings"
         if labels is not None:
-            unknown = [m for m in spec.monitor if m not in labels]
+            unknown = [m for m in spec["monitor"] if m not in labels]
             if unknown:
                 raise ValueError(
-                    f"problems: monitor ids {unknown} of {spec.problem!r} are not in indicators"
+                    f"problems: monitor ids {unknown} of {problem!r} are not in indicators"
                 )
-            monitor = "; ".join(f"{m} {labels[m]}" for m in spec.monitor)
+            monitor = "; ".join(f"{m} {labels[m]}" for m in spec["monitor"])
         else:
-            monitor = "; ".join(spec.monitor)
+            monitor = "; ".join(spec["monitor"])
         row.update(
             quadrant=str(ipa.at[d, "quadrant"]),
             verdict=support_verdict(perf, imp, pc, ic),
             evidence=evidence,
-            cause=spec.cause,
-            countermeasure=spec.countermeasure,
+            cause=spec["cause"],
+            countermeasure=spec["countermeasure"],
             monitor=monitor,
         )
         rows.append(row)
@@ -485,6 +416,18 @@ def improvement_scenario(
     Returns
     -------
     ScenarioResult
+
+    Examples
+    --------
+    >>> from utils.methods.attribution import ordered_logit
+    >>> rng = np.random.default_rng(1)
+    >>> X = pd.DataFrame({"gs": rng.uniform(1, 5, 300), "in": rng.uniform(1, 5, 300)})
+    >>> X["y"] = np.digitize(X["gs"] + 0.5 * X["in"] + rng.logistic(size=300), [3, 4.5]) + 1
+    >>> fit = ordered_logit(X, "y", ["gs", "in"])
+    >>> sc = improvement_scenario(fit, X, "gs", 0.5, pd.Series({"gs": 0.6, "in": 0.4}),
+    ...                           satisfied_from=3)
+    >>> round(sc.mean_shift, 2), [round(p, 2) for p in sc.p_satisfied]  # capped at 5: shift < 0.5
+    (0.47, [0.51, 0.59])
 
     References
     ----------
