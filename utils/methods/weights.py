@@ -125,12 +125,26 @@ class AHPResult:
     individual: pd.DataFrame | None = field(default=None, compare=False)
 
     def to_frame(self) -> pd.DataFrame:
-        """The weights as a one-column DataFrame (column ``weight``)."""
+        """The weights as a one-column DataFrame (column ``weight``).
+
+        Examples
+        --------
+        >>> ahp([[1, 3], [1 / 3, 1]]).to_frame()
+           weight
+        0    0.75
+        1    0.25
+        """
         return self.weights.rename("weight").to_frame()
 
     def summary(self) -> pd.Series:
         """``n``, ``lambda_max``, ``consistency_index``, ``random_index``, ``consistency_ratio``
-        and ``consistent`` as one Series (one row of a consistency table)."""
+        and ``consistent`` as one Series (one row of a consistency table).
+
+        Examples
+        --------
+        >>> ahp([[1, 3], [1 / 3, 1]]).summary()[["n", "consistency_ratio", "consistent"]].tolist()
+        [2, 0.0, True]
+        """
         return pd.Series(
             {
                 "n": self.n,
