@@ -364,6 +364,23 @@ def test_ahp_group_excludes_inconsistent_expert():
     assert aip.consistency_ratio == pytest.approx(0, abs=1e-8)
 
 
+@FAST
+@given(
+    st.lists(positive_vectors(min_size=3, max_size=3), min_size=1, max_size=4),
+    st.floats(2.0, 9.0),
+    st.sampled_from(["geometric", "aip"]),
+)
+def test_ahp_group_exclusion_equals_pooling_the_consistent_experts(ws, a, method):
+    """Property: adding an intransitive cycle (CR = (a + 1/a - 2) / (2 RI(3)) >= 0.43 for a >= 2)
+    and excluding it gives the pooled weights of the consistent experts alone."""
+    consistent = {f"E{k}": w[:, None] / w[None, :] for k, w in enumerate(ws)}
+    cycle = np.array([[1, a, 1 / a], [1 / a, 1, a], [a, 1 / a, 1]])
+    both = ahp_group({**consistent, "cycle": cycle}, method, exclude_inconsistent=True)
+    alone = ahp_group(consistent, method)
+    np.testing.assert_allclose(both.weights, alone.weights, rtol=1e-9)
+    assert both.individual["included"].tolist() == [True] * len(ws) + [False]
+
+
 def test_ahp_group_refuses_when_every_matrix_is_inconsistent():
     with pytest.raises(ValueError, match=r"every matrix has a consistency ratio >= 0.1"):
         ahp_group([SAATY_SIZE_MATRIX, SAATY_SIZE_MATRIX], exclude_inconsistent=True)
