@@ -1,21 +1,19 @@
 """Tests for utils.study.indicators (chapter 2 weights; used by chapter 4).
 
-Expected values are closed forms derived by hand (stated per test), an independent
-implementation (pymcdm's CRITIC) or properties; the underlying AHP/entropy/CRITIC functions
-have their published examples in tests/test_weights.py.
+Expected values are closed forms derived by hand (stated per test) or properties; the
+underlying AHP/entropy/CRITIC functions have their published examples in tests/test_weights.py.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pymcdm.weights import critic_weights as pymcdm_critic
 
+from utils.methods import weights
+from utils.study import data
 from utils.study import indicators as I
 
 FAST = settings(max_examples=50, deadline=None)
@@ -77,69 +75,6 @@ VIEWS = {
 
 
 # --------------------------------------------------------------------------------------------
-# consistency_table
-# --------------------------------------------------------------------------------------------
-def test_consistency_of_intransitive_cycle_closed_form():
-    """Cycle of strength 5 (as planted for E07): lambda_max = 1 + 5 + 1/5 = 6.2,
-    CI = (6.2 - 3) / 2 = 1.6, CR = 1.6 / RI(3) = 1.6 / 0.58 (Saaty 1980 RI table)."""
-    mats = {
-        ("E9", "b"): _cycle(5, ["B1", "B2", "B3"]),
-        ("E1", "a"): _consistent([2, 1], ["A1", "A2"]),
-    }
-    t = I.consistency_table(mats, {"E9": "scholar"})
-    row = t.set_index(["expert", "block"]).loc[("E9", "b")]
-    assert row["n"] == 3 and row["role"] == "scholar"
-    assert row["lambda_max"] == pytest.approx(6.2, rel=1e-9)
-    assert row["CI"] == pytest.approx(1.6, rel=1e-9)
-    assert row["CR"] == pytest.approx(1.6 / 0.58, rel=1e-9)
-    assert not row["consistent"]
-    ok = t.set_index(["expert", "block"]).loc[("E1", "a")]
-    assert ok["CR"] == 0 and ok["consistent"] and ok["role"] == ""
-    assert list(t.columns) == [
-        "expert",
-        "role",
-        "block",
-        "n",
-        "lambda_max",
-        "CI",
-        "CR",
-        "consistent",
-    ]
-
-
-def test_consistency_threshold_is_strict():
-    """Saaty's rule is CR < threshold: a matrix whose CR equals the threshold is inconsistent."""
-    mats = {("E9", "b"): _cycle(5, ["B1", "B2", "B3"])}
-    cr = 1.6 / 0.58
-    assert I.consistency_table(mats, cr_threshold=1.0)["consistent"].item() is False
-    assert cr > 1  # so any threshold in (0, 1] flags it
-
-
-@pytest.mark.parametrize(
-    "kwargs, match",
-    [
-        ({"matrices": {}}, r"matrices: expected a non-empty dict"),
-        ({"matrices": {"E1": np.eye(2)}}, r"keys must be \(expert, block\) pairs"),
-        (
-            {"matrices": {("E1", "a"): [[1, 2], [3, 1]]}},
-            r"matrices\[\('E1', 'a'\)\]: .*not reciprocal",
-        ),
-        (
-            {"matrices": {("E1", "a"): np.eye(2)}, "cr_threshold": 0},
-            r"cr_threshold: must be a number in \(0, 1\]",
-        ),
-        (
-            {"matrices": {("E1", "a"): np.eye(2)}, "cr_threshold": "x"},
-            r"cr_threshold: must be a number",
-        ),
-    ],
-)
-def test_consistency_table_validation(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        I.consistency_table(**kwargs)
-
-
-# --------------------------------------------------------------------------------------------
 # group_ahp_weights
 # --------------------------------------------------------------------------------------------
 def _geo(*ws):
@@ -153,7 +88,8 @@ def test_group_ahp_closed_form_geometric_mean():
     criteria weights are (sqrt(.24), sqrt(.24)) / sum = (0.5, 0.5) and a's local weights are
     (sqrt(.4), sqrt(.1)) normalised = (2/3, 1/3)."""
     table, excluded = I.group_ahp_weights(_panel_matrices(VIEWS), _indicators())
-    assert excluded.empty and list(excluded.columns) == ["expert", "block", "CR"]
+    assert excluded.empty
+    assert list(excluded.columns) == ["expert", "block", "consistency_ratio"]
     assert list(table.index) == ["A1", "A2", "B1", "B2", "B3"]
     np.testing.assert_allclose(table.loc[["A1", "A2"], "local_weight"], [2 / 3, 1 / 3], rtol=1e-9)
     np.testing.assert_allclose(table["criterion_weight"], 0.5, rtol=1e-9)
@@ -175,7 +111,7 @@ def test_group_ahp_excludes_only_the_inconsistent_block():
     mats[("E3", "criteria")] = _consistent([0.5, 0.5], crit3)
     table, excluded = I.group_ahp_weights(mats, _indicators(), exclude_inconsistent=True)
     assert excluded[["expert", "block"]].values.tolist() == [["E3", "b"]]
-    assert excluded["CR"].item() == pytest.approx(1.6 / 0.58)
+    assert excluded["consistency_ratio"].item() == pytest.approx(1.6 / 0.58)
     lb = _geo([0.5, 0.3, 0.2], [0.2, 0.3, 0.5])
     np.testing.assert_allclose(table.loc[["B1", "B2", "B3"], "local_weight"], lb, rtol=1e-9)
     la = _geo([0.5, 0.5], [0.8, 0.2], [0.5, 0.5])
@@ -210,7 +146,9 @@ def test_group_ahp_validation():
         I.group_ahp_weights(wrong, ind)
     bad = {k: v for k, v in mats.items() if k[1] != "b"}
     bad[("E1", "b")] = _cycle(5, BLOCKS["b"])
-    with pytest.raises(ValueError, match=r"every expert's matrix of block 'b' has CR >= 0.1"):
+    with pytest.raises(
+        ValueError, match=r"block 'b': .*every matrix has a consistency ratio >= 0.1"
+    ):
         I.group_ahp_weights(bad, ind)
     assert I.group_ahp_weights(bad, ind, exclude_inconsistent=False)[1].empty
     with pytest.raises(ValueError, match=r"indicators: missing column\(s\) \['direction'\]"):
@@ -313,140 +251,52 @@ def test_indicator_matrix_validation():
 
 
 # --------------------------------------------------------------------------------------------
-# objective_weights
+# weights_table
 # --------------------------------------------------------------------------------------------
-def test_entropy_closed_form_and_direction():
-    """m = 4. Column x = (0,1,0,1): z = (0,1,0,1), p = (0,1/2,0,1/2), e = ln2/ln4 = 1/2.
-    Column y = (0,1,1,1) as benefit: p = (0,1/3,1/3,1/3), e = ln3/ln4; as cost z = (1,0,0,0),
-    e = 0. Weights w_j = (1 - e_j) / sum_k (1 - e_k) (Shannon 1948; Hwang & Yoon 1981)."""
-    X = pd.DataFrame({"x": [0.0, 1, 0, 1], "y": [0.0, 1, 1, 1]})
-    d_x, d_y = 0.5, 1 - math.log(3) / math.log(4)
-    w = I.objective_weights(X, ["benefit", "benefit"], "entropy")
-    np.testing.assert_allclose(w, [d_x / (d_x + d_y), d_y / (d_x + d_y)], rtol=1e-12)
-    w_cost = I.objective_weights(X, pd.Series({"y": "cost", "x": "benefit"}), "entropy")
-    np.testing.assert_allclose(w_cost, [0.5 / 1.5, 1 / 1.5], rtol=1e-12)
-    assert list(w_cost.index) == ["x", "y"]
-
-
-def test_critic_matches_pymcdm_with_cost_column_negated():
-    """Independent implementation: pymcdm.weights.critic_weights (benefit-only min-max); a cost
-    column's min-max score equals the benefit score of its negative."""
-    rng = np.random.default_rng(3)
-    X = pd.DataFrame(rng.normal(size=(30, 4)), columns=list("pqrs"))
-    dirs = pd.Series({"p": "benefit", "q": "cost", "r": "benefit", "s": "cost"})
-    Xn = X.copy()
-    Xn[["q", "s"]] *= -1
-    np.testing.assert_allclose(
-        I.objective_weights(X, dirs, "critic"), pymcdm_critic(Xn.to_numpy()), rtol=1e-10
-    )
-
-
-def test_objective_weights_validation():
-    X = pd.DataFrame({"x": [0.0, 1], "y": [1.0, 0]})
-    with pytest.raises(ValueError, match=r"method: 'topsis' is not one of \['entropy', 'critic'\]"):
-        I.objective_weights(X, ["benefit", "benefit"], "topsis")
-    with pytest.raises(ValueError, match=r"direction: no direction for column\(s\) \['y'\]"):
-        I.objective_weights(X, pd.Series({"x": "benefit"}))
-
-
-# --------------------------------------------------------------------------------------------
-# weights_from_components, alpha_sweep
-# --------------------------------------------------------------------------------------------
-def _components(ahp, ent, cri) -> I.WeightComponents:
+def _table(global_weights) -> pd.DataFrame:
     ind = I.indicator_table(_indicators())
-    gw = pd.DataFrame({"ahp": ahp, "entropy": ent, "critic": cri}, index=ind.index)
-    gw = gw / gw.sum()
-    return I.WeightComponents(gw, ind, pd.DataFrame(columns=["expert", "block", "CR"]), 10, None)
+    return I.weights_table(pd.Series(global_weights, index=ind.index, dtype=float), ind)
 
 
-def test_combined_is_linear_mix_hand_example():
-    """AHP (0.4, 0.1, 0.2, 0.2, 0.1), entropy uniform 0.2: with alpha = 0.5 the combined global
-    weights are (0.3, 0.15, 0.2, 0.2, 0.15); criterion a = 0.45, b = 0.55; a's local weights
+def test_weights_table_hand_example():
+    """Global (0.3, 0.15, 0.2, 0.2, 0.15) (the alpha = 0.5 mix of AHP (0.4, 0.1, 0.2, 0.2, 0.1)
+    and uniform entropy weights): criterion a = 0.45, b = 0.55; a's local weights
     0.3 / 0.45 = 2/3 and 1/3."""
-    c = _components([0.4, 0.1, 0.2, 0.2, 0.1], [0.2] * 5, [0.2] * 5)
-    w = I.weights_from_components(c, "combined", alpha=0.5)
-    np.testing.assert_allclose(w.global_weights, [0.3, 0.15, 0.2, 0.2, 0.15], rtol=1e-12)
-    np.testing.assert_allclose(w.criteria_weights, [0.45, 0.55], rtol=1e-12)
-    np.testing.assert_allclose(w.local_weights["a"], [2 / 3, 1 / 3], rtol=1e-12)
-    assert list(w.table.columns) == [
+    t = _table([0.3, 0.15, 0.2, 0.2, 0.15])
+    assert list(t.columns) == [
         "criterion",
         "label_en",
         "local_weight",
         "criterion_weight",
         "global_weight",
     ]
-    assert w.scheme == "combined" and w.alpha == 0.5 and w.objective == "entropy"
-    pure = I.weights_from_components(c, "ahp")
-    np.testing.assert_allclose(pure.global_weights, [0.4, 0.1, 0.2, 0.2, 0.1], rtol=1e-12)
-    assert pure.alpha is None and pure.objective is None
+    np.testing.assert_allclose(t["criterion_weight"], [0.45, 0.45, 0.55, 0.55, 0.55])
+    np.testing.assert_allclose(t.loc[["A1", "A2"], "local_weight"], [2 / 3, 1 / 3])
+    assert t.loc["A1", "label_en"] == "a one"
 
 
-def test_zero_weight_criterion_gets_zero_local_weights():
-    c = _components([0.5, 0.5, 0, 0, 0], [0.2] * 5, [0.2] * 5)
-    w = I.weights_from_components(c, "ahp")
-    assert w.local_weights["b"].tolist() == [0.0, 0.0, 0.0]
+def test_weights_table_rescales_and_zero_criterion_gets_zero_local_weights():
+    t = _table([1.0, 1.0, 0, 0, 0])
+    np.testing.assert_allclose(t["global_weight"], [0.5, 0.5, 0, 0, 0])
+    assert t.loc[["B1", "B2", "B3"], "local_weight"].tolist() == [0.0, 0.0, 0.0]
 
 
 probs = st.lists(st.floats(0.001, 1.0), min_size=5, max_size=5)
 
 
 @FAST
-@given(probs, probs, probs, st.floats(0, 1), st.sampled_from(["entropy", "critic"]))
-def test_weights_from_components_properties(a, e, c, alpha, obj):
-    comp = _components(a, e, c)
-    w = I.weights_from_components(comp, "combined", alpha=alpha, objective=obj)
-    t = w.table
+@given(probs)
+def test_weights_table_properties(g):
+    t = _table(g)
     assert t["global_weight"].sum() == pytest.approx(1.0)
     np.testing.assert_allclose(
         t["global_weight"], t["criterion_weight"] * t["local_weight"], atol=1e-12
     )
-    for s in w.local_weights.values():
-        assert s.sum() == pytest.approx(1.0)
-    lo = np.minimum(comp.global_weights["ahp"], comp.global_weights[obj])
-    hi = np.maximum(comp.global_weights["ahp"], comp.global_weights[obj])
-    g = w.global_weights
-    assert np.all(g >= lo - 1e-12) and np.all(g <= hi + 1e-12)
-
-
-def test_alpha_sweep_endpoints_and_layout():
-    c = _components([0.4, 0.1, 0.2, 0.2, 0.1], [0.1, 0.1, 0.3, 0.3, 0.2], [0.2] * 5)
-    sw = I.alpha_sweep(c)
-    assert list(sw.columns) == ["alpha", "indicator", "criterion", "global_weight"]
-    assert sorted(sw["alpha"].unique()) == pytest.approx(np.linspace(0, 1, 11).tolist())
-    at = sw.pivot(index="indicator", columns="alpha", values="global_weight")
-    np.testing.assert_allclose(at[1.0].loc[c.indicators.index], [0.4, 0.1, 0.2, 0.2, 0.1])
-    np.testing.assert_allclose(at[0.0].loc[c.indicators.index], [0.1, 0.1, 0.3, 0.3, 0.2])
-    with pytest.raises(ValueError, match=r"alphas: every value must lie in \[0, 1\], got 1.5"):
-        I.alpha_sweep(c, [0.5, 1.5])
-    with pytest.raises(ValueError, match=r"alphas: is empty"):
-        I.alpha_sweep(c, [])
-
-
-@pytest.mark.parametrize(
-    "kwargs, match",
-    [
-        (
-            {"scheme": "topsis"},
-            r"scheme: 'topsis' is not one of \['combined', 'ahp', 'entropy', 'critic'\]",
-        ),
-        ({"objective": "ahp"}, r"objective: 'ahp' is not one of \['entropy', 'critic'\]"),
-        ({"alpha": 1.2}, r"alpha: must be a number in \[0, 1\], got 1.2"),
-        ({"alpha": "half"}, r"alpha: must be a number in \[0, 1\], got 'half'"),
-    ],
-)
-def test_weights_from_components_validation(kwargs, match):
-    c = _components([0.2] * 5, [0.2] * 5, [0.2] * 5)
-    with pytest.raises(ValueError, match=match):
-        I.weights_from_components(c, **kwargs)
-
-
-def test_weights_from_components_needs_components():
-    with pytest.raises(ValueError, match=r"components: expected the WeightComponents"):
-        I.weights_from_components(pd.DataFrame())
+    assert t.groupby("criterion")["local_weight"].sum().to_numpy() == pytest.approx([1.0, 1.0])
 
 
 # --------------------------------------------------------------------------------------------
-# planted_weights, weight_recovery
+# planted_weights
 # --------------------------------------------------------------------------------------------
 def test_planted_weights_compose_criterion_and_local():
     """global = criterion x local: A1 = 0.6 x 0.25 = 0.15, B3 = 0.4 x 0.5 = 0.2."""
@@ -465,73 +315,64 @@ def test_planted_weights_compose_criterion_and_local():
         I.planted_weights({"experts": {}}, _indicators())
 
 
-def test_weight_recovery_hand_example():
-    """Errors (0.1, -0.1, 0): MAE = 0.2 / 3; ranks of truth (1,2,3) and estimate (2,1,3) give
-    Spearman 1 - 6 * (1 + 1 + 0) / (3 * 8) = 0.5."""
-    truth = pd.Series({"x": 0.2, "y": 0.3, "z": 0.5})
-    est = pd.Series({"z": 0.5, "x": 0.3, "y": 0.2})
-    r = I.weight_recovery(est, truth)
-    assert list(r.index) == ["x", "y", "z"]
-    np.testing.assert_allclose(r["error"], [0.1, -0.1, 0.0], atol=1e-12)
-    assert r.attrs["mae"] == pytest.approx(0.2 / 3)
-    assert r.attrs["max_abs_error"] == pytest.approx(0.1)
-    assert r.attrs["spearman"] == pytest.approx(0.5)
-    with pytest.raises(ValueError, match=r"estimated: labels \['x', 'y'\] do not match truth's"):
-        I.weight_recovery(est.drop("z"), truth)
-    with pytest.raises(ValueError, match=r"expected two pandas Series"):
-        I.weight_recovery([0.5], truth)
-
-
 # --------------------------------------------------------------------------------------------
 # The shipped (SIMULATED) data
 # --------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def shipped():
-    return I.weight_components("data")
+    return I.indicator_weights("data", scheme="combined")
 
 
 def test_shipped_weights_find_the_planted_inconsistent_expert(shipped):
     """truth.json names the deliberately inconsistent matrix (E07, criteria); it is the only
-    one excluded."""
-    import utils.study.data as D
-
-    bad = D.load_truth("data")["experts"]["inconsistent"]
+    matrix whose consistency ratio fails Saaty's threshold, and the only one excluded."""
+    bad = data.load_truth("data")["experts"]["inconsistent"]
     assert shipped.excluded[["expert", "block"]].values.tolist() == [
         [bad["expert_id"], bad["block"]]
     ]
-    cons = I.expert_consistency("data")
-    assert (~cons["consistent"]).sum() == 1
-    assert set(cons["block"]) == {"criteria", "gs", "in", "ss", "ed", "lc"}
+    assert list(shipped.excluded.columns) == ["expert", "block", "consistency_ratio"]
+    matrices = data.expert_matrices(data.load_expert_judgments("data"))
+    failing = [key for key, m in matrices.items() if not weights.ahp(m).consistent]
+    assert failing == [(bad["expert_id"], bad["block"])]
+    assert {b for _, b in matrices} == {"criteria", "gs", "in", "ss", "ed", "lc"}
 
 
-def test_shipped_weights_layout_and_recovery(shipped):
-    import utils.study.data as D
-
-    ind = D.load_indicators("data")
+def test_shipped_weights_layout_combination_and_recovery(shipped):
+    ind = data.load_indicators("data")
     ids = ind.loc[ind["level"] == "indicator", "id"].tolist()
-    assert list(shipped.global_weights.index) == ids
-    np.testing.assert_allclose(shipped.global_weights.sum(), 1.0)
-    for scheme in I.SCHEMES:
-        w = I.weights_from_components(shipped, scheme)
-        assert list(w.table.index) == ids
-        assert w.global_weights.sum() == pytest.approx(1.0)
+    comp = shipped.components
+    assert list(comp.index) == ids and list(comp.columns) == ["ahp", "entropy", "critic"]
+    np.testing.assert_allclose(comp.sum(), 1.0)
+    # combined = 0.5 AHP + 0.5 entropy (Ma et al. 1999, linear); global = criterion x local
+    np.testing.assert_allclose(shipped.global_weights, 0.5 * comp["ahp"] + 0.5 * comp["entropy"])
+    t = shipped.table
+    np.testing.assert_allclose(t["global_weight"], t["criterion_weight"] * t["local_weight"])
+    for scheme in ["ahp", "critic"]:
+        w = I.indicator_weights("data", scheme=scheme)
+        assert list(w.table.index) == ids and w.alpha is None and w.objective is None
+        np.testing.assert_allclose(w.global_weights, comp[scheme])
         assert w.criteria_weights.sum() == pytest.approx(1.0)
     # recovery: planted noise is sigma 0.2 (views) and 0.25 (judgments) over ten experts, so the
     # group AHP should be close to the planted weights (a design tolerance, not a fitted value)
-    truth = I.planted_weights(D.load_truth("data"), ind)["global_weight"]
-    rec = I.weight_recovery(shipped.global_weights["ahp"], truth)
-    assert rec.attrs["max_abs_error"] < 0.02
-    assert rec.attrs["spearman"] > 0.8
+    truth = I.planted_weights(data.load_truth("data"), ind)["global_weight"]
+    assert (comp["ahp"] - truth).abs().max() < 0.02
+    assert comp["ahp"].corr(truth, method="spearman") > 0.8
 
 
-def test_indicator_weights_public_call_and_validation():
-    w = I.indicator_weights("data", scheme="combined")
-    assert isinstance(w, I.IndicatorWeights) and w.alpha == 0.5 and w.year is None
-    assert I.criteria_weights("data", scheme="ahp").index.tolist() == ["gs", "in", "ss", "ed", "lc"]
+def test_indicator_weights_public_call_and_validation(shipped):
+    assert isinstance(shipped, I.IndicatorWeights) and shipped.alpha == 0.5
+    assert shipped.year is None and shipped.objective == "entropy"
+    assert shipped.criteria_weights.index.tolist() == ["gs", "in", "ss", "ed", "lc"]
     with pytest.raises(ValueError, match=r"scheme: '\w+' is not one of"):
         I.indicator_weights("data", scheme="equal")
-    with pytest.raises(ValueError, match=r"cr_threshold: must be a number in \(0, 1\], got 2"):
-        I.indicator_weights("data", cr_threshold=2)
+    with pytest.raises(
+        ValueError, match=r"consistency_threshold: must be a number in \(0, 1\], got 2"
+    ):
+        I.indicator_weights("data", consistency_threshold=2)
+    with pytest.raises(ValueError, match=r"alpha: must be a number in \[0, 1\], got 1.2"):
+        I.indicator_weights("data", alpha=1.2)
+    with pytest.raises(ValueError, match=r"objective: 'ahp' is not one of"):
+        I.indicator_weights("data", objective="ahp")
     with pytest.raises(ValueError, match=r"year: must be one of the panel years"):
         I.indicator_weights("data", year=2015)
 
@@ -561,155 +402,3 @@ def test_indicator_system_table_maps_sources():
         I.indicator_system_table(_indicators(), _codebook().iloc[:4])
     with pytest.raises(ValueError, match=r"codebook: expected the codebook DataFrame"):
         I.indicator_system_table(_indicators(), _codebook().drop(columns="unit"))
-
-
-def test_weight_difference_hand_example():
-    base = pd.Series({"a": 0.6, "b": 0.4})
-    other = pd.Series({"b": 0.5, "a": 0.5})
-    d = I.weight_difference(base, other, "before", "after")
-    np.testing.assert_allclose(d["difference"], [-0.1, 0.1])
-    assert list(d.columns) == ["before", "after", "difference", "abs_difference"]
-    with pytest.raises(ValueError, match=r"other: labels \['a'\] do not match base's"):
-        I.weight_difference(base, other.drop("b"))
-    with pytest.raises(ValueError, match=r"other_name: must differ from base_name"):
-        I.weight_difference(base, other, "x", "x")
-    with pytest.raises(ValueError, match=r"base/other: expected two pandas Series"):
-        I.weight_difference([1], other)
-
-
-def test_criteria_by_alpha_sums_indicators():
-    """Criterion weight = sum of its indicators' weights: at alpha = 1 with AHP
-    (0.4, 0.1 | 0.2, 0.2, 0.1) criterion a = 0.5, b = 0.5."""
-    c = _components([0.4, 0.1, 0.2, 0.2, 0.1], [0.1, 0.1, 0.3, 0.3, 0.2], [0.2] * 5)
-    wide = I.criteria_by_alpha(I.alpha_sweep(c, [0.0, 1.0]))
-    assert list(wide.columns) == ["a", "b"]
-    np.testing.assert_allclose(wide.loc[1.0], [0.5, 0.5])
-    np.testing.assert_allclose(wide.loc[0.0], [0.2, 0.8])
-    with pytest.raises(ValueError, match=r"sweep: expected the alpha_sweep\(\) DataFrame"):
-        I.criteria_by_alpha(pd.DataFrame({"alpha": [0.0]}))
-
-
-# --------------------------------------------------------------------------------------------
-# Chapter summaries: consistency_overview, exclusion_effect, scheme_comparison,
-# alpha_sensitivity, recovery_comparison
-# --------------------------------------------------------------------------------------------
-def _judgments(mats: dict, roles: dict) -> pd.DataFrame:
-    """Long judgments (as data/experts/judgments.csv) from {(expert, block): matrix}."""
-    rows = [
-        (e, roles[e], b, r, c, float(m.loc[r, c]))
-        for (e, b), m in mats.items()
-        for r in m.index
-        for c in m.columns
-    ]
-    return pd.DataFrame(rows, columns=["expert_id", "role", "block", "row", "col", "value"])
-
-
-def test_consistency_overview_hand_example():
-    """E1's matrices are consistent (a_ij = w_i / w_j, CR = 0, Saaty 1980); E9's block b is
-    the intransitive cycle of strength 5: CR = 1.6 / 0.58 (see the closed form above)."""
-    mats = _panel_matrices({"E1": VIEWS["E1"], "E9": VIEWS["E2"]})
-    mats[("E9", "b")] = _cycle(5, BLOCKS["b"])
-    ov = I.consistency_overview(
-        _judgments(mats, {"E1": "county_official", "E9": "village_cadre"}), _indicators()
-    )
-    assert list(ov.cr_wide.columns) == ["criteria", "a", "b"]
-    assert list(ov.cr_wide.index) == ["E1", "E9"]
-    assert ov.cr_wide.loc["E9", "b"] == pytest.approx(1.6 / 0.58)
-    assert ov.cr_wide.drop(index="E9", columns="b").to_numpy() == pytest.approx(0.0, abs=1e-9)
-    assert (ov.n_experts, len(ov.table)) == (2, 6)
-    assert ov.median_cr == pytest.approx(0.0, abs=1e-9)
-    assert ov.inconsistent[["expert", "block"]].values.tolist() == [["E9", "b"]]
-    assert ov.inconsistent_list == "E9 (village cadre, b block, CR 2.76)"
-    assert ov.display["role"].tolist() == ["county_official", "village_cadre"]
-    consistent = {k: v for k, v in mats.items() if k != ("E9", "b")}
-    ok = I.consistency_overview(_judgments(consistent, {"E1": "x", "E9": "y"}), _indicators())
-    assert ok.inconsistent_list == "none"
-
-
-def test_consistency_overview_validation():
-    mats = _panel_matrices({"E1": VIEWS["E1"]})
-    with pytest.raises(ValueError, match=r"judgments: expected the expert judgments with columns"):
-        I.consistency_overview(_judgments(mats, {"E1": "x"}).drop(columns="role"), _indicators())
-    with pytest.raises(ValueError, match=r"cr_threshold: must be a number in \(0, 1\]"):
-        I.consistency_overview(_judgments(mats, {"E1": "x"}), _indicators(), cr_threshold=0)
-
-
-def test_exclusion_effect_on_shipped_data():
-    """truth.json plants one inconsistent matrix (E07, criteria block): only the version with
-    exclusions leaves it out; both criteria weight vectors sum to one, so the differences sum to
-    zero, and the largest shift is that of the criterion named by top_shift."""
-    ex = I.exclusion_effect("data")
-    assert len(ex.excluded.excluded) == 1 and len(ex.all_matrices.excluded) == 0
-    e = ex.effect
-    assert list(e.columns) == [
-        "all matrices",
-        "inconsistent excluded",
-        "difference",
-        "abs_difference",
-    ]
-    assert e["all matrices"].sum() == pytest.approx(1.0)
-    assert e["inconsistent excluded"].sum() == pytest.approx(1.0)
-    assert e["difference"].sum() == pytest.approx(0.0, abs=1e-12)
-    assert ex.max_shift == e.loc[ex.top_shift, "abs_difference"] > 0
-    with pytest.raises(ValueError, match=r"cr_threshold: must be a number in \(0, 1\], got 2"):
-        I.exclusion_effect("data", cr_threshold=2)
-
-
-def test_scheme_comparison_hand_example():
-    """Entropy (0.1, 0.1, 0.3, 0.3, 0.2) has ranks (1.5, 1.5, 4.5, 4.5, 3), CRITIC
-    (1, 2, 3, 4, 5)/15 ranks 1..5: Spearman = 6 / sqrt(9 * 10) (hand), as scipy.stats.spearmanr.
-    Combined at alpha 0.5 with AHP (0.4, 0.1, 0.2, 0.2, 0.1): (0.25, 0.1, 0.25, 0.25, 0.15)."""
-    from scipy import stats
-
-    ent = [0.1, 0.1, 0.3, 0.3, 0.2]
-    c = _components([0.4, 0.1, 0.2, 0.2, 0.1], ent, [1, 2, 3, 4, 5])
-    sc = I.scheme_comparison(c, alpha=0.5, objective="entropy")
-    assert list(sc.table.columns) == ["AHP", "Entropy", "CRITIC", "Combined (alpha 0.5, entropy)"]
-    np.testing.assert_allclose(
-        sc.table["Combined (alpha 0.5, entropy)"], [0.25, 0.1, 0.25, 0.25, 0.15], rtol=1e-12
-    )
-    assert sc.top_entropy == "B1"  # first of the tie B1 = B2 = 0.3
-    assert sc.entropy_critic_rho == pytest.approx(6 / np.sqrt(90))
-    assert sc.entropy_critic_rho == pytest.approx(stats.spearmanr(ent, [1, 2, 3, 4, 5]).statistic)
-    with pytest.raises(ValueError, match=r"alpha: must be a number in \[0, 1\]"):
-        I.scheme_comparison(c, alpha=2)
-
-
-def test_alpha_sensitivity_hand_example():
-    """AHP (0.4, 0.1 | 0.2, 0.2, 0.1): criteria a = b = 0.5; entropy (0.1, 0.1 | 0.3, 0.3, 0.2):
-    a = 0.2, b = 0.8. W is linear in alpha, so both spans are 0.3; b leads at alpha 0 and the
-    order changes (a tie at alpha 1, where idxmax gives the first, a)."""
-    c = _components([0.4, 0.1, 0.2, 0.2, 0.1], [0.1, 0.1, 0.3, 0.3, 0.2], [0.2] * 5)
-    s = I.alpha_sensitivity(c)
-    np.testing.assert_allclose(s.span.to_numpy(), [0.3, 0.3], rtol=1e-9)
-    assert s.rank_changes and (s.top_first, s.top_last) == ("b", "a")
-    np.testing.assert_allclose(s.by_alpha.loc[0.0], [0.2, 0.8])
-    same = I.alpha_sensitivity(
-        _components([0.4, 0.1, 0.2, 0.2, 0.1], [0.4, 0.1, 0.2, 0.2, 0.1], [0.2] * 5), [0.0, 1.0]
-    )
-    assert not same.rank_changes and same.top_first == same.top_last
-    np.testing.assert_allclose(same.span.to_numpy(), [0.0, 0.0], atol=1e-12)
-    with pytest.raises(ValueError, match=r"alphas: every value must lie in \[0, 1\], got 1.5"):
-        I.alpha_sensitivity(c, [0.0, 1.5])
-
-
-def test_recovery_comparison_hand_example():
-    """AHP (0.4, 0.1, 0.2, 0.2, 0.1) against planted (0.3, 0.1, 0.2, 0.2, 0.2): errors
-    (0.1, 0, 0, 0, -0.1), MAE 0.2 / 5 = 0.04, largest 0.1; the final weights equal the planted
-    ones (MAE 0). Without planted weights only the AHP column is tabled."""
-    c = _components([0.4, 0.1, 0.2, 0.2, 0.1], [0.2] * 5, [0.2] * 5)
-    planted = pd.Series([0.3, 0.1, 0.2, 0.2, 0.2], index=c.global_weights.index)
-    rec = I.recovery_comparison(c, planted.copy(), planted, final_name="Final (x)")
-    assert rec.available
-    assert list(rec.table.columns) == ["Planted", "AHP estimate", "Final (x)"]
-    assert rec.ahp.attrs["mae"] == pytest.approx(0.04)
-    assert rec.ahp.attrs["max_abs_error"] == pytest.approx(0.1)
-    assert rec.final.attrs["mae"] == 0.0
-    none = I.recovery_comparison(c, planted)
-    assert not none.available and list(none.table.columns) == ["AHP estimate"]
-    with pytest.raises(ValueError, match="final: expected a pandas Series"):
-        I.recovery_comparison(c, [0.2] * 5)
-    with pytest.raises(ValueError, match="planted: expected a pandas Series"):
-        I.recovery_comparison(c, planted, [0.2] * 5)
-    with pytest.raises(ValueError, match="estimated: labels .* do not match truth's"):
-        I.recovery_comparison(c, planted, planted.iloc[:4])

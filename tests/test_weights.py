@@ -13,6 +13,7 @@ from pymcdm.weights import critic_weights as pymcdm_critic
 from pymcdm.weights import entropy_weights as pymcdm_entropy
 
 from utils.methods.weights import (
+    CONSISTENCY_THRESHOLD,
     RANDOM_INDEX,
     AHPResult,
     ahp,
@@ -61,8 +62,8 @@ def test_ahp_saaty_1990_house_criteria():
     assert list(r.weights.index) == SAATY_CRITERIA
     np.testing.assert_allclose(r.weights.to_numpy(), expected, atol=5e-4)
     assert r.lambda_max == pytest.approx(9.669, abs=5e-4)
-    assert r.ci == pytest.approx(0.238, abs=5e-4)
-    assert r.cr == pytest.approx(0.169, abs=5e-4)
+    assert r.consistency_index == pytest.approx(0.238, abs=5e-4)
+    assert r.consistency_ratio == pytest.approx(0.169, abs=5e-4)
     assert r.n == 8 and r.consistent is False
 
 
@@ -72,8 +73,8 @@ def test_ahp_saaty_1990_size_of_house():
     r = ahp(SAATY_SIZE_MATRIX)
     np.testing.assert_allclose(r.weights.to_numpy(), [0.754, 0.181, 0.065], atol=5e-4)
     assert r.lambda_max == pytest.approx(3.136, abs=5e-4)
-    assert r.ci == pytest.approx(0.068, abs=5e-4)
-    assert r.cr == pytest.approx(0.117, abs=5e-4)
+    assert r.consistency_index == pytest.approx(0.068, abs=5e-4)
+    assert r.consistency_ratio == pytest.approx(0.117, abs=5e-4)
     assert not r.consistent
     assert isinstance(r, AHPResult)
 
@@ -89,7 +90,7 @@ def test_ahp_three_by_three_closed_form():
     assert r.lambda_max == pytest.approx(1 + c ** (1 / 3) + c ** (-1 / 3), rel=1e-10)
     g = np.prod(M, axis=1) ** (1 / 3)
     np.testing.assert_allclose(r.weights.to_numpy(), g / g.sum(), rtol=1e-10)
-    assert r.cr == pytest.approx(r.ci / 0.58)
+    assert r.consistency_ratio == pytest.approx(r.consistency_index / 0.58)
 
 
 def test_ahp_agrees_with_pymcdm_weights_and_lambda():
@@ -103,7 +104,7 @@ def test_ahp_agrees_with_pymcdm_weights_and_lambda():
     r = ahp(M)
     np.testing.assert_allclose(r.weights.to_numpy(), w, rtol=1e-8)
     ri_peer = AHP.RI_M[7]
-    assert r.ci == pytest.approx(peer.get_cr() * ri_peer, rel=1e-8)
+    assert r.consistency_index == pytest.approx(peer.get_cr() * ri_peer, rel=1e-8)
 
 
 def test_random_index_tables():
@@ -125,15 +126,20 @@ def test_random_index_tables():
         1.59,
     )
     r = ahp(SAATY_SIZE_MATRIX, ri="saaty2005")
-    assert r.cr == pytest.approx(r.ci / 0.52)
+    assert r.consistency_ratio == pytest.approx(r.consistency_index / 0.52)
 
 
 def test_ahp_small_matrices_have_zero_cr():
     r1 = ahp([[1.0]])
-    assert r1.weights.tolist() == [1.0] and r1.cr == 0 and r1.ci == 0 and r1.consistent
+    assert (
+        r1.weights.tolist() == [1.0]
+        and r1.consistency_ratio == 0
+        and r1.consistency_index == 0
+        and r1.consistent
+    )
     r2 = ahp([[1, 4], [0.25, 1]])
     np.testing.assert_allclose(r2.weights.to_numpy(), [0.8, 0.2])
-    assert r2.cr == 0 and r2.consistent
+    assert r2.consistency_ratio == 0 and r2.consistent
 
 
 def test_ahp_accepts_three_decimal_reciprocals():
@@ -155,7 +161,7 @@ def test_consistent_matrix_recovers_weights(w):
     r = ahp(M)
     np.testing.assert_allclose(r.weights.to_numpy(), w / w.sum(), rtol=1e-7, atol=1e-12)
     assert r.lambda_max == pytest.approx(len(w), rel=1e-8)
-    assert r.cr == pytest.approx(0, abs=1e-8)
+    assert r.consistency_ratio == pytest.approx(0, abs=1e-8)
     assert r.consistent
 
 
@@ -169,7 +175,7 @@ def test_ahp_weights_positive_and_lambda_at_least_n(upper):
     M[1, 0], M[2, 0], M[2, 1] = 1 / M[0, 1], 1 / M[0, 2], 1 / M[1, 2]
     r = ahp(M)
     assert np.all(r.weights > 0) and r.weights.sum() == pytest.approx(1)
-    assert r.lambda_max >= 3 - 1e-9 and r.cr >= 0
+    assert r.lambda_max >= 3 - 1e-9 and r.consistency_ratio >= 0
 
 
 @pytest.mark.parametrize(
@@ -220,7 +226,7 @@ def test_ahp_group_geometric_of_identical_matrices_is_ahp():
     r = ahp_group([SAATY_SIZE_MATRIX, SAATY_SIZE_MATRIX])
     single = ahp(SAATY_SIZE_MATRIX)
     np.testing.assert_allclose(r.weights, single.weights)
-    assert r.cr == pytest.approx(single.cr)
+    assert r.consistency_ratio == pytest.approx(single.consistency_ratio)
     assert list(r.individual.index) == [0, 1]
 
 
@@ -238,9 +244,9 @@ def test_ahp_group_aip_closed_form_and_reported_cr():
     r = ahp_group([[[1, 4], [0.25, 1]], [[1, 1], [1, 1]]], method="aip", weights=[3, 1])
     a, b = 0.8**0.75 * 0.5**0.25, 0.2**0.75 * 0.5**0.25
     np.testing.assert_allclose(r.weights.to_numpy(), [a / (a + b), b / (a + b)])
-    assert r.cr == 0 and r.individual["expert_weight"].tolist() == [0.75, 0.25]
+    assert r.consistency_ratio == 0 and r.individual["expert_weight"].tolist() == [0.75, 0.25]
     r3 = ahp_group({"x": SAATY_SIZE_MATRIX, "y": [[1, 1, 1]] * 3}, method="aip")
-    assert r3.cr == pytest.approx((ahp(SAATY_SIZE_MATRIX).cr + 0) / 2)
+    assert r3.consistency_ratio == pytest.approx((ahp(SAATY_SIZE_MATRIX).consistency_ratio + 0) / 2)
 
 
 @FAST
@@ -289,6 +295,95 @@ def test_ahp_group_series_weights_are_aligned_by_expert():
     r1 = ahp_group(mats, method="aip", weights=pd.Series({"b": 1, "a": 3}))
     r2 = ahp_group(mats, method="aip", weights=[3, 1])
     np.testing.assert_allclose(r1.weights, r2.weights)
+
+
+def test_ahp_threshold_and_summary_on_saaty_1990_size_of_house():
+    """Saaty (1990, EJOR 48:9-26): CR = 0.117 with RI(3) = 0.58: inconsistent at Saaty's 0.10,
+    consistent at a laxer 0.12; summary() is one consistency-table row."""
+    strict, lax = ahp(SAATY_SIZE_MATRIX), ahp(SAATY_SIZE_MATRIX, threshold=0.12)
+    assert strict.threshold == CONSISTENCY_THRESHOLD == 0.10 and not strict.consistent
+    assert lax.consistent and lax.threshold == 0.12
+    assert strict.random_index == 0.58
+    row = strict.summary()
+    assert list(row.index) == [
+        "n",
+        "lambda_max",
+        "consistency_index",
+        "random_index",
+        "consistency_ratio",
+        "consistent",
+    ]
+    assert row["consistency_ratio"] == pytest.approx(0.117, abs=5e-4)
+    frame = strict.to_frame()
+    assert list(frame.columns) == ["weight"] and frame["weight"].sum() == pytest.approx(1)
+
+
+def test_ahp_intransitive_cycle_closed_form():
+    """Cycle x > y > z > x of strength 5: the circulant matrix with first row (1, 5, 1/5) has
+    principal eigenvalue 1 + 5 + 1/5 = 6.2 (a row sum of a circulant, by hand), so
+    CI = (6.2 - 3) / 2 = 1.6 and CR = 1.6 / RI(3) = 1.6 / 0.58 (Saaty 1980); equal weights."""
+    a = 5.0
+    r = ahp([[1, a, 1 / a], [1 / a, 1, a], [a, 1 / a, 1]])
+    assert r.lambda_max == pytest.approx(6.2, rel=1e-9)
+    assert r.consistency_index == pytest.approx(1.6, rel=1e-9)
+    assert r.consistency_ratio == pytest.approx(1.6 / 0.58, rel=1e-9)
+    np.testing.assert_allclose(r.weights, 1 / 3)
+    assert not r.consistent
+
+
+def test_ahp_consistency_rule_is_strict():
+    """Saaty's rule is CR < threshold: a ratio equal to the threshold is inconsistent."""
+    cr = ahp(SAATY_SIZE_MATRIX).consistency_ratio
+    assert ahp(SAATY_SIZE_MATRIX, threshold=cr).consistent is False
+    assert ahp(SAATY_SIZE_MATRIX, threshold=min(1.0, cr * 1.001)).consistent is True
+
+
+@pytest.mark.parametrize("threshold", [0, -0.1, 1.5, float("nan"), "0.1"])
+def test_ahp_rejects_bad_threshold(threshold):
+    with pytest.raises(ValueError, match=r"threshold: must be a number in \(0, 1\]"):
+        ahp([[1]], threshold=threshold)
+
+
+def test_ahp_group_excludes_inconsistent_expert():
+    """Saaty's (1990) size-of-house matrix (CR 0.117) is left out at threshold 0.10, so the group
+    weights are those of the other, perfectly consistent expert; at 0.12 both are pooled."""
+    w = np.array([0.6, 0.3, 0.1])
+    good = w[:, None] / w[None, :]
+    r = ahp_group({"x": SAATY_SIZE_MATRIX, "y": good}, exclude_inconsistent=True)
+    np.testing.assert_allclose(r.weights.to_numpy(), w)
+    assert r.individual["included"].tolist() == [False, True]
+    assert r.individual["consistent"].tolist() == [False, True]
+    pooled = ahp_group({"x": SAATY_SIZE_MATRIX, "y": good})
+    lax = ahp_group({"x": SAATY_SIZE_MATRIX, "y": good}, threshold=0.12, exclude_inconsistent=True)
+    np.testing.assert_allclose(lax.weights, pooled.weights)
+    assert pooled.individual["included"].all()
+    aip = ahp_group(
+        {"x": SAATY_SIZE_MATRIX, "y": good}, "aip", weights=[1, 3], exclude_inconsistent=True
+    )
+    np.testing.assert_allclose(aip.weights.to_numpy(), w)
+    assert aip.consistency_ratio == pytest.approx(0, abs=1e-8)
+
+
+@FAST
+@given(
+    st.lists(positive_vectors(min_size=3, max_size=3), min_size=1, max_size=4),
+    st.floats(2.0, 9.0),
+    st.sampled_from(["geometric", "aip"]),
+)
+def test_ahp_group_exclusion_equals_pooling_the_consistent_experts(ws, a, method):
+    """Property: adding an intransitive cycle (CR = (a + 1/a - 2) / (2 RI(3)) >= 0.43 for a >= 2)
+    and excluding it gives the pooled weights of the consistent experts alone."""
+    consistent = {f"E{k}": w[:, None] / w[None, :] for k, w in enumerate(ws)}
+    cycle = np.array([[1, a, 1 / a], [1 / a, 1, a], [a, 1 / a, 1]])
+    both = ahp_group({**consistent, "cycle": cycle}, method, exclude_inconsistent=True)
+    alone = ahp_group(consistent, method)
+    np.testing.assert_allclose(both.weights, alone.weights, rtol=1e-9)
+    assert both.individual["included"].tolist() == [True] * len(ws) + [False]
+
+
+def test_ahp_group_refuses_when_every_matrix_is_inconsistent():
+    with pytest.raises(ValueError, match=r"every matrix has a consistency ratio >= 0.1"):
+        ahp_group([SAATY_SIZE_MATRIX, SAATY_SIZE_MATRIX], exclude_inconsistent=True)
 
 
 # ------------------------------------------------------------------------------- hierarchy

@@ -6,7 +6,9 @@ method, CRITIC); :func:`combine_weights` merges the two, as most Chinese poverty
 performance studies do.
 
 All functions validate their input and raise :class:`ValueError` naming the argument, the cell
-or label and the rule that was broken. Results carry the input's labels.
+or label and the rule that was broken. Results carry the input's labels. Direction-aware
+min-max scaling (entropy, CRITIC) is :func:`utils.methods.scoring.normalize`, the package's one
+implementation of it.
 
 Why some of this is hand-written
 --------------------------------
@@ -21,7 +23,7 @@ they are written out in vectorised NumPy and cross-checked against pymcdm in the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -33,11 +35,14 @@ from utils.methods._validation import (
     as_float_matrix,
     as_float_vector,
     check_benefit,
+    check_in_range,
     check_weights,
 )
+from utils.methods.scoring import normalize as _minmax_scores  # the one min-max kernel
 
 __all__ = [
     "RANDOM_INDEX",
+    "CONSISTENCY_THRESHOLD",
     "AHPResult",
     "ahp",
     "ahp_group",
@@ -76,8 +81,9 @@ RANDOM_INDEX: dict[str, tuple[float, ...]] = {
     ),
 }
 
-#: Saaty's threshold: a comparison matrix is acceptably consistent when CR < 0.10.
-CR_THRESHOLD = 0.10
+#: Saaty's threshold: a comparison matrix is acceptably consistent when its consistency ratio
+#: is below 0.10 (Saaty 1980).
+CONSISTENCY_THRESHOLD = 0.10
 
 
 @dataclass(frozen=True)
@@ -90,26 +96,66 @@ class AHPResult:
         Priority vector (sums to 1), indexed by the criteria labels.
     lambda_max : float
         Principal eigenvalue of the comparison matrix.
-    ci : float
-        Consistency index ``(lambda_max - n) / (n - 1)`` (0 for n <= 2).
-    cr : float
-        Consistency ratio ``CI / RI(n)`` (0 for n <= 2).
+    consistency_index : float
+        ``CI = (lambda_max - n) / (n - 1)`` (0 for n <= 2).
+    consistency_ratio : float
+        ``CR = CI / RI(n)`` (0 for n <= 2).
+    random_index : float
+        ``RI(n)``, the random index used (from :data:`RANDOM_INDEX`).
     consistent : bool
-        ``cr < 0.10`` (Saaty's rule).
+        ``consistency_ratio < threshold``.
     n : int
         Number of criteria compared.
+    threshold : float
+        The consistency threshold applied (Saaty's 0.10 by default).
     individual : pd.DataFrame or None
-        For :func:`ahp_group` only: one row per expert with ``lambda_max``, ``ci``, ``cr``,
-        ``consistent`` and ``expert_weight`` of that expert's own matrix.
+        For :func:`ahp_group` only: one row per expert with ``lambda_max``,
+        ``consistency_index``, ``consistency_ratio``, ``consistent``, ``included`` (whether the
+        matrix entered the aggregation) and ``expert_weight`` of that expert's own matrix.
     """
 
     weights: pd.Series
     lambda_max: float
-    ci: float
-    cr: float
+    consistency_index: float
+    consistency_ratio: float
+    random_index: float
     consistent: bool
     n: int
+    threshold: float = CONSISTENCY_THRESHOLD
     individual: pd.DataFrame | None = field(default=None, compare=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The weights as a one-column DataFrame (column ``weight``).
+
+        Examples
+        --------
+        >>> ahp([[1, 3], [1 / 3, 1]]).to_frame()
+           weight
+        0    0.75
+        1    0.25
+        """
+        return self.weights.rename("weight").to_frame()
+
+    def summary(self) -> pd.Series:
+        """``n``, ``lambda_max``, ``consistency_index``, ``random_index``, ``consistency_ratio``
+        and ``consistent`` as one Series (one row of a consistency table).
+
+        Examples
+        --------
+        >>> ahp([[1, 3], [1 / 3, 1]]).summary()[["n", "consistency_ratio", "consistent"]].tolist()
+        [2, 0.0, True]
+        """
+        return pd.Series(
+            {
+                "n": self.n,
+                "lambda_max": self.lambda_max,
+                "consistency_index": self.consistency_index,
+                "random_index": self.random_index,
+                "consistency_ratio": self.consistency_ratio,
+                "consistent": self.consistent,
+            },
+            dtype=object,
+        )
 
 
 def _random_index(ri: str, n: int) -> float:
@@ -178,13 +224,22 @@ def _consistency(lambda_max: float, n: int, ri: str) -> tuple[float, float]:
     return ci, ci / ri_n
 
 
-def ahp(matrix: MatrixLike, ri: str = "saaty", tol: float = 1e-2) -> AHPResult:
+def _threshold(threshold: float) -> float:
+    return check_in_range(threshold, "threshold", 0, 1, low_open=True)
+
+
+def ahp(
+    matrix: MatrixLike,
+    ri: str = "saaty",
+    tol: float = 1e-2,
+    threshold: float = CONSISTENCY_THRESHOLD,
+) -> AHPResult:
     """Priority weights and consistency of one pairwise comparison matrix (Saaty's AHP).
 
     The weights are the principal right eigenvector of the reciprocal matrix ``A``,
     ``A w = lambda_max w``, normalised so that ``sum_i w_i = 1``. Consistency:
 
-        CI = (lambda_max - n) / (n - 1),   CR = CI / RI(n),   consistent  <=>  CR < 0.10.
+        CI = (lambda_max - n) / (n - 1),   CR = CI / RI(n),   consistent  <=>  CR < threshold.
 
     For ``n <= 2`` a reciprocal matrix is always consistent, so ``CI = CR = 0``.
     Tiny negative CIs from floating-point error are set to 0.
@@ -201,6 +256,8 @@ def ahp(matrix: MatrixLike, ri: str = "saaty", tol: float = 1e-2) -> AHPResult:
         Relative tolerance of the reciprocity and diagonal checks: a cell fails when
         ``|a_ij * a_ji - 1| > tol`` (so 1/3 typed as 0.333 passes; 0.33 does not). The matrix
         is used as given (it is not re-symmetrised).
+    threshold : float in (0, 1], default :data:`CONSISTENCY_THRESHOLD` (0.10, Saaty 1980)
+        A matrix is consistent when its consistency ratio is below ``threshold``.
 
     Returns
     -------
@@ -210,26 +267,41 @@ def ahp(matrix: MatrixLike, ri: str = "saaty", tol: float = 1e-2) -> AHPResult:
     ------
     ValueError
         Non-square, empty, non-finite or non-positive input, diagonal not 1, non-reciprocal
-        cells, mismatched DataFrame labels, unknown ``ri`` or a matrix larger than the table.
+        cells, mismatched DataFrame labels, unknown ``ri``, a matrix larger than the table or
+        a threshold outside (0, 1].
 
     References
     ----------
     Saaty, T. L. (1977). A scaling method for priorities in hierarchical structures. *Journal of
     Mathematical Psychology*, 15(3), 234-281.
     Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill, New York.
+
+    Examples
+    --------
+    A perfectly consistent matrix ``a_ij = w_i / w_j`` returns ``w`` with ``lambda_max = n``:
+
+    >>> w = np.array([0.5, 0.3, 0.2])
+    >>> r = ahp(pd.DataFrame(np.outer(w, 1 / w), index=list("abc"), columns=list("abc")))
+    >>> r.weights.round(3).tolist(), round(r.lambda_max, 6), round(r.consistency_ratio, 6)
+    ([0.5, 0.3, 0.2], 3.0, 0.0)
+    >>> r.summary()[["n", "random_index", "consistent"]].tolist()
+    [3, 0.58, True]
     """
     A, labels = _pairwise_matrix(matrix, "matrix", tol)
+    t = _threshold(threshold)
     n = A.shape[0]
-    _random_index(ri, n)  # refuse unknown tables / too-large matrices before computing
+    ri_n = _random_index(ri, n)  # refuse unknown tables / too-large matrices before computing
     w, lam = _eigen_priorities(A)
     ci, cr = _consistency(lam, n, ri)
     return AHPResult(
         weights=pd.Series(w, index=labels, name="weight"),
         lambda_max=lam,
-        ci=ci,
-        cr=cr,
-        consistent=bool(cr < CR_THRESHOLD),
+        consistency_index=ci,
+        consistency_ratio=cr,
+        random_index=ri_n,
+        consistent=bool(cr < t),
         n=n,
+        threshold=t,
     )
 
 
@@ -239,6 +311,8 @@ def ahp_group(
     weights: VectorLike | None = None,
     ri: str = "saaty",
     tol: float = 1e-2,
+    threshold: float = CONSISTENCY_THRESHOLD,
+    exclude_inconsistent: bool = False,
 ) -> AHPResult:
     """Group AHP: combine several experts' pairwise comparison matrices.
 
@@ -247,17 +321,23 @@ def ahp_group(
 
         a_ij^G = prod_k a_ij^(k) ^ lambda_k,   sum_k lambda_k = 1.
 
-    ``lambda_max``, ``ci``, ``cr`` and ``consistent`` are those of the aggregated matrix.
+    ``lambda_max``, ``consistency_index``, ``consistency_ratio`` and ``consistent`` are those
+    of the aggregated matrix.
 
     ``method="aip"`` (aggregation of individual priorities): each expert's eigenvector
     priorities ``w^(k)`` are combined by the weighted geometric mean and renormalised:
 
         w_i = prod_k (w_i^(k)) ^ lambda_k / sum_j prod_k (w_j^(k)) ^ lambda_k.
 
-    There is no aggregated matrix, so the reported ``lambda_max``, ``ci`` and ``cr`` are the
-    expert-weighted *arithmetic means* of the individual values and ``consistent`` is
-    ``cr < 0.10`` for that mean. Check ``result.individual`` for experts whose own matrix is
-    inconsistent (reported for both methods).
+    There is no aggregated matrix, so the reported ``lambda_max``, ``consistency_index`` and
+    ``consistency_ratio`` are the expert-weighted *arithmetic means* of the individual values
+    and ``consistent`` compares that mean with ``threshold``. Check ``result.individual`` for
+    experts whose own matrix is inconsistent (reported for both methods).
+
+    With ``exclude_inconsistent=True`` the matrices whose own consistency ratio is not below
+    ``threshold`` are left out before aggregating (Saaty's advice is to revise or discard
+    inconsistent judgments); the remaining experts' weights are rescaled to sum 1 and
+    ``individual["included"]`` says who was kept.
 
     Parameters
     ----------
@@ -267,8 +347,16 @@ def ahp_group(
     weights : array-like or Series, optional
         Expert weights ``lambda_k`` (non-negative; rescaled to sum 1). Default: equal weights.
         A Series must be indexed by the dict's expert names.
-    ri, tol
+    ri, tol, threshold
         As in :func:`ahp`.
+    exclude_inconsistent : bool, default False
+        Leave out the experts whose matrix is inconsistent.
+
+    Raises
+    ------
+    ValueError
+        As :func:`ahp`; matrices of different shapes or labels; expert weights that do not
+        match; every matrix inconsistent with ``exclude_inconsistent=True``.
 
     References
     ----------
@@ -276,6 +364,21 @@ def ahp_group(
     Mathematical Psychology*, 27(1), 93-102.
     Forman, E. & Peniwati, K. (1998). Aggregating individual judgments and priorities with the
     analytic hierarchy process. *European Journal of Operational Research*, 108(1), 165-169.
+
+    Examples
+    --------
+    The geometric mean of 2 and 8 is 4, so two experts who judge ``a`` 2 and 8 times as
+    important as ``b`` pool to ``a_ab = 4`` and the weights ``(4/5, 1/5)``:
+
+    >>> m = lambda x: pd.DataFrame([[1, x], [1 / x, 1]], index=["a", "b"], columns=["a", "b"])
+    >>> g = ahp_group({"E1": m(2.0), "E2": m(8.0)})
+    >>> g.weights.round(3).tolist()
+    [0.8, 0.2]
+    >>> g.individual[["consistency_ratio", "included", "expert_weight"]]
+            consistency_ratio  included  expert_weight
+    expert
+    E1                    0.0      True            0.5
+    E2                    0.0      True            0.5
     """
     if isinstance(matrices, Mapping):
         experts = list(matrices.keys())
@@ -291,6 +394,7 @@ def ahp_group(
         raise ValueError("matrices: at least one comparison matrix is required")
     if method not in {"geometric", "aip"}:
         raise ValueError(f"method: must be 'geometric' or 'aip', got {method!r}")
+    t = _threshold(threshold)
 
     checked = [
         _pairwise_matrix(m, f"matrices[{e!r}]", tol) for e, m in zip(experts, mats, strict=True)
@@ -321,35 +425,56 @@ def ahp_group(
             weights = weights.reindex(experts)
         lam = check_weights(weights, len(mats), "weights")
 
-    individual = [ahp(pd.DataFrame(A, index=labels0, columns=labels0), ri, tol) for A, _ in checked]
+    individual = [
+        ahp(pd.DataFrame(A, index=labels0, columns=labels0), ri, tol, t) for A, _ in checked
+    ]
+    consistent = np.array([r.consistent for r in individual])
+    included = consistent if exclude_inconsistent else np.ones(len(mats), dtype=bool)
+    if not included.any():
+        raise ValueError(
+            f"matrices: every matrix has a consistency ratio >= {t:g}; nothing is left to "
+            f"aggregate (set exclude_inconsistent=False or revise the judgments)"
+        )
+    if not included.all():  # rescale the kept experts' weights to sum 1
+        kept = lam[included]
+        lam_used = np.full(kept.size, 1.0 / kept.size) if weights is None else kept / kept.sum()
+    else:
+        lam_used = lam
     ind = pd.DataFrame(
         {
             "lambda_max": [r.lambda_max for r in individual],
-            "ci": [r.ci for r in individual],
-            "cr": [r.cr for r in individual],
-            "consistent": [r.consistent for r in individual],
+            "consistency_index": [r.consistency_index for r in individual],
+            "consistency_ratio": [r.consistency_ratio for r in individual],
+            "consistent": consistent,
+            "included": included,
             "expert_weight": lam,
         },
         index=pd.Index(experts, name="expert"),
     )
+    used = [c for c, keep in zip(checked, included, strict=True) if keep]
 
     if method == "geometric":
-        logs = np.stack([np.log(A) for A, _ in checked])
-        G = np.exp(np.tensordot(lam, logs, axes=1))
-        res = ahp(pd.DataFrame(G, index=labels0, columns=labels0), ri, tol)
-        return AHPResult(res.weights, res.lambda_max, res.ci, res.cr, res.consistent, n, ind)
+        logs = np.stack([np.log(A) for A, _ in used])
+        G = np.exp(np.tensordot(lam_used, logs, axes=1))
+        res = ahp(pd.DataFrame(G, index=labels0, columns=labels0), ri, tol, t)
+        return replace(res, individual=ind)
 
-    W = np.stack([r.weights.to_numpy() for r in individual])
-    g = np.exp(lam @ np.log(W))
+    W = np.stack(
+        [r.weights.to_numpy() for r, keep in zip(individual, included, strict=True) if keep]
+    )
+    g = np.exp(lam_used @ np.log(W))
     g = g / g.sum()
-    cr = float(lam @ ind["cr"].to_numpy())
+    kept_rows = ind[included]
+    cr = float(lam_used @ kept_rows["consistency_ratio"].to_numpy())
     return AHPResult(
         weights=pd.Series(g, index=labels0, name="weight"),
-        lambda_max=float(lam @ ind["lambda_max"].to_numpy()),
-        ci=float(lam @ ind["ci"].to_numpy()),
-        cr=cr,
-        consistent=bool(cr < CR_THRESHOLD),
+        lambda_max=float(lam_used @ kept_rows["lambda_max"].to_numpy()),
+        consistency_index=float(lam_used @ kept_rows["consistency_index"].to_numpy()),
+        consistency_ratio=cr,
+        random_index=_random_index(ri, n),
+        consistent=bool(cr < t),
         n=n,
+        threshold=t,
         individual=ind,
     )
 
@@ -389,6 +514,15 @@ def ahp_hierarchy(
     References
     ----------
     Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill, New York.
+
+    Examples
+    --------
+    >>> h = ahp_hierarchy(
+    ...     pd.Series({"A": 0.6, "B": 0.4}),
+    ...     {"A": pd.Series({"a1": 0.5, "a2": 0.5}), "B": pd.Series({"b1": 1.0})},
+    ... )
+    >>> h[["indicator", "global_weight"]].round(3).to_numpy().tolist()
+    [['a1', 0.3], ['a2', 0.3], ['b1', 0.4]]
     """
     if not isinstance(criteria_weights, pd.Series):
         raise ValueError("criteria_weights: expected a pandas Series indexed by criterion name")
@@ -415,17 +549,6 @@ def ahp_hierarchy(
         rows,
         columns=["criterion", "indicator", "local_weight", "criterion_weight", "global_weight"],
     )
-
-
-def _minmax_by_direction(V: np.ndarray, benefit: np.ndarray, constant: float) -> np.ndarray:
-    """Min-max scale each column so that 1 = best; constant columns become ``constant``."""
-    lo, hi = V.min(axis=0), V.max(axis=0)
-    span = hi - lo
-    safe = np.where(span > 0, span, 1.0)
-    Z = np.where(benefit, V - lo, hi - V) / safe
-    if np.any(span == 0):
-        Z[:, span == 0] = constant
-    return Z
 
 
 def entropy_weights(
@@ -472,6 +595,17 @@ def entropy_weights(
     Journal*, 27(3), 379-423.
     Hwang, C. L. & Yoon, K. (1981). *Multiple Attribute Decision Making: Methods and
     Applications*. Springer, Berlin (entropy method, pp. 52-54).
+
+    Examples
+    --------
+    A column whose min-max scores are spread over few rows (``cadres``: 0, 0, 0, 1) has low
+    entropy and gets the largest weight; ``income`` and the cost column ``poverty`` have the
+    same spread of scores and the same weight:
+
+    >>> X = pd.DataFrame({"income": [1.0, 2, 3, 4], "poverty": [0.4, 0.1, 0.3, 0.2],
+    ...                   "cadres": [5.0, 5, 5, 6]})
+    >>> entropy_weights(X, benefit=["benefit", "cost", "benefit"]).round(3).tolist()
+    [0.176, 0.176, 0.649]
     """
     V, rows, cols = as_float_matrix(X, "X")
     m, n = V.shape
@@ -485,12 +619,8 @@ def entropy_weights(
     lo, hi = V.min(axis=0), V.max(axis=0)
     constant = lo == hi
     if normalize == "minmax":
-        # z = (x - lo) / span (benefit) or (x - hi) / -span (cost): one temporary, in place.
-        ref = np.where(b, lo, hi)
-        signed_span = np.where(b, 1.0, -1.0) * np.where(constant, 1.0, hi - lo)
-        Z = V - ref
-        Z /= signed_span
-        Z[:, constant] = 1.0  # constant column -> z = 1 (no information)
+        # min-max scores by direction (utils.methods.scoring.normalize); constant column -> 1
+        Z = _minmax_scores(V, b, "minmax").to_numpy()
         if shift:
             Z += shift
         has_zero = shift == 0
@@ -547,13 +677,20 @@ def critic_weights(X: MatrixLike, benefit: Directions = None) -> pd.Series:
     Diakoulaki, D., Mavrotas, G. & Papayannakis, L. (1995). Determining objective weights in
     multiple criteria problems: the CRITIC method. *Computers & Operations Research*, 22(7),
     763-770.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"income": [1.0, 2, 3, 4], "poverty": [0.4, 0.1, 0.3, 0.2],
+    ...                   "cadres": [5.0, 5, 5, 6]})
+    >>> critic_weights(X, benefit=["benefit", "cost", "benefit"]).round(3).tolist()
+    [0.251, 0.408, 0.341]
     """
     V, _, cols = as_float_matrix(X, "X")
     m, n = V.shape
     if m < 2:
         raise ValueError(f"X: CRITIC needs at least 2 rows (alternatives), got {m}")
     b = check_benefit(benefit, n)
-    Z = _minmax_by_direction(V, b, constant=0.0)
+    Z = _minmax_scores(V, b, "minmax").to_numpy()  # a constant column has sigma 0
     sigma = Z.std(axis=0, ddof=1)
     varying = sigma > 0
     if not varying.any():
@@ -603,6 +740,14 @@ def combine_weights(
     the product of a priori and entropy-based importance).
     Ma, J., Fan, Z.-P. & Huang, L.-H. (1999). A subjective and objective integrated approach to
     determine attribute weights. *European Journal of Operational Research*, 112(2), 397-404.
+
+    Examples
+    --------
+    >>> s, o = pd.Series({"a": 0.6, "b": 0.4}), pd.Series({"a": 0.2, "b": 0.8})
+    >>> combine_weights(s, o, method="linear", alpha=0.5).tolist()  # 0.5 * s + 0.5 * o
+    [0.4, 0.6]
+    >>> combine_weights(s, o).round(4).tolist()  # (0.12, 0.32) / 0.44
+    [0.2727, 0.7273]
     """
     if method not in {"multiplicative", "linear"}:
         raise ValueError(f"method: must be 'multiplicative' or 'linear', got {method!r}")
