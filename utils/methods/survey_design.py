@@ -141,9 +141,7 @@ class SurveyDesign:
             return svy.Sample(frame)
         pop_size = None
         if self.fpc is not None:
-            pop_size = (
-                svy.PopSize(psu=self.fpc, ssu=self.fpc_ssu) if self.fpc_ssu else self.fpc
-            )
+            pop_size = svy.PopSize(psu=self.fpc, ssu=self.fpc_ssu) if self.fpc_ssu else self.fpc
         return svy.Sample(
             frame,
             svy.Design(
@@ -265,7 +263,7 @@ def survey_design(
             i = int(np.flatnonzero(bad)[0])
             raise ValueError(
                 f"weight: column {weight!r} must be positive and finite; row {data.index[i]!r} "
-                f"has {data[weight].iloc[i]!r}"
+                f"has {data[weight].iloc[i]}"
             )
         df[weight] = w
     for arg, col in (("strata", strata), ("psu", psu), ("ssu", ssu)):
@@ -424,8 +422,12 @@ class ReplicateResult:
     def to_frame(self) -> pd.DataFrame:
         """Tidy table ``estimate, se, ci_low, ci_high`` indexed by statistic label."""
         return pd.DataFrame(
-            {"estimate": self.estimate, "se": self.se, "ci_low": self.ci_low,
-             "ci_high": self.ci_high}
+            {
+                "estimate": self.estimate,
+                "se": self.se,
+                "ci_low": self.ci_low,
+                "ci_high": self.ci_high,
+            }
         ).assign(df=self.df, method=self.method)
 
 
@@ -462,14 +464,32 @@ def _check_resamples(n_resamples: int) -> int:
 
 
 def _t_quantile(confidence: float, df: float) -> float:
-    return float(stats.t.ppf((1 + confidence) / 2, df)) if np.isfinite(df) and df > 0 else float(
-        stats.norm.ppf((1 + confidence) / 2)
+    return (
+        float(stats.t.ppf((1 + confidence) / 2, df))
+        if np.isfinite(df) and df > 0
+        else float(stats.norm.ppf((1 + confidence) / 2))
     )
 
 
 def _deff_kind(design: SurveyDesign) -> str:
     """SRS reference of the design effect: without replacement when the design has an fpc."""
     return "wor" if design.fpc is not None else "wr"
+
+
+def _svy_estimate(
+    design: SurveyDesign, kind: str, columns: tuple, domain: str | None, confidence: float
+) -> pd.DataFrame:
+    """Taylor-linearised estimate by svy; ``deff`` is NaN where svy cannot form it (e.g. a
+    variable with no variance, where the design effect is 0/0)."""
+    from svy.errors import SvyError
+
+    method = getattr(design._svy().estimation, kind)
+    try:
+        res = method(*columns, by=domain, deff=_deff_kind(design), alpha=1 - confidence)
+    except SvyError:
+        res = method(*columns, by=domain, alpha=1 - confidence)
+        return _from_svy(res, domain).assign(deff=np.nan)
+    return _from_svy(res, domain)
 
 
 def _from_svy(result, domain: str | None) -> pd.DataFrame:
@@ -557,8 +577,14 @@ def _naive_table(
         mean = float(v.mean())
         se = float(v.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
         t = _t_quantile(confidence, n - 1)
-        rows[level] = {"estimate": mean, "se": se, "ci_low": mean - t * se,
-                       "ci_high": mean + t * se, "df": n - 1, "n": n}
+        rows[level] = {
+            "estimate": mean,
+            "se": se,
+            "ci_low": mean - t * se,
+            "ci_high": mean + t * se,
+            "df": n - 1,
+            "n": n,
+        }
         if statistic == "proportion":
             lo, hi = proportion_interval(mean, se, n=n, df=n - 1, confidence=confidence)
             rows[level].update(ci_low=lo, ci_high=hi)
@@ -650,10 +676,7 @@ def survey_mean(
     if variance == "naive":
         table = _naive_table(y, _domain_masks(design, domain), confidence, "mean")
     elif variance == "linearization":
-        res = design._svy().estimation.mean(
-            variable, by=domain, deff=_deff_kind(design), alpha=1 - confidence
-        )
-        table = _from_svy(res, domain)
+        table = _svy_estimate(design, "mean", (variable,), domain, confidence)
     else:
         table = _replicate_table(
             design, y, np.ones_like(y), domain, variance, n_resamples, seed, confidence
@@ -697,10 +720,7 @@ def survey_total(
         raise ValueError("variance: 'naive' is not defined for a total (use a weighted design)")
     y, confidence = _prepare(design, variable, "variable", domain, variance, confidence)
     if variance == "linearization":
-        res = design._svy().estimation.total(
-            variable, by=domain, deff=_deff_kind(design), alpha=1 - confidence
-        )
-        table = _from_svy(res, domain)
+        table = _svy_estimate(design, "total", (variable,), domain, confidence)
     else:
         table = _replicate_table(design, y, None, domain, variance, n_resamples, seed, confidence)
     return SurveyEstimate("total", variable, variance, confidence, table)
@@ -747,10 +767,7 @@ def survey_ratio(
     y, confidence = _prepare(design, numerator, "numerator", domain, variance, confidence)
     x, _ = _prepare(design, denominator, "denominator", domain, variance, confidence)
     if variance == "linearization":
-        res = design._svy().estimation.ratio(
-            numerator, denominator, by=domain, deff=_deff_kind(design), alpha=1 - confidence
-        )
-        table = _from_svy(res, domain)
+        table = _svy_estimate(design, "ratio", (numerator, denominator), domain, confidence)
     else:
         table = _replicate_table(design, y, x, domain, variance, n_resamples, seed, confidence)
     return SurveyEstimate("ratio", f"{numerator}/{denominator}", variance, confidence, table)
@@ -891,17 +908,32 @@ def survey_proportion(
     if raw.dtype == bool or not pd.api.types.is_float_dtype(raw):
         data = design.data.assign(**{variable: values.to_numpy(dtype=float)})
         design = SurveyDesign(
-            data, design.weight, design.strata, design.psu, design.ssu, design.fpc,
-            design.fpc_ssu, design.lonely_psu,
+            data,
+            design.weight,
+            design.strata,
+            design.psu,
+            design.ssu,
+            design.fpc,
+            design.fpc_ssu,
+            design.lonely_psu,
         )
     est = survey_mean(
-        design, variable, domain=domain, variance=variance, n_resamples=n_resamples,
-        seed=seed, confidence=confidence,
+        design,
+        variable,
+        domain=domain,
+        variance=variance,
+        n_resamples=n_resamples,
+        seed=seed,
+        confidence=confidence,
     )
     table = est.table.copy()
     bounds = [
         proportion_interval(
-            float(r.estimate), float(r.se), n=int(r.n), df=float(r.df), confidence=est.confidence,
+            float(r.estimate),
+            float(r.se),
+            n=int(r.n),
+            df=float(r.df),
+            confidence=est.confidence,
             interval=interval,
         )
         for r in table.itertuples()
@@ -976,8 +1008,14 @@ def replicate_weights(
     base = design
     if extra:
         base = SurveyDesign(
-            data.assign(**extra), design.weight or "__one_weight", design.strata,
-            design.psu or "__row_psu", design.ssu, design.fpc, design.fpc_ssu, design.lonely_psu,
+            data.assign(**extra),
+            design.weight or "__one_weight",
+            design.strata,
+            design.psu or "__row_psu",
+            design.ssu,
+            design.fpc,
+            design.fpc_ssu,
+            design.lonely_psu,
         )
     sample = base._svy()
     if method == "bootstrap":
@@ -991,6 +1029,10 @@ def replicate_weights(
     cols = [f"__rep{r}" for r in range(1, rw.n_reps + 1)]
     weights = rep.data.select(cols).to_numpy().astype(float)
     coef = np.asarray(rw.coefficients(), dtype=float)
+    if method == "bootstrap":
+        # R survey's bootstrap convention (scale 1/(R-1), centred on the replicate mean);
+        # svy 0.35 uses 1/R
+        coef = np.full(rw.n_reps, 1.0 / (rw.n_reps - 1))
     if method == "jackknife" and design.fpc is not None:
         coef = coef * _jackknife_fpc(base, weights)
     n_strata = 1 if design.strata is None else int(data[design.strata].nunique())
