@@ -181,7 +181,9 @@ def test_ratio_linearisation_by_hand(dclus1, clus1):
 # closed-form checks
 # ----------------------------------------------------------------------------------------------
 def test_stratified_srs_with_fpc_textbook_formula():
-    # Stratified SRS without replacement (Cochran 1977, eq. 5.6):
+    # Stratified SRS without replacement, the textbook variance of Cochran, W. G. (1977),
+    # Sampling Techniques, 3rd ed., Wiley (listed in
+    # https://support.sas.com/documentation/cdl/en/statug/63962/HTML/default/statug_introsamp_sect012.htm):
     # V(ybar_st) = sum_h (N_h/N)^2 (1 - n_h/N_h) s_h^2 / n_h
     st_ = pd.read_csv(FIX / "apistrat.csv", dtype={"cds": str})
     # exact weights N_h / n_h (the shipped pw is rounded to 2 decimals)

@@ -939,9 +939,17 @@ def _polychoric_table(table: np.ndarray, correct: float) -> tuple[float, np.ndar
         return -float((tab * np.log(pi)).sum())
 
     res = minimize_scalar(
-        negloglik, bounds=(-0.9999, 0.9999), method="bounded", options={"xatol": 1e-10}
+        negloglik, bounds=(-0.9999, 0.9999), method="bounded", options={"xatol": 1e-8}
     )
     return float(res.x), a, b
+
+
+def _crosstab(x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    """Contingency table of two category vectors (NumPy; ``pd.crosstab`` is 50x slower)."""
+    rows, xi = np.unique(x, return_inverse=True)
+    cols, yi = np.unique(y, return_inverse=True)
+    counts = np.bincount(xi * cols.size + yi, minlength=rows.size * cols.size)
+    return pd.DataFrame(counts.reshape(rows.size, cols.size), index=rows, columns=cols)
 
 
 def polychoric(x, y=None, *, correct: float = 0.0) -> PolychoricResult:
@@ -980,7 +988,7 @@ def polychoric(x, y=None, *, correct: float = 0.0) -> PolychoricResult:
     Olsson, U. (1979). Maximum likelihood estimation of the polychoric correlation
     coefficient. *Psychometrika*, 44(4), 443-460. https://doi.org/10.1007/BF02296207
     Owen, D. B. (1956). Tables for computing bivariate normal probabilities. *Annals of
-    Mathematical Statistics*, 27(4), 1075-1090.
+    Mathematical Statistics*, 27(4), 1075-1090. (Cited in https://rdrr.io/cran/OwenQ/man/OwenT.html)
 
     Examples
     --------
@@ -1002,8 +1010,8 @@ def polychoric(x, y=None, *, correct: float = 0.0) -> PolychoricResult:
         ys = pd.Series(np.asarray(y, dtype=float))
         if xs.size != ys.size:
             raise ValueError(f"x, y: lengths differ ({xs.size} and {ys.size})")
-        keep = xs.notna() & ys.notna()
-        table = pd.crosstab(xs[keep], ys[keep])
+        keep = (xs.notna() & ys.notna()).to_numpy()
+        table = _crosstab(xs.to_numpy()[keep], ys.to_numpy()[keep])
     table = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
     if table.shape[0] < 2 or table.shape[1] < 2:
         raise ValueError(

@@ -26,17 +26,19 @@ does not.
 
 References
 ----------
-Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
-https://doi.org/10.1002/9780470580066
+Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley. (Cited as the
+survey package asks: https://stat.ethz.ch/CRAN/web/packages/survey/citation.html)
 Lumley, T. (2004). Analysis of complex survey samples. *Journal of Statistical Software*,
-9(8), 1-19. https://doi.org/10.18637/jss.v009.i08
+9(1), 1-19. https://www.jstatsoft.org/article/view/v009i08
 Rao, J. N. K., & Wu, C. F. J. (1988). Resampling inference with complex survey data.
 *Journal of the American Statistical Association*, 83(401), 231-241.
 https://doi.org/10.1080/01621459.1988.10478591
 Korn, E. L., & Graubard, B. I. (1998). Confidence intervals for proportions with small
 expected number of positive counts estimated from survey data. *Survey Methodology*, 24(2),
-193-201.
-Kish, L. (1965). *Survey Sampling*. Wiley. (Design effect, ``deff = 1 + (m - 1) rho``.)
+193-201. (As implemented by R ``svyciprop(method="beta")``,
+https://rdrr.io/pkg/survey/man/svyciprop.html)
+Kish, L. (1965). *Survey Sampling*. Wiley. (Design effect, ``deff = 1 + (m - 1) rho``; listed
+in https://support.sas.com/documentation/cdl/en/statug/63962/HTML/default/statug_introsamp_sect012.htm)
 """
 
 from __future__ import annotations
@@ -231,7 +233,7 @@ def survey_design(
     References
     ----------
     Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
-    https://doi.org/10.1002/9780470580066 (ultimate-cluster variance; lonely PSUs).
+    https://stat.ethz.ch/CRAN/web/packages/survey/citation.html (ultimate-cluster variance; lonely PSUs).
 
     Examples
     --------
@@ -660,7 +662,8 @@ def survey_mean(
 
     References
     ----------
-    Lumley, T. (2010). *Complex Surveys*. Wiley. https://doi.org/10.1002/9780470580066
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+    https://stat.ethz.ch/CRAN/web/packages/survey/citation.html
 
     Examples
     --------
@@ -812,7 +815,7 @@ def proportion_interval(
     ----------
     Korn, E. L., & Graubard, B. I. (1998). Confidence intervals for proportions with small
     expected number of positive counts estimated from survey data. *Survey Methodology*,
-    24(2), 193-201.
+    24(2), 193-201. https://rdrr.io/pkg/survey/man/svyciprop.html (R's implementation).
 
     Examples
     --------
