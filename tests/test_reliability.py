@@ -905,3 +905,52 @@ def test_htmt_errors():
         htmt(neg, mapping, absolute=False)
     with pytest.raises(ValueError, match="mapping: must be a dict"):
         htmt(corr, [("c0_0", "C0")])
+
+
+# ----------------------------------------------------------------------------------------------
+# EM correlation (model-based missing-data handling)
+# ----------------------------------------------------------------------------------------------
+from utils.methods.reliability import em_correlation  # noqa: E402
+
+
+def test_em_matches_closed_form_monotone_bivariate_ml():
+    # Monotone pattern (x always observed, y sometimes missing): the normal-model ML estimates
+    # have a closed form (factored likelihood; Little & Rubin 1987): regress y on x in the
+    # complete cases, then mu_y = a + b mean_x, s_xy = b s_xx, s_yy = s_res + b^2 s_xx, with
+    # ML (divisor n) moments of x over all rows.
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=80)
+    y = 0.6 * x + rng.normal(scale=0.8, size=80)
+    y[rng.random(80) < 0.35] = np.nan
+    c = ~np.isnan(y)
+    b, a = np.polyfit(x[c], y[c], 1)
+    s_res = np.mean((y[c] - a - b * x[c]) ** 2)
+    s_xx = np.var(x)
+    r = b * s_xx / np.sqrt(s_xx * (s_res + b**2 * s_xx))
+    res = em_correlation(pd.DataFrame({"x": x, "y": y}), tol=1e-12)
+    assert res.corr.loc["x", "y"] == pytest.approx(r, abs=1e-8)
+    assert res.method == "pearson-em" and res.nan_policy == "em"
+    assert res.n_pairs.loc["x", "y"] == int(c.sum())
+
+
+def test_em_recovers_correlations_under_mcar():
+    rng = np.random.default_rng(4)
+    full = pd.DataFrame(
+        rng.multivariate_normal([0, 0, 0], [[1, 0.5, 0.3], [0.5, 1, 0.4], [0.3, 0.4, 1]], 3000),
+        columns=list("abc"),
+    )
+    holes = full.mask(rng.random(full.shape) < 0.15)
+    em = em_correlation(holes).corr
+    assert np.allclose(em.to_numpy(), full.corr().to_numpy(), atol=0.03)
+    # complete rows only would keep ~61% of the data; EM uses every answer
+    assert holes.dropna().shape[0] < 0.65 * len(holes)
+
+
+def test_em_errors():
+    df = pd.DataFrame({"a": [1.0, 2, np.nan, 4, 5, 3], "b": [2.0, np.nan, 3, 3, 5, 1]})
+    with pytest.raises(ValueError, match="did not converge"):
+        em_correlation(df, max_iter=1, tol=1e-15)
+    with pytest.raises(ValueError, match="max_iter: must be a positive integer"):
+        em_correlation(df, max_iter=0)
+    with pytest.raises(ValueError, match=r"columns \['b'\] have fewer than 2 answers"):
+        em_correlation(pd.DataFrame({"a": [1.0, 2, 3], "b": [np.nan, np.nan, 1]}))

@@ -47,6 +47,7 @@ __all__ = [
     "bartlett_sphericity",
     "composite_reliability",
     "cronbach_alpha",
+    "em_correlation",
     "exploratory_factor_analysis",
     "htmt",
     "item_analysis",
@@ -1207,3 +1208,113 @@ def htmt(corr: pd.DataFrame, mapping: Mapping, *, absolute: bool = True) -> pd.D
             hetero = r[np.ix_(members[ca], members[cb])].mean()
             out[a, b] = out[b, a] = hetero / np.sqrt(mono[ca] * mono[cb])
     return pd.DataFrame(out, index=constructs, columns=constructs)
+
+
+# ----------------------------------------------------------------------------------------------
+# model-based handling of missing answers: EM for the multivariate normal
+# ----------------------------------------------------------------------------------------------
+def _em_step(values: np.ndarray, patterns: list, mu: np.ndarray, sigma: np.ndarray):
+    p = values.shape[1]
+    t1 = np.zeros(p)
+    t2 = np.zeros((p, p))
+    for rows, obs in patterns:
+        x = values[np.ix_(rows, obs)]
+        mis = ~obs
+        filled = np.empty((rows.size, p))
+        filled[:, obs] = x
+        extra = np.zeros((p, p))
+        if mis.any():
+            s_oo = sigma[np.ix_(obs, obs)]
+            s_mo = sigma[np.ix_(mis, obs)]
+            coef = np.linalg.solve(s_oo, s_mo.T).T  # Sigma_mo Sigma_oo^-1
+            filled[:, mis] = mu[mis] + (x - mu[obs]) @ coef.T
+            extra[np.ix_(mis, mis)] = rows.size * (sigma[np.ix_(mis, mis)] - coef @ s_mo.T)
+        t1 += filled.sum(axis=0)
+        t2 += filled.T @ filled + extra
+    n = sum(rows.size for rows, _ in patterns)
+    mu_new = t1 / n
+    return mu_new, t2 / n - np.outer(mu_new, mu_new)
+
+
+def em_correlation(
+    items: ArrayLike2D, *, max_iter: int = 1000, tol: float = 1e-8
+) -> CorrelationMatrixResult:
+    """Maximum-likelihood correlation matrix of items with missing answers (EM, normal model).
+
+    The model-based alternative to deleting incomplete respondents: under a multivariate
+    normal model and answers missing at random, the EM algorithm (Dempster, Laird & Rubin
+    1977) maximises the likelihood of *all* observed answers. Each E-step replaces, row by
+    missingness pattern ``(o, m)``, the missing block by its conditional mean
+    ``mu_m + S_mo S_oo^{-1} (x_o - mu_o)`` and adds the conditional covariance
+    ``S_mm - S_mo S_oo^{-1} S_om`` to the cross-products; the M-step sets ``mu`` and ``S`` to
+    the completed means and (ML, divisor ``n``) covariances. Iterates until the largest change
+    of ``S`` is below ``tol``; the result is rescaled to a correlation matrix (for
+    ``exploratory_factor_analysis(..., is_correlation=True)``). Rows with no answer at all are
+    dropped. For ordinal items prefer :func:`polychoric_matrix`; this is the Pearson analogue.
+
+    Parameters
+    ----------
+    items : DataFrame or 2-D array
+        Respondents x items, NaN = missing.
+    max_iter : int
+    tol : float
+
+    Returns
+    -------
+    CorrelationMatrixResult
+        ``method="pearson-em"``, ``nan_policy="em"``; ``n_pairs`` counts the rows observed on
+        both items (for information: every row contributes to every entry).
+
+    Raises
+    ------
+    ValueError
+        If EM has not converged after ``max_iter`` iterations.
+
+    References
+    ----------
+    Little, R. J. A., & Rubin, D. B. (1987). *Statistical Analysis with Missing Data*. Wiley.
+    (ISBN 0471802549; cited in https://search.r-project.org/CRAN/refmans/mvnmle/html/missvals.html)
+
+    Examples
+    --------
+    Without missing values EM returns the (ML) sample correlations:
+
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"a": [1.0, 2, 3, 4, 5], "b": [2.0, 1, 4, 3, 5]})
+    >>> round(float(em_correlation(df).corr.loc["a", "b"]), 6), round(float(df.corr().iloc[0, 1]), 6)
+    (0.8, 0.8)
+    """
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ValueError(f"max_iter: must be a positive integer, got {max_iter!r}")
+    values, _, cols = _items_matrix(items, "items", min_items=2)
+    observed = ~np.isnan(values)
+    keep = observed.any(axis=1)
+    values, observed = values[keep], observed[keep]
+    counts = observed.sum(axis=0)
+    if (counts < 2).any():
+        few = [c for c, k in zip(cols, counts, strict=True) if k < 2]
+        raise ValueError(f"items: columns {few} have fewer than 2 answers")
+    codes, inverse = np.unique(observed, axis=0, return_inverse=True)
+    patterns = [(np.flatnonzero(inverse.ravel() == g), codes[g]) for g in range(len(codes))]
+    mu = np.nanmean(values, axis=0)
+    sigma = np.diag(np.nanvar(values, axis=0))
+    _zero_variance(np.diag(sigma), cols, "items")
+    for _ in range(int(max_iter)):
+        mu, new = _em_step(values, patterns, mu, sigma)
+        done = np.max(np.abs(new - sigma)) < tol
+        sigma = new
+        if done:
+            break
+    else:
+        raise ValueError(f"items: EM did not converge in {max_iter} iterations (raise max_iter)")
+    d = np.sqrt(np.diag(sigma))
+    corr = sigma / np.outer(d, d)
+    m = observed.astype(int)
+    idx = pd.Index(cols, name="item")
+    return CorrelationMatrixResult(
+        corr=pd.DataFrame(corr, index=idx, columns=cols),
+        n_pairs=pd.DataFrame(m.T @ m, index=idx, columns=cols),
+        method="pearson-em",
+        nan_policy="em",
+        smoothed=False,
+    )
