@@ -458,3 +458,24 @@ def test_boolean_proportion_and_summary(dclus1):
     assert 0 < est.estimate < 1
     s = dclus1.summary()
     assert s.loc[0, "n_psu"] == 15 and s.loc[0, "df"] == 14
+
+
+def test_replicate_domain_empty_in_a_replicate_is_reported():
+    df = pd.DataFrame(
+        {"y": np.arange(8.0), "v": [1, 1, 2, 2, 3, 3, 4, 4], "g": [1, 1, 0, 0, 0, 0, 0, 0]}
+    )
+    d = survey_design(df, psu="v")
+    with pytest.raises(ValueError, match=r"domain: level \d is empty in \d+ bootstrap"):
+        survey_mean(d, "y", domain="g", variance="bootstrap", n_resamples=50, seed=3)
+    # the jackknife drops one PSU at a time and says the same for the replicate without it
+    with pytest.raises(ValueError, match="level 1 is empty in 1 jackknife"):
+        survey_mean(d, "y", domain="g", variance="jackknife")
+
+
+def test_naive_proportion_by_domain(dclus1):
+    est = survey_proportion(dclus1, "isE", domain="sch.wide", variance="naive")
+    table = est.table
+    assert set(table.index) == {"No", "Yes"}
+    sub = dclus1.data.loc[dclus1.data["sch.wide"] == "No", "isE"]
+    assert table.loc["No", "estimate"] == pytest.approx(sub.mean())
+    assert 0 <= table.loc["No", "ci_low"] < table.loc["No", "estimate"] < table.loc["No", "ci_high"]

@@ -511,7 +511,8 @@ def _domain_masks(design: SurveyDesign, domain: str | None) -> dict:
     if domain is None:
         return {"all": np.ones(design.n, dtype=bool)}
     values = design.data[domain]
-    return {level: (values == level).to_numpy() for level in sorted(values.unique())}
+    levels = [v.item() if isinstance(v, np.generic) else v for v in sorted(values.unique())]
+    return {level: (values == level).to_numpy() for level in levels}
 
 
 def _ratio_stat(y: np.ndarray, x: np.ndarray, mask: np.ndarray) -> Callable:
@@ -519,7 +520,8 @@ def _ratio_stat(y: np.ndarray, x: np.ndarray, mask: np.ndarray) -> Callable:
     ym, xm = np.where(mask, y, 0.0), np.where(mask, x, 0.0)
 
     def stat(w: np.ndarray) -> np.ndarray:
-        return (ym @ w) / (xm @ w)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (ym @ w) / (xm @ w)
 
     return stat
 
@@ -547,6 +549,12 @@ def _replicate_table(
             stat = _ratio_stat(numerator, denominator, mask)
             full = float(stat(w))
             theta = stat(reps.weights)
+        if not np.all(np.isfinite(theta)):
+            raise ValueError(
+                f"domain: level {level!r} is empty in {int((~np.isfinite(theta)).sum())} "
+                f"{method} replicate(s) (its rows sit in too few PSUs); use the jackknife or "
+                "linearization, or merge small domains"
+            )
         se = float(np.sqrt(_replicate_var(theta[:, None], reps.coefficients)[0]))
         t = _t_quantile(confidence, reps.df)
         rows[level] = {
@@ -834,7 +842,7 @@ def proportion_interval(
         t = _t_quantile(conf, df)
         half = t * se / (p * (1 - p))
         lp = np.log(p / (1 - p))
-        return (float(special_expit(lp - half)), float(special_expit(lp + half)))
+        return (float(_expit(lp - half)), float(_expit(lp + half)))
     if se <= 0:
         n_eff = float(n)
     else:
@@ -846,14 +854,8 @@ def proportion_interval(
     return (low, high)
 
 
-def special_expit(x: float) -> float:
-    """Logistic function ``1 / (1 + exp(-x))`` (kept public for the chapters' hand examples).
-
-    Examples
-    --------
-    >>> special_expit(0.0)
-    0.5
-    """
+def _expit(x: float) -> float:
+    """Logistic function ``1 / (1 + exp(-x))``."""
     return float(1.0 / (1.0 + np.exp(-x)))
 
 
