@@ -166,7 +166,7 @@ def test_two_stage_with_fpc_matches_r_survey():
 
 def test_ratio_linearisation_by_hand(dclus1, clus1):
     # Ratio SE from its definition: z_i = w_i (y_i - R x_i) / sum w x, ultimate-cluster variance
-    # with fpc (Lumley 2010, sec. 2.2.3) - computed here with pandas, independent of svy.
+    # with fpc (Lumley 2010) - computed here with pandas, independent of svy.
     est = survey_ratio(dclus1, "api.stu", "enroll")
     w, y, x = clus1["pw"], clus1["api.stu"], clus1["enroll"]
     r = (w * y).sum() / (w * x).sum()

@@ -22,7 +22,8 @@ offer them: (i) the variance of **any** statistic from replicate weights
 serves the replicate-weight means, totals, proportions and ratios, so that there is one
 implementation of the replicate variance; (ii) the finite-population correction of the
 jackknife, which R ``survey`` applies (``as.svrepdesign`` with an ``fpc``) and ``svy`` 0.35
-does not.
+does not; (iii) R ``survey``'s bootstrap scale ``1/(R-1)`` (``svy`` 0.35 uses ``1/R``).
+``svy`` is pinned to one minor version because its API still changes between releases.
 
 References
 ----------
@@ -184,7 +185,7 @@ def survey_design(
     """Declare a (stratified, multi-stage) sampling design.
 
     The estimators use the ultimate-cluster (first-stage) variance approximation
-    (Lumley 2010, sec. 3.2): with ``z_hi`` the weighted total of an estimator's linearised
+    (Lumley 2010): with ``z_hi`` the weighted total of an estimator's linearised
     values in PSU ``i`` of stratum ``h`` (``n_h`` PSUs),
 
     .. math::
@@ -641,13 +642,17 @@ def survey_mean(
     Under ``"linearization"`` the variance is the ultimate-cluster variance of the linearised
     values ``z_i`` (see :func:`survey_design`); the design effect ``deff`` is
     ``V_design / V_SRS`` (Kish), with ``V_SRS`` the variance under simple random sampling of
-    the same size (without replacement when the design has an ``fpc``, else with). A domain ``d`` is estimated by replacing ``y_i`` with
-    ``y_i 1_d(i)`` and ``w_i`` with ``w_i 1_d(i)`` in the sums **over the whole sample**: rows
-    outside the domain are kept, so the number of PSUs (and the variance) is that of the
-    design, not of a subset (Lumley 2010, sec. 2.3). ``"bootstrap"``/``"jackknife"`` use
-    :func:`replicate_weights`; ``"naive"`` is the unweighted mean with ``s / sqrt(n)``,
-    shown only for comparison. Intervals are ``estimate -/+ t_{df} se`` with ``df`` = PSUs
-    minus strata (replicates: the same design df).
+    the same size (without replacement when the design has an ``fpc``, else with).
+
+    A domain ``d`` is estimated by replacing ``y_i`` with ``y_i 1_d(i)`` and ``w_i`` with
+    ``w_i 1_d(i)`` in the sums **over the whole sample**: rows outside the domain are kept, so
+    the number of PSUs (and the variance) is that of the design, not of a subset (Lumley 2010;
+    R survey's domain example, http://r-survey.r-forge.r-project.org/survey/example-domain.html).
+
+    ``"bootstrap"`` and ``"jackknife"`` use :func:`replicate_weights`; ``"naive"`` is the
+    unweighted mean with ``s / sqrt(n)``, shown only for comparison. Intervals are
+    ``estimate -/+ t_{df} se`` with ``df`` = PSUs minus strata (replicates: the same design df;
+    naive: ``n - 1``).
 
     Parameters
     ----------
@@ -750,7 +755,7 @@ def survey_ratio(
 ) -> SurveyEstimate:
     """Ratio of weighted totals ``R = sum w y / sum w x`` with a design-based SE.
 
-    Linearised value ``z_i = w_i (y_i - R x_i) / sum_j w_j x_j`` (Lumley 2010, sec. 2.2.3).
+    Linearised value ``z_i = w_i (y_i - R x_i) / sum_j w_j x_j`` (Lumley 2010).
     E.g. persons below a poverty line per person: ``numerator = poor_persons``,
     ``denominator = household_size``.
 
