@@ -657,3 +657,300 @@ def test_cr_rejects_unknown_items_and_factors_in_mapping():
 def test_cr_rejects_mapping_with_vector():
     with pytest.raises(ValueError, match=r"mapping: only used with a loadings DataFrame"):
         composite_reliability([0.7, 0.8], {"a": "F1"})
+
+
+# ----------------------------------------------------------------------------------------------
+# polychoric correlation (two-step, Olsson 1979)
+# ----------------------------------------------------------------------------------------------
+from scipy.stats import multivariate_normal  # noqa: E402
+
+from utils.methods.reliability import (  # noqa: E402
+    _bvn_cdf,
+    htmt,
+    polychoric,
+    polychoric_matrix,
+)
+
+# Published values quoted in the R psych documentation of tetrachoric/polychoric,
+# https://rdrr.io/pkg/psych/man/tetrachor.html (Examples):
+#   x <- as.table(matrix(c(13,69,41,6,113,132,0,22,104),3,3)); polychoric(x, correct=FALSE)
+#   "Olsson reports rho = .49, tau row = -1.77, -.14 and tau col = -.69, .67"
+#   tetrachoric(matrix(c(61661,1610,85,20),2,2))  # "MPLUS reports .35"
+OLSSON_TABLE = [[13, 6, 0], [69, 113, 22], [41, 132, 104]]  # R's column-major matrix, as rows
+
+
+def test_polychoric_reproduces_olsson_1979():
+    res = polychoric(OLSSON_TABLE)
+    assert round(res.rho, 2) == 0.49
+    assert res.row_thresholds.round(2).tolist() == [-1.77, -0.14]
+    assert res.col_thresholds.round(2).tolist() == [-0.69, 0.67]
+    assert res.n == 500
+    assert res.to_frame().loc[0, "rho"] == res.rho
+
+
+def test_tetrachoric_reproduces_mplus_value_quoted_by_psych():
+    assert round(polychoric([[61661, 85], [1610, 20]]).rho, 2) == 0.35
+
+
+def test_polychoric_likelihood_is_maximised():
+    # the two-step estimate maximises l(rho) = sum n_ij log pi_ij given the thresholds
+    from utils.methods.reliability import _cell_probabilities
+
+    res = polychoric(OLSSON_TABLE)
+    tab = np.asarray(OLSSON_TABLE, dtype=float)
+
+    def loglik(r):
+        return (tab * np.log(_cell_probabilities(res.row_thresholds, res.col_thresholds, r))).sum()
+
+    assert loglik(res.rho) > loglik(res.rho + 1e-3)
+    assert loglik(res.rho) > loglik(res.rho - 1e-3)
+    assert _cell_probabilities(res.row_thresholds, res.col_thresholds, 0.3).sum() == pytest.approx(
+        1.0
+    )
+
+
+@FAST
+@given(
+    st.floats(-6, 6),
+    st.floats(-6, 6),
+    st.floats(-0.95, 0.95),
+)
+def test_bivariate_normal_cdf_matches_scipy(h, k, rho):
+    ref = multivariate_normal(mean=[0, 0], cov=[[1, rho], [rho, 1]]).cdf([h, k])
+    assert _bvn_cdf(np.array(h), np.array(k), rho) == pytest.approx(ref, abs=2e-6)
+
+
+def test_bivariate_normal_cdf_limits_and_zeros():
+    inf = np.inf
+    assert _bvn_cdf(
+        np.array([-inf, inf, inf, 0.5]), np.array([0.3, inf, 0.2, inf]), 0.4
+    ).tolist() == [0.0, 1.0, pytest.approx(stats.norm.cdf(0.2)), pytest.approx(stats.norm.cdf(0.5))]
+    # Sheppard: P(X<=0, Y<=0) = 1/4 + arcsin(rho) / (2 pi)
+    assert _bvn_cdf(np.array(0.0), np.array(0.0), 0.5) == pytest.approx(
+        0.25 + np.arcsin(0.5) / (2 * np.pi), abs=1e-9
+    )
+
+
+def test_polychoric_recovers_latent_correlation():
+    rng = np.random.default_rng(3)
+    z = rng.multivariate_normal([0, 0], [[1, 0.6], [0.6, 1]], size=20000)
+    x = np.digitize(z[:, 0], [-1.5, -0.5, 0.3, 1.2]) + 1
+    y = np.digitize(z[:, 1], [-1.0, 0.0, 0.8, 1.6]) + 1
+    res = polychoric(x, y)
+    assert res.rho == pytest.approx(0.6, abs=0.02)
+    assert abs(np.corrcoef(x, y)[0, 1]) < res.rho  # Pearson on categories is attenuated
+
+
+def test_polychoric_symmetries_and_inputs():
+    base = polychoric(OLSSON_TABLE).rho
+    assert polychoric(np.asarray(OLSSON_TABLE).T).rho == pytest.approx(base, abs=1e-6)
+    flipped = np.asarray(OLSSON_TABLE)[::-1]  # reverse the row variable's categories
+    assert polychoric(flipped).rho == pytest.approx(-base, abs=1e-6)
+    # vectors with missing values give the same table
+    tab = np.asarray(OLSSON_TABLE)
+    xs, ys = [], []
+    for i in range(3):
+        for j in range(3):
+            xs += [i + 1] * int(tab[i, j])
+            ys += [j + 1] * int(tab[i, j])
+    xs, ys = xs + [np.nan, 2], ys + [1, np.nan]
+    assert polychoric(xs, ys).rho == pytest.approx(base, abs=1e-10)
+    # the psych continuity correction changes only tables with empty cells
+    assert polychoric(OLSSON_TABLE, correct=0.5).rho != pytest.approx(base, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (([[1, 2], [3, -1]],), "non-negative counts"),
+        (([[1, 2], [3, 4.5]],), "non-negative counts"),
+        (([[1, 2, 3]],), "at least 2 observed categories"),
+        (([1, 2, 3], [1, 2]), "lengths differ"),
+    ],
+)
+def test_polychoric_errors(args, message):
+    with pytest.raises(ValueError, match=message):
+        polychoric(*args)
+    with pytest.raises(ValueError, match="correct: must be a non-negative number"):
+        polychoric(OLSSON_TABLE, correct=-1)
+
+
+def _ordinal_items(n=600, seed=0, missing=0.1):
+    """Two factors (correlation 0.3), three 5-point items each, loadings 0.8, scattered NaN."""
+    rng = np.random.default_rng(seed)
+    f = rng.multivariate_normal([0, 0], [[1, 0.3], [0.3, 1]], size=n)
+    cols = {}
+    for j in range(6):
+        latent = 0.8 * f[:, j // 3] + 0.6 * rng.standard_normal(n)
+        item = np.digitize(latent, [-1.2, -0.4, 0.4, 1.2]).astype(float) + 1
+        item[rng.random(n) < missing] = np.nan
+        cols[f"{'AB'[j // 3]}{j % 3 + 1}"] = item
+    return pd.DataFrame(cols)
+
+
+def test_polychoric_matrix_pairwise_uses_more_rows_than_listwise():
+    items = _ordinal_items()
+    pair = polychoric_matrix(items)
+    listwise = polychoric_matrix(items, nan_policy="listwise")
+    complete = int(items.notna().all(axis=1).sum())
+    assert (pair.n_pairs.to_numpy()[np.triu_indices(6, 1)] > complete).all()
+    assert (listwise.n_pairs.to_numpy()[np.triu_indices(6, 1)] == complete).all()
+    both = items[["A1", "B2"]].dropna()
+    assert pair.corr.loc["A1", "B2"] == pytest.approx(polychoric(both["A1"], both["B2"]).rho)
+    assert pair.corr.loc["A1", "A2"] == pytest.approx(0.64, abs=0.08)  # 0.8 * 0.8
+    tidy = pair.to_frame()
+    assert len(tidy) == 15 and set(tidy.columns) == {"item_a", "item_b", "r", "n"}
+    assert not pair.smoothed
+
+
+def test_efa_on_polychoric_matrix_recovers_structure():
+    items = _ordinal_items(n=1500, seed=5)
+    corr = polychoric_matrix(items).corr
+    efa = exploratory_factor_analysis(corr, 2, rotation="varimax", is_correlation=True)
+    top = efa.loadings.abs().idxmax(axis=1)
+    assert top[["A1", "A2", "A3"]].nunique() == 1 and top[["B1", "B2", "B3"]].nunique() == 1
+    assert top["A1"] != top["B1"]
+    assert efa.loadings.abs().max(axis=1).between(0.65, 0.95).all()
+    with pytest.raises(ValueError, match="'principal' needs data"):
+        exploratory_factor_analysis(corr, 2, method="principal", is_correlation=True)
+    bad = corr.copy()
+    bad.iloc[0, 1] = bad.iloc[1, 0] = -0.99
+    bad.iloc[0, 2] = bad.iloc[2, 0] = 0.99
+    with pytest.raises(ValueError, match="not positive definite"):
+        exploratory_factor_analysis(bad, 2, is_correlation=True)
+    with pytest.raises(ValueError, match="unit diagonal"):
+        exploratory_factor_analysis(corr * 0.9, 2, is_correlation=True)
+
+
+def test_polychoric_matrix_smoothing_and_errors():
+    from utils.methods.reliability import _smooth_correlation
+
+    r = np.array([[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]])  # not PD
+    fixed, changed = _smooth_correlation(r)
+    assert changed and np.linalg.eigvalsh(fixed).min() > 0 and np.allclose(np.diag(fixed), 1)
+    with pytest.raises(ValueError, match="integer categories"):
+        polychoric_matrix(pd.DataFrame({"a": [1.5, 2, 3], "b": [1, 2, 3]}))
+    with pytest.raises(ValueError, match="fewer than 2 rows answered in common"):
+        polychoric_matrix(pd.DataFrame({"a": [1, 2, np.nan, np.nan], "b": [np.nan, np.nan, 1, 2]}))
+    with pytest.raises(ValueError, match="columns 'a' and 'b'"):
+        polychoric_matrix(pd.DataFrame({"a": [1, 1, 1, 1], "b": [1, 2, 1, 2]}))
+
+
+# ----------------------------------------------------------------------------------------------
+# HTMT (Henseler, Ringle & Sarstedt 2015)
+# ----------------------------------------------------------------------------------------------
+def _tau_equivalent(lams, phi):
+    """Population correlations of tau-equivalent items: r = lam_c^2 within, lam_a lam_b phi."""
+    items, loads, groups = [], [], []
+    for c, (lam, k) in enumerate(lams):
+        for i in range(k):
+            items.append(f"c{c}_{i}")
+            loads.append(lam)
+            groups.append(c)
+    r = np.array(
+        [
+            [
+                1.0 if i == j else loads[i] * loads[j] * (1 if groups[i] == groups[j] else phi)
+                for j in range(len(items))
+            ]
+            for i in range(len(items))
+        ]
+    )
+    return pd.DataFrame(r, index=items, columns=items), {
+        it: f"C{g}" for it, g in zip(items, groups, strict=True)
+    }
+
+
+@FAST
+@given(st.floats(0.4, 0.95), st.floats(0.4, 0.95), st.floats(-0.9, 0.9), st.integers(2, 5))
+def test_htmt_recovers_construct_correlation_under_tau_equivalence(lam_a, lam_b, phi, k):
+    # Henseler et al. (2015): HTMT is a consistent estimator of the construct correlation when
+    # the items are tau-equivalent - with population correlations it equals |phi| exactly.
+    corr, mapping = _tau_equivalent([(lam_a, k), (lam_b, 3)], phi)
+    out = htmt(corr, mapping)
+    assert out.loc["C0", "C1"] == pytest.approx(abs(phi), abs=1e-12)
+    assert out.loc["C1", "C0"] == out.loc["C0", "C1"] and out.loc["C0", "C0"] == 1.0
+
+
+def test_htmt_by_hand():
+    items = ["a1", "a2", "b1", "b2"]
+    r = pd.DataFrame(
+        [[1, 0.6, 0.3, 0.2], [0.6, 1, 0.25, 0.35], [0.3, 0.25, 1, 0.5], [0.2, 0.35, 0.5, 1]],
+        index=items,
+        columns=items,
+    )
+    value = htmt(r, {"a1": "A", "a2": "A", "b1": "B", "b2": "B"}).loc["A", "B"]
+    assert value == pytest.approx(((0.3 + 0.2 + 0.25 + 0.35) / 4) / np.sqrt(0.6 * 0.5))
+    # absolute=False keeps signs: a negatively keyed cross-loading lowers the ratio
+    r.loc["a1", "b1"] = r.loc["b1", "a1"] = -0.3
+    signed = htmt(r, {"a1": "A", "a2": "A", "b1": "B", "b2": "B"}, absolute=False)
+    assert signed.loc["A", "B"] == pytest.approx(((-0.3 + 0.2 + 0.25 + 0.35) / 4) / np.sqrt(0.3))
+
+
+def test_htmt_errors():
+    corr, mapping = _tau_equivalent([(0.7, 2), (0.7, 2)], 0.4)
+    with pytest.raises(ValueError, match="expected a square correlation DataFrame"):
+        htmt(corr.to_numpy(), mapping)
+    with pytest.raises(ValueError, match="fewer than 2 items"):
+        htmt(corr, {**mapping, "c1_1": "C2"})
+    with pytest.raises(ValueError, match="not rows of corr"):
+        htmt(corr, {**mapping, "zz": "C1"})
+    with pytest.raises(ValueError, match="at least 2 constructs"):
+        htmt(corr, {k: "C0" for k in mapping})
+    with pytest.raises(ValueError, match="symmetric"):
+        htmt(corr * 2, mapping)
+    neg = corr.copy()
+    neg.loc["c0_0", "c0_1"] = neg.loc["c0_1", "c0_0"] = -0.5
+    with pytest.raises(ValueError, match="non-positive mean within-construct"):
+        htmt(neg, mapping, absolute=False)
+    with pytest.raises(ValueError, match="mapping: must be a dict"):
+        htmt(corr, [("c0_0", "C0")])
+
+
+# ----------------------------------------------------------------------------------------------
+# EM correlation (model-based missing-data handling)
+# ----------------------------------------------------------------------------------------------
+from utils.methods.reliability import em_correlation  # noqa: E402
+
+
+def test_em_matches_closed_form_monotone_bivariate_ml():
+    # Monotone pattern (x always observed, y sometimes missing): the normal-model ML estimates
+    # have a closed form (factored likelihood; Little & Rubin 1987): regress y on x in the
+    # complete cases, then mu_y = a + b mean_x, s_xy = b s_xx, s_yy = s_res + b^2 s_xx, with
+    # ML (divisor n) moments of x over all rows.
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=80)
+    y = 0.6 * x + rng.normal(scale=0.8, size=80)
+    y[rng.random(80) < 0.35] = np.nan
+    c = ~np.isnan(y)
+    b, a = np.polyfit(x[c], y[c], 1)
+    s_res = np.mean((y[c] - a - b * x[c]) ** 2)
+    s_xx = np.var(x)
+    r = b * s_xx / np.sqrt(s_xx * (s_res + b**2 * s_xx))
+    res = em_correlation(pd.DataFrame({"x": x, "y": y}), tol=1e-12)
+    assert res.corr.loc["x", "y"] == pytest.approx(r, abs=1e-8)
+    assert res.method == "pearson-em" and res.nan_policy == "em"
+    assert res.n_pairs.loc["x", "y"] == int(c.sum())
+
+
+def test_em_recovers_correlations_under_mcar():
+    rng = np.random.default_rng(4)
+    full = pd.DataFrame(
+        rng.multivariate_normal([0, 0, 0], [[1, 0.5, 0.3], [0.5, 1, 0.4], [0.3, 0.4, 1]], 3000),
+        columns=list("abc"),
+    )
+    holes = full.mask(rng.random(full.shape) < 0.15)
+    em = em_correlation(holes).corr
+    assert np.allclose(em.to_numpy(), full.corr().to_numpy(), atol=0.03)
+    # complete rows only would keep ~61% of the data; EM uses every answer
+    assert holes.dropna().shape[0] < 0.65 * len(holes)
+
+
+def test_em_errors():
+    df = pd.DataFrame({"a": [1.0, 2, np.nan, 4, 5, 3], "b": [2.0, np.nan, 3, 3, 5, 1]})
+    with pytest.raises(ValueError, match="did not converge"):
+        em_correlation(df, max_iter=1, tol=1e-15)
+    with pytest.raises(ValueError, match="max_iter: must be a positive integer"):
+        em_correlation(df, max_iter=0)
+    with pytest.raises(ValueError, match=r"columns \['b'\] have fewer than 2 answers"):
+        em_correlation(pd.DataFrame({"a": [1.0, 2, 3], "b": [np.nan, np.nan, 1]}))
