@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from utils.methods import dea
+from utils.methods import dea, scoring
 from utils.study import performance as P
 
 FAST = settings(max_examples=50, deadline=None)
@@ -210,7 +210,7 @@ def _grades() -> pd.DataFrame:
     return P.household_grades(_survey(), _panel(), _indicators())
 
 
-def test_evaluate_performance_by_hand():
+def test_performance_scores_by_hand():
     """Hand-derived two-level FCE (weighted-average operator, scores 20k):
 
     memberships over grades 1..5: A1 (1, 2, 5 answered) = (1/3, 1/3, 0, 0, 1/3);
@@ -219,27 +219,27 @@ def test_evaluate_performance_by_hand():
     Scores: A1 = 20 (1 + 2 + 5)/3 = 53.33, A2 = 60, A3 = 60 -> S_A = .4 53.33 + .4 60 + .2 60
     = 57.33; B1 = 90, B2 = 60 -> S_B = .6 90 + .4 60 = 78; S = (57.33 + 78)/2 = 67.67.
     """
-    res = P.evaluate_performance(_grades(), _weights(), _indicators())
-    assert res.dimensions.loc["A", "score"] == pytest.approx(0.4 * 160 / 3 + 0.4 * 60 + 0.2 * 60)
-    assert res.dimensions.loc["B", "score"] == pytest.approx(78.0)
-    assert res.overall.score == pytest.approx((0.4 * 160 / 3 + 36 + 78) / 2)
-    B_A = np.array([0.4 / 3 + 0.1, 0.4 / 3, 0.4, 0, 0.4 / 3 + 0.1])
-    assert res.dimensions.loc["A", [1, 2, 3, 4, 5]].to_numpy(float) == pytest.approx(B_A)
-    assert res.dimensions.loc["A", "grade"] == "3"  # 0.4 is the largest membership
-    assert res.memberships.loc["A3", [1, 5]].tolist() == [0.5, 0.5]
-    assert res.memberships["global_weight"].sum() == pytest.approx(1.0)
     s = P.performance_scores(_grades(), _weights(), _indicators())
     assert list(s.index) == ["overall", "A", "B"]
-    assert s["overall"] == pytest.approx(res.overall.score)
+    assert s["A"] == pytest.approx(0.4 * 160 / 3 + 0.4 * 60 + 0.2 * 60)
+    assert s["B"] == pytest.approx(78.0)
+    assert s["overall"] == pytest.approx((0.4 * 160 / 3 + 36 + 78) / 2)
+    # the memberships and the criterion-A grade vector behind those scores
+    R = scoring.likert_membership(_grades(), levels=range(1, 6))
+    assert R.loc["A3", [1, 5]].tolist() == [0.5, 0.5]
+    hw = P.hierarchy_weights(_weights(), _indicators())
+    B_A = scoring.fuzzy_evaluation(R.loc[["A1", "A2", "A3"]], hw.local["A"])
+    assert B_A.vector.to_numpy() == pytest.approx([0.4 / 3 + 0.1, 0.4 / 3, 0.4, 0, 0.4 / 3 + 0.1])
+    assert B_A.grade == "3"  # 0.4 is the largest membership
 
 
-def test_evaluate_performance_validation():
+def test_performance_scores_validation():
     with pytest.raises(ValueError, match=r"grades: columns must be exactly the indicators; "):
-        P.evaluate_performance(_grades().drop(columns="A1"), _weights(), _indicators())
+        P.performance_scores(_grades().drop(columns="A1"), _weights(), _indicators())
     with pytest.raises(ValueError, match="grades: expected a DataFrame"):
-        P.evaluate_performance(_grades().to_numpy(), _weights(), _indicators())
+        P.performance_scores(_grades().to_numpy(), _weights(), _indicators())
     with pytest.raises(ValueError, match="item 'A2' has value 7.0"):
-        P.evaluate_performance(_grades().assign(A2=7.0), _weights(), _indicators())
+        P.performance_scores(_grades().assign(A2=7.0), _weights(), _indicators())
 
 
 @FAST
@@ -397,7 +397,7 @@ def test_restrict_to_sources_keeps_criterion_weights_by_hand():
     hw = P.hierarchy_weights(w, table)
     assert hw.criteria.to_dict() == pytest.approx({"A": 0.5, "B": 0.5})
     # the restricted inputs run through the evaluation; "all" changes nothing
-    P.evaluate_performance(g, w, table)
+    P.performance_scores(g, w, table)
     g_all, w_all, _ = P.restrict_to_sources(grades, _weights(), ind, "all")
     assert g_all.shape == grades.shape
     assert w_all.to_dict() == pytest.approx(_weights().to_dict())

@@ -11,7 +11,7 @@ cells; this module only turns the study's tables into their inputs:
   statistics), the input of the fuzzy memberships;
 - :func:`hierarchy_weights`, :func:`restrict_to_sources`: the two-level weights from global
   indicator weights, and the survey-only variant of the evaluation;
-- :func:`evaluate_performance`, :func:`performance_scores`, :func:`bootstrap_performance`: the
+- :func:`performance_scores`, :func:`bootstrap_performance`: the
   two-level evaluation of the study's indicator table and its household bootstrap (chapter 5
   reuses the scores);
 - :func:`township_matrix`, :func:`fund_efficiency_data`: the TOPSIS/grey decision matrix and
@@ -41,8 +41,6 @@ __all__ = [
     "HierarchyWeights",
     "hierarchy_weights",
     "restrict_to_sources",
-    "PerformanceResult",
-    "evaluate_performance",
     "performance_scores",
     "bootstrap_performance",
     "fund_efficiency_data",
@@ -472,87 +470,6 @@ def restrict_to_sources(
     return grades[list(kept.index)], w_new, table
 
 
-@dataclass(frozen=True)
-class PerformanceResult:
-    """Result of :func:`evaluate_performance`.
-
-    Attributes
-    ----------
-    overall : FCEResult
-        Goal level: grade vector ``B``, 100-point score, max-membership grade.
-    dimensions : pd.DataFrame
-        One row per criterion: memberships of grades 1..K, ``score``, ``grade`` (grade label),
-        ``weight`` (criterion weight).
-    memberships : pd.DataFrame
-        Indicator x grade membership matrix ``R`` with ``criterion`` and ``global_weight``.
-    """
-
-    overall: scoring.FCEResult
-    dimensions: pd.DataFrame
-    memberships: pd.DataFrame
-
-
-def evaluate_performance(
-    grades: pd.DataFrame,
-    weights: pd.Series,
-    indicators: pd.DataFrame,
-    grade_scores: Sequence[float] | None = None,
-) -> PerformanceResult:
-    """Two-level fuzzy comprehensive evaluation (indicator -> criterion -> goal).
-
-        R_c = memberships of criterion c's indicators (likert_membership of the grade table)
-        B_c = w_.|c . R_c,        B = W . [B_c],        score = B . s,   s_k = 100 k / K
-
-    grade = argmax_k b_k (maximum-membership principle), for the goal and for every criterion.
-    Defaults: weighted-average operator M(., +); grade scores (20, 40, 60, 80, 100) for five
-    grades (:func:`utils.methods.scoring.fuzzy_evaluation`); weights from :func:`hierarchy_weights`.
-
-    Parameters
-    ----------
-    grades : DataFrame
-        Household x indicator grades 1..K (:func:`household_grades`); columns must be exactly
-        the table's indicators.
-    weights : pd.Series
-        Global indicator weights (indexed by indicator id).
-    indicators : DataFrame
-        Indicator table.
-    grade_scores : sequence, optional
-        Score of grades 1..K (default ``100 k / K``).
-
-    Returns
-    -------
-    PerformanceResult
-
-    References
-    ----------
-    Zadeh, L. A. (1965). Fuzzy sets. *Information and Control*, 8(3), 338-353.
-    Wang, P. Z. (1983). *Fuzzy Set Theory and Its Applications* (in Chinese). Shanghai
-    Scientific and Technical Publishers.
-
-    Examples
-    --------
-    >>> survey, panel, table = _example_tables()
-    >>> grades = household_grades(survey, panel, table)
-    >>> res = evaluate_performance(grades, pd.Series(0.2, index=grades.columns), table)
-    >>> res.dimensions[["score", "grade", "weight"]].round(2)
-               score grade  weight
-    criterion
-    A          57.78     3     0.6
-    B          75.00     5     0.4
-    """
-    hw = hierarchy_weights(weights, indicators)
-    ind = _indicator_rows(indicators)
-    R = _memberships(grades, ind, grade_scores)
-    crit_of = ind["criterion"].astype(str)
-    mem = {c: R.loc[crit_of.index[crit_of == c]] for c in hw.criteria.index}
-    overall, per = scoring.fuzzy_evaluation_hierarchy(mem, hw.local, hw.criteria, grade_scores)
-    per["weight"] = hw.criteria
-    table = R.copy()
-    table["criterion"] = crit_of
-    table["global_weight"] = hw.global_
-    return PerformanceResult(overall=overall, dimensions=per, memberships=table)
-
-
 def _memberships(grades: pd.DataFrame, ind: pd.DataFrame, grade_scores) -> pd.DataFrame:
     if not isinstance(grades, pd.DataFrame):
         raise ValueError("grades: expected a DataFrame of households x indicators")
@@ -573,10 +490,38 @@ def performance_scores(
     indicators: pd.DataFrame,
     grade_scores: Sequence[float] | None = None,
 ) -> pd.Series:
-    """100-point scores of the goal (``"overall"``) and of every criterion, as one Series.
+    """Two-level fuzzy comprehensive evaluation: scores of the goal and of every criterion.
 
-    The statistic that :func:`bootstrap_performance` resamples; same method and defaults as
-    :func:`evaluate_performance`.
+        R_c = memberships of criterion c's indicators (likert_membership of the grade table)
+        B_c = w_.|c . R_c,        B = W . [B_c],        score = B . s,   s_k = 100 k / K
+
+    (:func:`utils.methods.scoring.likert_membership` and
+    :func:`utils.methods.scoring.fuzzy_evaluation_hierarchy`, weighted-average operator M(., +),
+    weights from :func:`hierarchy_weights`). The statistic that :func:`bootstrap_performance`
+    resamples; chapter 5 relates it to household characteristics.
+
+    Parameters
+    ----------
+    grades : DataFrame
+        Household x indicator grades 1..K (:func:`household_grades`); columns must be exactly
+        the table's indicators.
+    weights : pd.Series
+        Global indicator weights (indexed by indicator id).
+    indicators : DataFrame
+        Indicator table.
+    grade_scores : sequence, optional
+        Score of grades 1..K (default ``100 k / K``).
+
+    Returns
+    -------
+    pd.Series
+        ``overall`` then one score per criterion (table order), named ``score``.
+
+    References
+    ----------
+    Zadeh, L. A. (1965). Fuzzy sets. *Information and Control*, 8(3), 338-353.
+    Wang, P. Z. (1983). *Fuzzy Set Theory and Its Applications* (in Chinese). Shanghai
+    Scientific and Technical Publishers.
 
     Examples
     --------
@@ -588,10 +533,15 @@ def performance_scores(
     B          75.00
     Name: score, dtype: float64
     """
-    res = evaluate_performance(grades, weights, indicators, grade_scores)
-    return pd.concat(
-        [pd.Series({"overall": res.overall.score}), res.dimensions["score"].astype(float)]
-    ).rename("score")
+    hw = hierarchy_weights(weights, indicators)
+    ind = _indicator_rows(indicators)
+    R = _memberships(grades, ind, grade_scores)
+    crit_of = ind["criterion"].astype(str)
+    mem = {c: R.loc[crit_of.index[crit_of == c]] for c in hw.criteria.index}
+    overall, per = scoring.fuzzy_evaluation_hierarchy(mem, hw.local, hw.criteria, grade_scores)
+    return pd.concat([pd.Series({"overall": overall.score}), per["score"].astype(float)]).rename(
+        "score"
+    )
 
 
 def bootstrap_performance(
@@ -616,7 +566,7 @@ def bootstrap_performance(
     Parameters
     ----------
     grades, weights, indicators, grade_scores
-        As :func:`evaluate_performance`.
+        As :func:`performance_scores`.
     n_resamples : int, default 500
         Bootstrap resamples (500 keeps the chapter fast; use 2,000+ for publication).
     seed : int, default 0
