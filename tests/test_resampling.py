@@ -302,3 +302,12 @@ def test_weight_sensitivity_degenerate_data():
     same = pd.DataFrame(np.ones((3, 2)), columns=["a", "b"])
     with pytest.raises(ValueError, match="all units are identical"):
         weight_sensitivity(same, [0.5, 0.5])
+
+
+def test_bootstrap_confidence_widens_the_interval():
+    """A higher confidence level gives a wider percentile interval from the same replicates."""
+    x = np.random.default_rng(4).normal(size=40)
+    narrow = bootstrap(np.mean, x, n_resamples=500, seed=1, confidence=0.5)
+    wide = bootstrap(np.mean, x, n_resamples=500, seed=1, confidence=0.99)
+    assert (narrow.confidence, wide.confidence) == (0.5, 0.99)
+    assert wide.ci_low < narrow.ci_low < narrow.ci_high < wide.ci_high
