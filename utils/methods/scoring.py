@@ -65,7 +65,8 @@ def _minmax(V: np.ndarray, b: np.ndarray, constant: float = 1.0) -> np.ndarray:
 def _memberships(G: np.ndarray, levels: np.ndarray) -> np.ndarray:
     """Share of each level per column of G (NaN = missing): ``r_ik = n_ik / n_i``, (items, levels)."""
     counts = (G[:, :, None] == levels).sum(axis=0)
-    return counts / counts.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):  # an item without answers -> NaN row
+        return counts / counts.sum(axis=1, keepdims=True)
 
 
 def _compose(W: np.ndarray, R: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -14,8 +14,7 @@ cells; this module only turns the study's tables into their inputs:
 - :func:`performance_scores`, :func:`bootstrap_performance`: the
   two-level evaluation of the study's indicator table and its household bootstrap (chapter 5
   reuses the scores);
-- :func:`township_matrix`, :func:`fund_efficiency_data`: the TOPSIS/grey decision matrix and
-  the DEA inputs/outputs built from the township panel;
+- :func:`fund_efficiency_data`: the DEA inputs/outputs built from the township panel;
 - :func:`dimension_ranking_figure`, :func:`efficiency_figure`: the chapter's two custom figures.
 """
 
