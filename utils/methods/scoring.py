@@ -449,13 +449,10 @@ def fuzzy_evaluation_hierarchy(
         blocks.append(R_c)
     s = _grade_scores(grade_scores, grades)
     W = _aligned_weights(criteria_weights, crit, "criteria_weights")
-    # L[c, i] = local weight of indicator i in criterion c (0 outside c): B_c = L . R for all c
-    L = np.zeros((len(crit), sum(len(w) for w in local)))
-    start = 0
-    for k, w in enumerate(local):
-        L[k, start : start + len(w)] = w
-        start += len(w)
-    Bc, scores = _compose(L, np.vstack(blocks), s)
+    # B_c = w_.|c . R_c for every criterion, then B = W . [B_c]: the same composition twice
+    composed = [_compose(w, R_c, s) for w, R_c in zip(local, blocks, strict=True)]
+    Bc = np.vstack([b for b, _ in composed])
+    scores = [float(sc) for _, sc in composed]
     B, score = _compose(W, Bc, s)
     table = pd.DataFrame(Bc, index=pd.Index(crit, name="criterion"), columns=grades)
     table["score"] = scores
