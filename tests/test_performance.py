@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from utils.methods import dea, scoring
 from utils.study import performance as P
 
 FAST = settings(max_examples=50, deadline=None)
@@ -209,7 +210,7 @@ def _grades() -> pd.DataFrame:
     return P.household_grades(_survey(), _panel(), _indicators())
 
 
-def test_evaluate_performance_by_hand():
+def test_performance_scores_by_hand():
     """Hand-derived two-level FCE (weighted-average operator, scores 20k):
 
     memberships over grades 1..5: A1 (1, 2, 5 answered) = (1/3, 1/3, 0, 0, 1/3);
@@ -218,27 +219,27 @@ def test_evaluate_performance_by_hand():
     Scores: A1 = 20 (1 + 2 + 5)/3 = 53.33, A2 = 60, A3 = 60 -> S_A = .4 53.33 + .4 60 + .2 60
     = 57.33; B1 = 90, B2 = 60 -> S_B = .6 90 + .4 60 = 78; S = (57.33 + 78)/2 = 67.67.
     """
-    res = P.evaluate_performance(_grades(), _weights(), _indicators())
-    assert res.dimensions.loc["A", "score"] == pytest.approx(0.4 * 160 / 3 + 0.4 * 60 + 0.2 * 60)
-    assert res.dimensions.loc["B", "score"] == pytest.approx(78.0)
-    assert res.overall.score == pytest.approx((0.4 * 160 / 3 + 36 + 78) / 2)
-    B_A = np.array([0.4 / 3 + 0.1, 0.4 / 3, 0.4, 0, 0.4 / 3 + 0.1])
-    assert res.dimensions.loc["A", [1, 2, 3, 4, 5]].to_numpy(float) == pytest.approx(B_A)
-    assert res.dimensions.loc["A", "grade"] == "3"  # 0.4 is the largest membership
-    assert res.memberships.loc["A3", [1, 5]].tolist() == [0.5, 0.5]
-    assert res.memberships["global_weight"].sum() == pytest.approx(1.0)
     s = P.performance_scores(_grades(), _weights(), _indicators())
     assert list(s.index) == ["overall", "A", "B"]
-    assert s["overall"] == pytest.approx(res.overall.score)
+    assert s["A"] == pytest.approx(0.4 * 160 / 3 + 0.4 * 60 + 0.2 * 60)
+    assert s["B"] == pytest.approx(78.0)
+    assert s["overall"] == pytest.approx((0.4 * 160 / 3 + 36 + 78) / 2)
+    # the memberships and the criterion-A grade vector behind those scores
+    R = scoring.likert_membership(_grades(), levels=range(1, 6))
+    assert R.loc["A3", [1, 5]].tolist() == [0.5, 0.5]
+    hw = P.hierarchy_weights(_weights(), _indicators())
+    B_A = scoring.fuzzy_evaluation(R.loc[["A1", "A2", "A3"]], hw.local["A"])
+    assert B_A.vector.to_numpy() == pytest.approx([0.4 / 3 + 0.1, 0.4 / 3, 0.4, 0, 0.4 / 3 + 0.1])
+    assert B_A.grade == "3"  # 0.4 is the largest membership
 
 
-def test_evaluate_performance_validation():
+def test_performance_scores_validation():
     with pytest.raises(ValueError, match=r"grades: columns must be exactly the indicators; "):
-        P.evaluate_performance(_grades().drop(columns="A1"), _weights(), _indicators())
+        P.performance_scores(_grades().drop(columns="A1"), _weights(), _indicators())
     with pytest.raises(ValueError, match="grades: expected a DataFrame"):
-        P.evaluate_performance(_grades().to_numpy(), _weights(), _indicators())
+        P.performance_scores(_grades().to_numpy(), _weights(), _indicators())
     with pytest.raises(ValueError, match="item 'A2' has value 7.0"):
-        P.evaluate_performance(_grades().assign(A2=7.0), _weights(), _indicators())
+        P.performance_scores(_grades().assign(A2=7.0), _weights(), _indicators())
 
 
 @FAST
@@ -246,14 +247,13 @@ def test_evaluate_performance_validation():
     arrays(float, (12, 5), elements=st.integers(1, 5).map(float)),
     arrays(float, 5, elements=st.floats(0.01, 1)),
 )
-def test_engine_equals_library_path_and_scores_in_range(G, wv):
-    """The vectorised bootstrap engine reproduces performance_scores (library path)."""
+def test_bootstrap_kernels_equal_library_path_and_scores_in_range(G, wv):
+    """The bootstrap's statistic (scoring kernels on arrays) reproduces performance_scores."""
     grades = pd.DataFrame(G, columns=["A1", "A2", "A3", "B1", "B2"])
     w = pd.Series(wv, index=grades.columns)
-    ind = P._indicator_rows(_indicators())
     lib = P.performance_scores(grades, w, _indicators())
-    eng = P._ScoreEngine(ind, P.hierarchy_weights(w, _indicators()), None)(G)
-    assert np.allclose(lib.to_numpy(), eng)
+    boot = P.bootstrap_performance(grades, w, _indicators(), n_resamples=2)
+    assert np.allclose(lib.to_numpy(), boot["score"].to_numpy())
     assert lib.between(20 - 1e-9, 100 + 1e-9).all()
     # the overall score is the criterion-weighted mean of the dimension scores
     hw = P.hierarchy_weights(w, _indicators())
@@ -263,214 +263,35 @@ def test_engine_equals_library_path_and_scores_in_range(G, wv):
 def test_bootstrap_performance_brackets_estimate_and_validates():
     rng = np.random.default_rng(1)
     G = pd.DataFrame(rng.integers(1, 6, size=(60, 5)).astype(float), columns=list(_weights().index))
-    b = P.bootstrap_performance(G, _weights(), _indicators(), n_boot=200, seed=3)
+    b = P.bootstrap_performance(G, _weights(), _indicators(), n_resamples=200, seed=3)
     est = P.performance_scores(G, _weights(), _indicators())
     assert np.allclose(b["score"], est)
     assert (b["ci_low"] <= b["score"]).all() and (b["score"] <= b["ci_high"]).all()
     assert b.loc["overall", ["gap", "gap_low", "gap_high"]].tolist() == [0, 0, 0]
     assert b.loc["A", "gap"] == pytest.approx(est["A"] - est["overall"])
-    with pytest.raises(ValueError, match="n_boot: must be an integer >= 2, got 1"):
-        P.bootstrap_performance(G, _weights(), _indicators(), n_boot=1)
+    with pytest.raises(ValueError, match="n_resamples: must be an integer >= 2, got 1"):
+        P.bootstrap_performance(G, _weights(), _indicators(), n_resamples=1)
+    with pytest.raises(ValueError, match="confidence: must be a number strictly between 0 and 1"):
+        P.bootstrap_performance(G, _weights(), _indicators(), n_resamples=5, confidence=95)
+    assert b.attrs == {"n_resamples": 200, "confidence": 0.95}
 
 
 def test_bootstrap_gap_sign_for_planted_difference():
     """A criterion answered 5 by everyone vs one answered 1: gaps have known signs, zero width."""
     G = pd.DataFrame({"A1": 1.0, "A2": 1.0, "A3": 1.0, "B1": 5.0, "B2": 5.0}, index=range(10))
-    b = P.bootstrap_performance(G, _weights(), _indicators(), n_boot=20)
+    b = P.bootstrap_performance(G, _weights(), _indicators(), n_resamples=20)
     # S_A = 20, S_B = 100, S = 60: gaps -40 and +40 in every resample
     assert b.loc["A", ["gap_low", "gap_high"]].tolist() == pytest.approx([-40, -40])
     assert b.loc["B", ["gap_low", "gap_high"]].tolist() == pytest.approx([40, 40])
 
 
-# ------------------------------------------------------------------------------ verdicts
-@pytest.mark.parametrize(
-    ("lo", "hi", "word"),
-    [(-3.0, -0.1, "weakness"), (0.1, 2.0, "strength"), (-1.0, 1.0, "on par"), (0.0, 1.0, "on par")],
-)
-def test_verdict_word_rule(lo, hi, word):
-    assert P.verdict_word(lo, hi) == word
-
-
-def test_verdict_word_validation():
-    with pytest.raises(ValueError, match="gap_low: expected a finite number, got nan"):
-        P.verdict_word(float("nan"), 1.0)
-    with pytest.raises(ValueError, match="gap_high: expected a finite number, got 'x'"):
-        P.verdict_word(0.0, "x")
-    with pytest.raises(ValueError, match="gap_low: 2 is above gap_high 1"):
-        P.verdict_word(2.0, 1.0)
-
-
-def test_verdict_table_ranks_and_words():
-    G = pd.DataFrame({"A1": 1.0, "A2": 1.0, "A3": 1.0, "B1": 5.0, "B2": 5.0}, index=range(10))
-    res = P.evaluate_performance(G, _weights(), _indicators())
-    b = P.bootstrap_performance(G, _weights(), _indicators(), n_boot=20)
-    t = P.verdict_table(b, res, {"A": "alpha"})
-    assert list(t.index) == ["B", "A"]
-    assert t["dimension"].tolist() == ["B", "alpha"]
-    assert t["rank"].tolist() == [1, 2]
-    assert t["verdict"].tolist() == ["strength", "weakness"]
-    assert t["grade"].tolist() == ["excellent", "very poor"]
-    with pytest.raises(ValueError, match="boot: expected the output of bootstrap_performance"):
-        P.verdict_table(b.drop(columns="gap_low"), res)
-    with pytest.raises(ValueError, match="result: expected a PerformanceResult"):
-        P.verdict_table(b, None)
-    with pytest.raises(ValueError, match="boot: has no row for criterion 'B'"):
-        P.verdict_table(b.drop(index="B"), res)
-
-
-# ------------------------------------------------------------------------------ townships
-def test_township_matrix_drops_constant_and_sets_directions():
-    pan = _panel().assign(flat=1.0)
-    ind = _indicators()
-    ind.loc[len(ind)] = ["B3", "indicator", "B", "B", "benefit", "township", "flat", "b3"]
-    tm = P.township_matrix(pan, ind, year=2019)
-    assert list(tm.X.columns) == ["A3", "B2"]
-    assert tm.benefit == (True, False) and tm.dropped == ("B3",) and tm.year == 2019
-    assert tm.X.loc["T2", "A3"] == 20
-
-
-def test_township_matrix_validation():
-    ind, pan = _indicators(), _panel()
-    with pytest.raises(ValueError, match="indicators: no indicator has source 'township'"):
-        P.township_matrix(pan, ind[ind["source"] != "township"])
-    with pytest.raises(ValueError, match="panel: column 'bad' of indicator 'B2' is missing"):
-        P.township_matrix(pan.drop(columns="bad"), ind)
-    with pytest.raises(ValueError, match="only 1 township indicator"):
-        P.township_matrix(pan.assign(bad=1), ind)
-    with pytest.raises(ValueError, match="panel: contains NaN or infinite values"):
-        P.township_matrix(pan.assign(bad=np.nan), ind)
-
-
-def test_compare_townships_matches_pymcdm_topsis():
-    """Independent implementation: pymcdm's TOPSIS with vector normalisation."""
-    from pymcdm.methods import TOPSIS
-    from pymcdm.normalizations import vector_normalization
-
-    rng = np.random.default_rng(5)
-    X = pd.DataFrame(rng.uniform(1, 10, (8, 3)), index=[f"T{i}" for i in range(8)])
-    X.columns = ["A3", "B2", "C9"]
-    tm = P.TownshipMatrix(X=X, benefit=(True, False, True), dropped=(), year=2020)
-    w = pd.Series({"A3": 0.5, "B2": 0.3, "C9": 0.2, "unused": 9.0})
-    out = P.compare_townships(tm, w)
-    ref = TOPSIS(vector_normalization)(
-        X.to_numpy(), np.array([0.5, 0.3, 0.2]), np.array([1, -1, 1])
-    )
-    assert out.loc[X.index, "closeness"].to_numpy() == pytest.approx(ref)
-    assert (out["rank_shift"] == out["grey_rank"] - out["topsis_rank"]).all()
-    assert out["topsis_rank"].is_monotonic_increasing
-
-
-def test_compare_townships_validation():
-    X = pd.DataFrame({"A3": [1.0, 2.0, 3.0], "B2": [3.0, 1.0, 2.0]})
-    tm = P.TownshipMatrix(X=X, benefit=(True, False), dropped=(), year=2020)
-    with pytest.raises(ValueError, match="matrix: expected a TownshipMatrix"):
-        P.compare_townships(X, _weights())
-    with pytest.raises(ValueError, match="weights: no weight for indicator 'B2'"):
-        P.compare_townships(tm, pd.Series({"A3": 1.0}))
-    with pytest.raises(ValueError, match="weights: expected a pandas Series"):
-        P.township_weights({"A3": 1.0}, ["A3"])
-    with pytest.raises(ValueError, match="must be finite, non-negative and not all 0"):
-        P.township_weights(pd.Series({"A3": 0.0, "B2": 0.0}), ["A3", "B2"])
-
-
-def test_rank_agreement_hand_example():
-    """Hand count: x = 1..5, y = (3, 1, 2, 5, 4): 7 concordant, 3 discordant pairs of 10 ->
-    tau = (7 - 3)/10 = 0.4. Exact two-sided p for n = 5 (Kendall 1938's null distribution of
-    discordant pairs, 120 permutations): P(D <= 3) = (1 + 4 + 9 + 15)/120 = 29/120, p = 58/120."""
-    a = pd.Series([1, 2, 3, 4, 5], index=list("abcde"))
-    b = pd.Series([3, 1, 2, 5, 4], index=list("abcde"))
-    r = P.rank_agreement(a, b.sample(frac=1, random_state=0))
-    assert r.tau == pytest.approx(0.4)
-    assert r.p_value == pytest.approx(58 / 120)
-    assert r.n == 5 and r.max_shift == 2 and not r.same_first
-    r2 = P.rank_agreement(a, a)
-    assert r2.tau == pytest.approx(1.0) and r2.same_first and r2.max_shift == 0
-    assert P.rank_agreement(a, 6 - a).tau == pytest.approx(-1.0)
-
-
-def test_rank_agreement_validation():
-    a = pd.Series([1, 2, 3], index=list("abc"))
-    with pytest.raises(ValueError, match="rank_a: expected a pandas Series"):
-        P.rank_agreement([1, 2, 3], a)
-    with pytest.raises(ValueError, match="rank_b: unit 'a' appears twice"):
-        P.rank_agreement(a, pd.Series([1, 2], index=["a", "a"]))
-    with pytest.raises(
-        ValueError, match=r"units differ from rank_a's \(in only one of them: \['c', 'z'\]\)"
-    ):
-        P.rank_agreement(a, a.rename({"c": "z"}))
-    with pytest.raises(ValueError, match="rank_a: needs at least 3 units, got 2"):
-        P.rank_agreement(a.iloc[:2], a.iloc[:2])
-    with pytest.raises(ValueError, match="rank_b: unit 'b' has no numeric rank"):
-        P.rank_agreement(a, pd.Series([1, np.nan, 3], index=list("abc")))
-
-
-@pytest.mark.parametrize(
-    ("tau", "word"),
-    [(1.0, "agree strongly"), (0.7, "agree strongly"), (0.5, "agree moderately"),
-     (0.0, "agree weakly"), (-0.2, "disagree")],
-)  # fmt: skip
-def test_agreement_word(tau, word):
-    assert P.agreement_word(tau) == word
-
-
-def test_agreement_word_validation():
-    with pytest.raises(
-        ValueError, match=r"tau: Kendall's tau must be a number in \[-1, 1\], got 1.5"
-    ):
-        P.agreement_word(1.5)
-
-
-# ------------------------------------------------------------------------------ sensitivity
-def test_stability_summary_by_hand():
-    sens = pd.DataFrame(
-        {
-            "base_rank": [1, 2, 3],
-            "share_same_rank": [0.9, 0.5, 0.2],
-            "rank_p05": [1.0, 1.0, 1.0],
-            "rank_p95": [2.0, 3.0, 3.0],
-        },
-        index=["x", "y", "z"],
-    )
-    s = P.stability_summary(sens, within=1)
-    assert (s.n_units, s.median_share, s.n_within, s.leader, s.leader_share) == (
-        3,
-        0.5,
-        2,
-        "x",
-        0.9,
-    )  # fmt: skip  (z: p05 = 1 < 3 - 1)
-    with pytest.raises(ValueError, match="sens: expected the output of weight_sensitivity"):
-        P.stability_summary(sens.drop(columns="rank_p05"))
-    with pytest.raises(ValueError, match="sens: has no rows"):
-        P.stability_summary(sens.iloc[:0])
-    with pytest.raises(ValueError, match="within: must be a non-negative integer, got -1"):
-        P.stability_summary(sens, within=-1)
-
-
-# ------------------------------------------------------------------------------ comparison
-def test_dimension_comparison_scale():
-    """A household answering k everywhere scores 100 k / K on both scales (closed form)."""
-    G = pd.DataFrame({"A1": 4.0, "A2": 4.0, "A3": 4.0, "B1": 2.0, "B2": 2.0}, index=range(3))
-    res = P.evaluate_performance(G, _weights(), _indicators())
-    items = pd.DataFrame({"A": [4.0, 4.0, np.nan], "B": [2.0, 2.0, 2.0]})
-    c = P.dimension_comparison(res, items)
-    assert c["fce_score"].tolist() == pytest.approx([80, 40])
-    assert c["item_mean_score"].tolist() == pytest.approx([80, 40])
-    assert c["difference"].abs().max() == pytest.approx(0)
-    assert c["fce_rank"].tolist() == [1, 2]
-    with pytest.raises(ValueError, match="item_scores: no column for criterion 'B'"):
-        P.dimension_comparison(res, items[["A"]])
-    with pytest.raises(ValueError, match=r"column 'A' has 0; scores must lie on the answer scale"):
-        P.dimension_comparison(res, items.assign(A=0.0))
-    with pytest.raises(ValueError, match="item_scores: column 'A' has no scores"):
-        P.dimension_comparison(res, items.assign(A=np.nan))
-    with pytest.raises(ValueError, match="item_scores: expected a DataFrame"):
-        P.dimension_comparison(res, None)
-    with pytest.raises(ValueError, match="result: expected a PerformanceResult"):
-        P.dimension_comparison(None, items)
-
-
 # ------------------------------------------------------------------------------ DEA
+def _fund_efficiency(panel: pd.DataFrame) -> pd.DataFrame:
+    """What chapter 4 does: DEA (input-oriented, BCC with the CCR scores) of the panel's funds."""
+    res = dea.dea(*P.fund_efficiency_data(panel), model="bcc", orientation="input")
+    return res.rename(columns={"crste": "ccr", "vrste": "bcc"})
+
+
 def test_fund_efficiency_data_by_hand():
     """Period (2019, 2020]: funds 10, cadre-years 2; lifted = 10 t, income growth = 100 t."""
     inp, out = P.fund_efficiency_data(_panel())
@@ -486,13 +307,10 @@ def test_fund_efficiency_single_ratio_closed_form():
     t = 1..5. CCR: theta_t = (output ratio to the best) = t / 5. BCC adds sum(lambda) = 1, so
     X lambda equals the common input and theta >= 1: every township is BCC-efficient, and the
     scale efficiency is theta_CCR / theta_BCC = t / 5 (Banker, Charnes & Cooper 1984)."""
-    eff = P.fund_efficiency(_panel())
+    eff = _fund_efficiency(_panel())
     assert eff["ccr"].tolist() == pytest.approx([0.2, 0.4, 0.6, 0.8, 1.0])
     assert eff["bcc"].tolist() == pytest.approx([1.0] * 5)
     assert eff["scale"].tolist() == pytest.approx([0.2, 0.4, 0.6, 0.8, 1.0])
-    s = P.dea_summary(eff)
-    assert (s.n_ccr_efficient, s.n_bcc_efficient) == (1, 5)
-    assert s.mean_scale == pytest.approx(0.6) and s.main_source == "scale"
 
 
 def test_fund_efficiency_cst_example():
@@ -512,7 +330,7 @@ def test_fund_efficiency_cst_example():
             {"township": t, "year": 2020, "funds_10k_yuan": float(x1[t]),
              "stationed_cadres": x2[t], "registered_poor": 5, "rural_income_yuan": 101}
         )  # fmt: skip
-    eff = P.fund_efficiency(pd.DataFrame(recs))
+    eff = _fund_efficiency(pd.DataFrame(recs))
     published = {"A": 0.857, "B": 0.632, "C": 1.0, "D": 1.0, "E": 1.0, "F": 1.0}
     for t, v in published.items():
         assert eff.loc[t, "ccr"] == pytest.approx(v, abs=5e-4)
@@ -537,10 +355,6 @@ def test_fund_efficiency_validation():
         P.fund_efficiency_data(neg)
     with pytest.raises(ValueError, match="township 'T1' has input 'funds_10k_yuan' = 0"):
         P.fund_efficiency_data(pan.assign(funds_10k_yuan=0.0))
-    with pytest.raises(ValueError, match="table: expected the output of fund_efficiency"):
-        P.dea_summary(pd.DataFrame({"ccr": [1.0]}))
-    with pytest.raises(ValueError, match="table: has no rows"):
-        P.dea_summary(pd.DataFrame(columns=["ccr", "bcc", "scale", "returns_to_scale"]))
 
 
 # ------------------------------------------------------------------------------ figure
@@ -552,19 +366,19 @@ def test_dimension_ranking_figure():
     fig = P.dimension_ranking_figure(v, 55.0, title="t")
     lo, hi = fig.axes[0].get_xlim()
     assert lo < 49 and hi > 61 and hi - lo < 30
-    with pytest.raises(ValueError, match="verdicts: expected the output of verdict_table"):
+    with pytest.raises(ValueError, match="verdicts: expected a table with columns"):
         P.dimension_ranking_figure(v.drop(columns="ci_low"), 55.0)
     with pytest.raises(ValueError, match="overall_score: expected a number, got 'a'"):
         P.dimension_ranking_figure(v, "a")
 
 
 def test_efficiency_figure():
-    fig = P.efficiency_figure(P.fund_efficiency(_panel()), title="t")
+    fig = P.efficiency_figure(_fund_efficiency(_panel()), title="t")
     ax = fig.axes[0]
     assert ax.get_xlim()[1] > 1.0 and ax.get_ylim()[0] < 0.2  # scale 0.2 is inside
     labels = [t.get_text() for t in ax.texts]
     assert any("T5" in s for s in labels)
-    with pytest.raises(ValueError, match="table: expected the output of fund_efficiency"):
+    with pytest.raises(ValueError, match="table: expected a table with columns"):
         P.efficiency_figure(pd.DataFrame({"bcc": [1.0]}))
     with pytest.raises(ValueError, match="table: has no rows"):
         P.efficiency_figure(pd.DataFrame(columns=["bcc", "scale", "returns_to_scale"]))
@@ -583,7 +397,7 @@ def test_restrict_to_sources_keeps_criterion_weights_by_hand():
     hw = P.hierarchy_weights(w, table)
     assert hw.criteria.to_dict() == pytest.approx({"A": 0.5, "B": 0.5})
     # the restricted inputs run through the evaluation; "all" changes nothing
-    P.evaluate_performance(g, w, table)
+    P.performance_scores(g, w, table)
     g_all, w_all, _ = P.restrict_to_sources(grades, _weights(), ind, "all")
     assert g_all.shape == grades.shape
     assert w_all.to_dict() == pytest.approx(_weights().to_dict())
@@ -600,76 +414,3 @@ def test_restrict_to_sources_validation():
     w = _weights().drop("B1")
     with pytest.raises(ValueError, match=r"criterion 'B' has no indicator of these sources"):
         P.restrict_to_sources(grades.drop(columns="B1"), w, only_b_survey, "survey")
-
-
-# ------------------------------------------------------------------------------ chapter summaries
-def _verdicts_and_comparison(item_rank):
-    crit = list("abcde")
-    verdicts = pd.DataFrame(
-        {
-            "dimension": ["A", "B", "C", "D", "E"],
-            "score": [80.0, 70.0, 60.0, 50.0, 40.0],
-            "verdict": ["strength", "on par", "on par", "weakness", "weakness"],
-        },
-        index=pd.Index(crit, name="criterion"),
-    )
-    item_rank = pd.Series(item_rank, index=crit)
-    comparison = pd.DataFrame(
-        {"fce_rank": [1, 2, 3, 4, 5], "item_rank": item_rank, "item_mean_score": 100 - item_rank}
-    )
-    return verdicts, comparison
-
-
-def test_verdict_summary_hand_example():
-    """Kendall (1938) hand count: ranks 1..5 against (3, 1, 2, 5, 4) have 7 concordant and 3
-    discordant pairs of 10, tau = 0.4. The item means put d (item rank 5) last, the verdict
-    table e: a different weakest dimension."""
-    verdicts, comparison = _verdicts_and_comparison([3, 1, 2, 5, 4])
-    out = P.verdict_summary(verdicts, comparison.sample(frac=1, random_state=1))
-    assert (out.weakest["dimension"], out.strongest["dimension"]) == ("E", "A")
-    assert out.weaknesses == ("D", "E") and out.strengths == ("A",)
-    assert out.item_agreement.tau == pytest.approx(0.4)
-    assert (out.item_weakest, out.same_weakest) == ("d", False)
-    same = P.verdict_summary(*_verdicts_and_comparison([1, 2, 3, 4, 5]))
-    assert same.item_agreement.tau == pytest.approx(1.0)
-    assert (same.item_weakest, same.same_weakest) == ("e", True)
-
-
-def test_verdict_summary_validation():
-    verdicts, comparison = _verdicts_and_comparison([1, 2, 3, 4, 5])
-    with pytest.raises(ValueError, match="verdicts: expected the output of verdict_table"):
-        P.verdict_summary(verdicts.drop(columns="verdict"), comparison)
-    with pytest.raises(ValueError, match="verdicts: is empty"):
-        P.verdict_summary(verdicts.iloc[:0], comparison)
-    with pytest.raises(ValueError, match="comparison: expected the output of dimension_comparison"):
-        P.verdict_summary(verdicts, comparison.drop(columns="item_rank"))
-    with pytest.raises(ValueError, match=r"comparison: criteria differ .*\['e'\]"):
-        P.verdict_summary(verdicts, comparison.iloc[:4])
-
-
-def _flat_indicators() -> pd.DataFrame:
-    ind = _indicators()
-    ind.loc[len(ind)] = ["B3", "indicator", "B", "B", "benefit", "township", "flat", "Flat Stat"]
-    return ind
-
-
-def test_township_comparison_hand_example():
-    """Hand-derived: in 2019 A3 (benefit) rises 10..50 from T1 to T5 and B2 (cost) falls 5..1,
-    so T5 dominates T4 ... dominates T1: TOPSIS and grey analysis both rank T5 first and T1
-    last, Kendall's tau = 1. The constant column B3 is dropped and named in lower case."""
-    w = pd.concat([_weights(), pd.Series({"B3": 0.1})])
-    out = P.township_comparison(_panel().assign(flat=1.0), _flat_indicators(), w, year=2019)
-    assert list(out.table.index) == ["T5", "T4", "T3", "T2", "T1"]
-    assert out.table["grey_rank"].tolist() == [1, 2, 3, 4, 5]
-    assert out.agreement.tau == pytest.approx(1.0)
-    assert out.agreement.same_first and out.agreement.max_shift == 0
-    assert out.dropped_labels == ("B3, flat stat",)
-    assert out.weights.to_dict() == {"A3": 0.1, "B2": 0.2}
-    assert out.matrix.year == 2019 and list(out.matrix.X.columns) == ["A3", "B2"]
-
-
-def test_township_comparison_validation():
-    with pytest.raises(ValueError, match="indicators: missing column 'label_en'"):
-        P.township_comparison(_panel(), _indicators().drop(columns="label_en"), _weights())
-    with pytest.raises(ValueError, match="weights: no weight for indicator 'B2'"):
-        P.township_comparison(_panel(), _indicators(), pd.Series({"A3": 1.0}))

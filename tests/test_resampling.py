@@ -14,13 +14,8 @@ from pymcdm.methods import TOPSIS
 from pymcdm.normalizations import vector_normalization
 from scipy import stats
 
-from utils.methods.resampling import (
-    BootstrapResult,
-    _grey_coefficients,
-    _topsis_closeness,
-    bootstrap,
-    weight_sensitivity,
-)
+from utils.methods.resampling import BootstrapResult, bootstrap, weight_sensitivity
+from utils.methods.scoring import _grey_coefficients, _topsis_distances
 
 SETTINGS = settings(max_examples=50, deadline=None)
 
@@ -143,7 +138,7 @@ def test_composite_score_speed():
         ({"statistic": 3}, "statistic: must be callable"),
         ({"n_resamples": 1}, "n_resamples: must be an integer >= 2"),
         ({"n_resamples": 10.5}, "n_resamples: must be an integer >= 2"),
-        ({"ci": 1.0}, "ci: must be a number strictly between 0 and 1"),
+        ({"confidence": 1.0}, "confidence: must be a number strictly between 0 and 1"),
         ({"method": "studentized"}, "method: must be 'percentile', 'basic' or 'bca'"),
         ({"data": 5.0}, "data: expected an array or DataFrame with rows, got a scalar"),
         ({"data": [1.0]}, "data: needs at least 2 rows to resample, got 1"),
@@ -190,7 +185,8 @@ def test_vectorised_topsis_equals_pymcdm():
     types = np.array([1, 1, -1, 1, -1])
     rng = np.random.default_rng(1)
     W = rng.dirichlet(np.ones(5), size=4)
-    got = _topsis_closeness(X.to_numpy(), types == 1, W)
+    dp, dm = _topsis_distances(X.to_numpy(), types == 1, W)
+    got = dm / (dp + dm)
     topsis = TOPSIS(normalization_function=vector_normalization)
     for d in range(4):
         np.testing.assert_allclose(got[d], topsis(X.to_numpy(), W[d], types), atol=1e-12)
@@ -210,7 +206,7 @@ def test_base_rank_equals_utils_scoring():
     ref = scoring.grey_relational_grades(X, w, ben)
     pd.testing.assert_series_equal(wg["base_rank"], ref.ranks, check_names=False)
     np.testing.assert_allclose(
-        _grey_coefficients(X.to_numpy(), np.array([1, 1, 0, 1, 0], bool)), ref.coefficients
+        _grey_coefficients(X.to_numpy(), np.array([1, 1, 0, 1, 0], bool), 0.5), ref.coefficients
     )
 
 
@@ -219,7 +215,8 @@ def test_grey_hand_example():
     Delta = (1, .5, 0), Delta_min = 0, Delta_max = 1, rho = .5:
     xi = .5 / (Delta + .5) = (1/3, 1/2, 1)."""
     np.testing.assert_allclose(
-        _grey_coefficients(np.array([[1.0], [2.0], [3.0]]), np.array([True])), [[1 / 3], [0.5], [1]]
+        _grey_coefficients(np.array([[1.0], [2.0], [3.0]]), np.array([True]), 0.5),
+        [[1 / 3], [0.5], [1]],
     )
 
 
@@ -305,3 +302,12 @@ def test_weight_sensitivity_degenerate_data():
     same = pd.DataFrame(np.ones((3, 2)), columns=["a", "b"])
     with pytest.raises(ValueError, match="all units are identical"):
         weight_sensitivity(same, [0.5, 0.5])
+
+
+def test_bootstrap_confidence_widens_the_interval():
+    """A higher confidence level gives a wider percentile interval from the same replicates."""
+    x = np.random.default_rng(4).normal(size=40)
+    narrow = bootstrap(np.mean, x, n_resamples=500, seed=1, confidence=0.5)
+    wide = bootstrap(np.mean, x, n_resamples=500, seed=1, confidence=0.99)
+    assert (narrow.confidence, wide.confidence) == (0.5, 0.99)
+    assert wide.ci_low < narrow.ci_low < narrow.ci_high < wide.ci_high

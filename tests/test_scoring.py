@@ -395,3 +395,46 @@ def test_grey_coefficients_in_unit_interval(X, rho):
 def test_grey_relational_validation(kwargs, message):
     with pytest.raises(ValueError, match=message):
         grey_relational_grades([[1.0, 2.0], [3.0, 1.0]], **kwargs)
+
+
+# ------------------------------------------------------------------------------ one kernel per method
+def test_normalize_constant_column_value():
+    """A constant column becomes ``constant`` (1 by default, 0 as CRITIC needs); others unchanged."""
+    X = pd.DataFrame({"a": [1.0, 2.0, 3.0], "flat": [4.0, 4.0, 4.0]})
+    assert normalize(X)["flat"].tolist() == [1.0, 1.0, 1.0]
+    z = normalize(X, constant=0.0)
+    assert z["flat"].tolist() == [0.0, 0.0, 0.0] and z["a"].tolist() == [0.0, 0.5, 1.0]
+
+
+@FAST
+@given(
+    arrays(float, (6, 3), elements=st.floats(0, 1)).map(lambda a: a + 1e-3),
+    arrays(float, 3, elements=st.floats(0.05, 1)),
+    arrays(float, 2, elements=st.floats(0.05, 1)),
+)
+def test_fuzzy_hierarchy_equals_two_one_level_evaluations(R, w, W):
+    """The hierarchy's kernel (B_c = L . R for all c at once) equals fuzzy_evaluation per
+    criterion, then once more over the criteria."""
+    R = pd.DataFrame(R / R.sum(axis=1, keepdims=True), index=list("abcdef"), columns=[1, 2, 3])
+    mem = {"A": R.iloc[:2], "B": R.iloc[2:]}
+    local = {"A": pd.Series(w[:2], index=list("ab")), "B": pd.Series([1.0, *w], index=list("cdef"))}
+    crit = pd.Series(W, index=["A", "B"])
+    overall, per = fuzzy_evaluation_hierarchy(mem, local, crit)
+    one = {c: fuzzy_evaluation(mem[c], local[c]) for c in crit.index}
+    for c in crit.index:
+        assert per.loc[c, "score"] == pytest.approx(one[c].score)
+        assert per.loc[c, [1, 2, 3]].to_numpy(float) == pytest.approx(one[c].vector.to_numpy())
+    top = fuzzy_evaluation(
+        pd.DataFrame([one[c].vector for c in crit.index], index=crit.index), crit
+    )
+    assert overall.score == pytest.approx(top.score)
+
+
+def test_results_to_frame():
+    R = pd.DataFrame([[0.1, 0.3, 0.6], [0.5, 0.5, 0.0]], index=["q1", "q2"], columns=[1, 2, 3])
+    f = fuzzy_evaluation(R, [0.75, 0.25]).to_frame()
+    assert list(f.columns) == [1, 2, 3, "score", "grade"] and len(f) == 1
+    assert f.loc[0, "grade"] == "3" and f.loc[0, "score"] == pytest.approx(75.0)
+    g = grey_relational_grades(FIGHTER, benefit=[1, 1, 1, -1, 1, 1]).to_frame()
+    assert list(g.columns) == [*FIGHTER.columns, "grade", "rank"]
+    assert sorted(g["rank"]) == [1, 2, 3, 4]

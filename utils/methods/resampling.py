@@ -5,9 +5,9 @@ combines several columns (a composite score, a correlation) keeps each row's col
 :func:`weight_sensitivity` redraws criterion weights from a Dirichlet distribution centred on the
 given weights and records how the ranking of units moves.
 
-``utils.methods.scoring`` re-exports both functions; this module must therefore not import
-``utils.methods.scoring`` at module level (it does not import it at all: the vectorised TOPSIS and grey
-relational grades below are cross-checked against ``utils.methods.scoring`` in the tests).
+The scores of :func:`weight_sensitivity` are computed by the same vectorised kernels as
+:func:`utils.methods.scoring.topsis` and :func:`utils.methods.scoring.grey_relational_grades`
+(one implementation per method), evaluated for all weight draws at once.
 """
 
 from __future__ import annotations
@@ -21,7 +21,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from utils.methods._validation import as_float_matrix, check_benefit, check_fraction, check_weights
+from utils.methods._validation import as_float_matrix, check_benefit, check_fraction
+from utils.methods.scoring import (
+    _aligned_weights,
+    _check_nonzero_columns,
+    _check_rho,
+    _grey_coefficients,
+    _topsis_distances,
+)
 
 __all__ = ["BootstrapResult", "bootstrap", "weight_sensitivity"]
 
@@ -48,7 +55,8 @@ class BootstrapResult:
         The bootstrap replicates.
     method : str
         Interval method.
-    confidence_level : float
+    confidence : float
+        Confidence level of the interval.
     """
 
     estimate: Any
@@ -57,10 +65,17 @@ class BootstrapResult:
     se: Any
     distribution: Any
     method: str
-    confidence_level: float
+    confidence: float
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per element of the statistic: ``estimate, ci_low, ci_high, se``."""
+        """One row per element of the statistic: ``estimate, ci_low, ci_high, se``.
+
+        Examples
+        --------
+        >>> r = bootstrap(np.mean, np.arange(10.0), n_resamples=200, seed=1)
+        >>> list(r.to_frame().columns), r.to_frame().index.tolist()
+        (['estimate', 'ci_low', 'ci_high', 'se'], ['statistic'])
+        """
         if isinstance(self.estimate, pd.Series):
             return pd.DataFrame(
                 {
@@ -109,7 +124,7 @@ def bootstrap(
     data: pd.DataFrame | pd.Series | np.ndarray,
     n_resamples: int = 2000,
     seed: int | np.random.Generator | None = 0,
-    ci: float = 0.95,
+    confidence: float = 0.95,
     method: Literal["percentile", "basic", "bca"] = "percentile",
 ) -> BootstrapResult:
     r"""Nonparametric (row) bootstrap of a statistic with percentile, basic or BCa intervals.
@@ -145,7 +160,7 @@ def bootstrap(
         Number of bootstrap resamples B (at least 2; 2,000 or more for 95 % intervals).
     seed : int, Generator or None, default 0
         Seed for ``numpy.random.default_rng``; the default makes results reproducible.
-    ci : float, default 0.95
+    confidence : float, default 0.95
         Confidence level in (0, 1).
     method : {"percentile", "basic", "bca"}, default "percentile"
 
@@ -158,12 +173,19 @@ def bootstrap(
     Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall,
     ch. 6 (standard error), 13 (percentile), 14 (BCa). Davison, A. C. & Hinkley, D. V. (1997).
     *Bootstrap Methods and their Application*. Cambridge University Press, sec. 5.2 (basic).
+
+    Examples
+    --------
+    >>> x = np.array([2.1, 3.4, 1.9, 5.6, 4.2, 3.3, 2.8, 4.9, 3.7, 2.5])
+    >>> r = bootstrap(np.mean, x, n_resamples=1000, seed=0, confidence=0.9)
+    >>> round(r.estimate, 2), r.ci_low < r.estimate < r.ci_high, r.confidence
+    (3.44, True, 0.9)
     """
     if not callable(statistic):
         raise ValueError(f"statistic: must be callable, got {type(statistic).__name__}")
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, Integral) or n_resamples < 2:
         raise ValueError(f"n_resamples: must be an integer >= 2, got {n_resamples!r}")
-    check_fraction(ci, "ci")
+    check_fraction(confidence, "confidence")
     if method not in ("percentile", "basic", "bca"):
         raise ValueError(f"method: must be 'percentile', 'basic' or 'bca', got {method!r}")
     if not isinstance(data, pd.DataFrame | pd.Series):
@@ -187,7 +209,7 @@ def bootstrap(
                 f"the original data {est.size} (labels {want})"
             )
         dist[b] = val
-    alpha = 1.0 - ci
+    alpha = 1.0 - confidence
     if method == "bca":
         jack = np.empty((n, est.size))
         keep = np.ones(n, dtype=bool)
@@ -214,7 +236,7 @@ def bootstrap(
             se=float(se[0]),
             distribution=pd.Series(dist[:, 0], name="replicate"),
             method=method,
-            confidence_level=float(ci),
+            confidence=float(confidence),
         )
     return BootstrapResult(
         estimate=pd.Series(est, index=labels, name="estimate"),
@@ -223,7 +245,7 @@ def bootstrap(
         se=pd.Series(se, index=labels, name="se"),
         distribution=pd.DataFrame(dist, columns=labels),
         method=method,
-        confidence_level=float(ci),
+        confidence=float(confidence),
     )
 
 
@@ -250,45 +272,6 @@ def _bca_limits(dist: np.ndarray, est: np.ndarray, jack: np.ndarray, alpha: floa
 
 
 # ----------------------------------------------------------------------------- weight sensitivity
-def _aligned(weights, cols: list) -> np.ndarray:
-    if isinstance(weights, pd.Series | dict):
-        wmap = dict(weights.items())
-        if set(wmap) != set(cols) or len(wmap) != len(cols):
-            raise ValueError(f"weights: labels {list(wmap)} do not match the criteria {cols}")
-        weights = [wmap[c] for c in cols]
-    return check_weights(weights, len(cols), "weights")
-
-
-def _topsis_closeness(X: np.ndarray, benefit: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """TOPSIS closeness for many weight vectors at once: returns (n_draws, n_units).
-
-    Vector normalisation r_ij = x_ij / ||x_.j|| (Hwang & Yoon 1981). Because w_j >= 0, the
-    weighted ideal is w_j * (best r_j), so d+_i(w)^2 = sum_j w_j^2 (r_ij - r*_j)^2 is one matrix
-    product (n_units x n_criteria) @ (n_criteria x n_draws).
-    """
-    R = X / np.sqrt((X * X).sum(axis=0))
-    best = np.where(benefit, R.max(axis=0), R.min(axis=0))
-    worst = np.where(benefit, R.min(axis=0), R.max(axis=0))
-    W2 = (W * W).T
-    dp = np.sqrt(((R - best) ** 2) @ W2).T
-    dm = np.sqrt(((R - worst) ** 2) @ W2).T
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return dm / (dp + dm)
-
-
-def _grey_coefficients(X: np.ndarray, benefit: np.ndarray, rho: float = 0.5) -> np.ndarray:
-    """Deng's grey relational coefficients against the all-ones reference (weight-free)."""
-    lo, hi = X.min(axis=0), X.max(axis=0)
-    span = hi - lo
-    Z = np.where(benefit, X - lo, hi - X) / np.where(span > 0, span, 1.0)
-    Z[:, span == 0] = 1.0
-    delta = np.abs(1.0 - Z)
-    dmin, dmax = delta.min(), delta.max()
-    if dmax == 0:
-        return np.ones_like(delta)
-    return (dmin + rho * dmax) / (delta + rho * dmax)
-
-
 def _ranks(scores: np.ndarray) -> np.ndarray:
     """Rank 1 = largest score, ties share the smallest rank (row-wise)."""
     return stats.rankdata(-scores, method="min", axis=-1).astype(int)
@@ -351,10 +334,22 @@ def weight_sensitivity(
     of multi-criteria decision models. *European Journal of Operational Research*, 103(3),
     531-546. Hwang, C. L. & Yoon, K. (1981). *Multiple Attribute Decision Making*. Springer.
     Deng, J. L. (1989). Introduction to grey system theory. *Journal of Grey System*, 1(1), 1-24.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"income": [3.0, 4.0, 5.0, 4.5], "cost": [2.0, 1.0, 3.0, 2.5]},
+    ...                  index=["T1", "T2", "T3", "T4"])
+    >>> s = weight_sensitivity(X, [0.5, 0.5], ["benefit", "cost"], n_draws=200, seed=1)
+    >>> s[["base_rank", "rank_p05", "rank_p95"]].astype(int)
+        base_rank  rank_p05  rank_p95
+    T1          2         2         4
+    T2          1         1         1
+    T3          4         3         4
+    T4          3         2         3
     """
     V, rows, cols = as_float_matrix(X, "X")
     b = check_benefit(benefit, V.shape[1])
-    w = _aligned(weights, cols)
+    w = _aligned_weights(weights, cols)
     if method not in ("topsis", "grey"):
         raise ValueError(f"method: must be 'topsis' or 'grey', got {method!r}")
     if isinstance(n_draws, bool) or not isinstance(n_draws, Integral) or n_draws < 1:
@@ -366,20 +361,18 @@ def weight_sensitivity(
         or concentration <= 0
     ):
         raise ValueError(f"concentration: must be a positive number, got {concentration!r}")
-    if not (isinstance(rho, Real) and np.isfinite(rho) and 0 < rho <= 1):
-        raise ValueError(f"rho: the distinguishing coefficient must lie in (0, 1], got {rho!r}")
+    rho = _check_rho(rho)
     if method == "topsis":
-        norm = np.sqrt((V * V).sum(axis=0))
-        if np.any(norm == 0):
-            j = int(np.argmax(norm == 0))
-            raise ValueError(f"X: column {cols[j]!r} is all zero, vector normalisation undefined")
+        _check_nonzero_columns(V, cols)
     rng = np.random.default_rng(seed)
     pos = w > 0
     W = np.zeros((n_draws, w.size))
     W[:, pos] = rng.dirichlet(concentration * w[pos], size=n_draws)
     if method == "topsis":
-        base = _topsis_closeness(V, b, w[None, :])[0]
-        draws = _topsis_closeness(V, b, W)
+        dp0, dm0 = _topsis_distances(V, b, w[None, :])
+        dp, dm = _topsis_distances(V, b, W)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            base, draws = (dm0 / (dp0 + dm0))[0], dm / (dp + dm)
     else:
         xi = _grey_coefficients(V, b, rho)
         base = xi @ w

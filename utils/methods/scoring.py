@@ -1,6 +1,10 @@
 """Multi-criteria scoring: normalisation, fuzzy comprehensive evaluation, TOPSIS, grey relational
-analysis (and, re-exported from sibling modules when present, DEA, bootstrap and weight
-sensitivity).
+analysis.
+
+Each method is one validating public function around one vectorised kernel (``_minmax``,
+``_memberships``, ``_compose``, ``_topsis_distances``, ``_grey_coefficients``); the kernels also
+serve :func:`utils.methods.resampling.weight_sensitivity` (many weight vectors at once) and the
+household bootstrap of :mod:`utils.study.performance`, so no method is implemented twice.
 
 Why hand-written: pymcdm's TOPSIS is used as the independent check in the tests, but it returns
 only the closeness, loops over columns in Python and knows no labels; fuzzy comprehensive
@@ -38,22 +42,92 @@ __all__ = [
 ]
 
 
-def _aligned_weights(weights: VectorLike, labels: list, name: str = "weights") -> np.ndarray:
-    """Weights as an array in the order of ``labels`` (a Series must carry exactly those labels)."""
-    if isinstance(weights, pd.Series):
-        if weights.index.has_duplicates or set(weights.index) != set(labels):
-            raise ValueError(
-                f"{name}: labels {list(weights.index)} do not match the criteria {labels}"
-            )
-        weights = weights.reindex(labels)
+def _aligned_weights(weights, labels: list, name: str = "weights") -> np.ndarray:
+    """Weights as an array in the order of ``labels`` (a Series/dict must carry exactly those)."""
+    if isinstance(weights, pd.Series | dict):
+        wmap = dict(weights.items())
+        if len(wmap) != len(weights) or set(wmap) != set(labels):
+            raise ValueError(f"{name}: labels {list(wmap)} do not match the criteria {labels}")
+        weights = [wmap[c] for c in labels]
     return check_weights(weights, len(labels), name)
 
 
-def normalize(X: MatrixLike, benefit: Directions = None, method: str = "minmax") -> pd.DataFrame:
+# ----------------------------------------------------------------------------- kernels
+def _minmax(V: np.ndarray, b: np.ndarray, constant: float = 1.0) -> np.ndarray:
+    """Direction-aware min-max scaling, 1 = best; a constant column becomes ``constant``."""
+    lo, hi = V.min(axis=0), V.max(axis=0)
+    span = hi - lo
+    Z = np.where(b, V - lo, hi - V) / np.where(span > 0, span, 1.0)
+    Z[:, span == 0] = constant
+    return Z
+
+
+def _memberships(G: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Share of each level per column of G (NaN = missing): ``r_ik = n_ik / n_i``, (items, levels)."""
+    counts = (G[:, :, None] == levels).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):  # an item without answers -> NaN row
+        return counts / counts.sum(axis=1, keepdims=True)
+
+
+def _compose(W: np.ndarray, R: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted-average composition M(., +): ``B = W . R`` and scores ``B . s`` (W 1-D or 2-D)."""
+    B = W @ R
+    return B, B @ s
+
+
+def _topsis_distances(V: np.ndarray, b: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """TOPSIS distances to the ideal and anti-ideal for many weight vectors at once.
+
+    ``V`` (m, n) alternatives x criteria, ``W`` (d, n) non-negative weight vectors; returns
+    ``d_best, d_worst`` of shape (d, m). With r_ij = x_ij / ||x_.j|| and w_j >= 0 the weighted
+    ideal is w_j * (best r_j), so d+_i(w)^2 = sum_j w_j^2 (r_ij - r*_j)^2: one matrix product.
+    """
+    R = V / np.sqrt((V * V).sum(axis=0))
+    best = np.where(b, R.max(axis=0), R.min(axis=0))
+    worst = np.where(b, R.min(axis=0), R.max(axis=0))
+    W2 = (W * W).T
+    return np.sqrt(((R - best) ** 2) @ W2).T, np.sqrt(((R - worst) ** 2) @ W2).T
+
+
+def _grey_coefficients(V: np.ndarray, b: np.ndarray, rho: float) -> np.ndarray:
+    """Deng's grey relational coefficients against the all-ones reference (weight-free)."""
+    delta = np.abs(1.0 - _minmax(V, b))
+    dmin, dmax = delta.min(), delta.max()
+    if dmax == 0:
+        return np.ones_like(delta)
+    return (dmin + rho * dmax) / (delta + rho * dmax)
+
+
+def _check_rho(rho) -> float:
+    if (
+        isinstance(rho, bool)
+        or not isinstance(rho, int | float)
+        or not (np.isfinite(rho) and 0 < rho <= 1)
+    ):
+        raise ValueError(f"rho: the distinguishing coefficient must lie in (0, 1], got {rho!r}")
+    return float(rho)
+
+
+def _check_nonzero_columns(V: np.ndarray, cols: list) -> None:
+    norm = (V * V).sum(axis=0)
+    if np.any(norm == 0):
+        j = int(np.argmax(norm == 0))
+        raise ValueError(f"X: column {cols[j]!r} is all zero, vector normalisation undefined")
+
+
+def _ranks(scores: pd.Series) -> pd.Series:
+    """Rank 1 = largest score, ties share the smallest rank."""
+    return scores.rank(ascending=False, method="min").astype(int)
+
+
+# ----------------------------------------------------------------------------- normalisation
+def normalize(
+    X: MatrixLike, benefit: Directions = None, method: str = "minmax", constant: float = 1.0
+) -> pd.DataFrame:
     """Normalise a decision matrix column by column so that larger is better.
 
     ``minmax``: benefit ``(x - min) / (max - min)``, cost ``(max - x) / (max - min)``; a constant
-    column becomes 1 (pymcdm's convention).
+    column becomes ``constant`` (default 1, pymcdm's convention; CRITIC uses 0).
     ``vector``: benefit ``x / sqrt(sum x^2)``, cost ``1 - x / sqrt(sum x^2)`` (pymcdm's
     ``vector_normalization``; Hwang & Yoon 1981 keep ``x / ||x||`` for cost criteria and handle
     the direction when choosing the ideal, which gives the same TOPSIS distances).
@@ -66,6 +140,8 @@ def normalize(X: MatrixLike, benefit: Directions = None, method: str = "minmax")
     benefit : sequence, optional
         Direction per column; default all benefit.
     method : {"minmax", "vector", "sum"}, default "minmax"
+    constant : float, default 1.0
+        Value of a constant column under ``minmax`` (ignored by the other methods).
 
     Returns
     -------
@@ -77,20 +153,23 @@ def normalize(X: MatrixLike, benefit: Directions = None, method: str = "minmax")
     Applications*. Springer, Berlin.
     Jahan, A. & Edwards, K. L. (2015). A state-of-the-art survey on the influence of
     normalization techniques in ranking. *Materials & Design*, 65, 335-342.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"income": [2.0, 4.0, 6.0], "cost": [30.0, 10.0, 20.0]})
+    >>> normalize(X, benefit=["benefit", "cost"])
+       income  cost
+    0     0.0   0.0
+    1     0.5   1.0
+    2     1.0   0.5
     """
     V, rows, cols = as_float_matrix(X, "X")
     b = check_benefit(benefit, V.shape[1])
     if method == "minmax":
-        lo, hi = V.min(axis=0), V.max(axis=0)
-        span = hi - lo
-        Z = np.where(b, V - lo, hi - V) / np.where(span > 0, span, 1.0)
-        Z[:, span == 0] = 1.0
+        Z = _minmax(V, b, constant)
     elif method == "vector":
-        norm = np.sqrt((V**2).sum(axis=0))
-        if np.any(norm == 0):
-            j = int(np.argmax(norm == 0))
-            raise ValueError(f"X: column {cols[j]!r} is all zero, vector normalisation undefined")
-        R = V / norm
+        _check_nonzero_columns(V, cols)
+        R = V / np.sqrt((V**2).sum(axis=0))
         Z = np.where(b, R, 1.0 - R)
     elif method == "sum":
         if np.any(V < 0):
@@ -117,6 +196,7 @@ def normalize(X: MatrixLike, benefit: Directions = None, method: str = "minmax")
     return pd.DataFrame(Z, index=rows, columns=cols)
 
 
+# ----------------------------------------------------------------------------- fuzzy evaluation
 def likert_membership(responses: pd.DataFrame, levels: Sequence = (1, 2, 3, 4, 5)) -> pd.DataFrame:
     """Fuzzy membership matrix from Likert answers: share of each grade per item.
 
@@ -144,6 +224,15 @@ def likert_membership(responses: pd.DataFrame, levels: Sequence = (1, 2, 3, 4, 5
     References
     ----------
     Zadeh, L. A. (1965). Fuzzy sets. *Information and Control*, 8(3), 338-353.
+
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"q1": [1, 2, 2, 3], "q2": [3, 3, None, 2]})
+    >>> likert_membership(answers, levels=[1, 2, 3]).round(3)
+    level      1      2      3
+    item
+    q1     0.250  0.500  0.250
+    q2     0.000  0.333  0.667
     """
     if not isinstance(responses, pd.DataFrame):
         raise ValueError(
@@ -154,10 +243,9 @@ def likert_membership(responses: pd.DataFrame, levels: Sequence = (1, 2, 3, 4, 5
     levels = list(levels)
     if len(levels) == 0 or len(set(levels)) != len(levels):
         raise ValueError(f"levels: must be a non-empty sequence of distinct values, got {levels}")
-    out = {}
+    code = {lv: float(k) for k, lv in enumerate(levels)}
     for item in responses.columns:
-        col = responses[item]
-        answered = col.dropna()
+        answered = responses[item].dropna()
         if answered.empty:
             raise ValueError(f"responses: item {item!r} has no non-missing answers")
         outside = answered[~answered.isin(levels)]
@@ -166,9 +254,9 @@ def likert_membership(responses: pd.DataFrame, levels: Sequence = (1, 2, 3, 4, 5
                 f"responses: item {item!r} has value {outside.tolist()[0]!r} (row "
                 f"{outside.index.tolist()[0]!r}) outside the levels {levels}"
             )
-        counts = answered.value_counts()
-        out[item] = [counts.get(lv, 0) / answered.size for lv in levels]
-    return pd.DataFrame.from_dict(out, orient="index", columns=levels).rename_axis(
+    G = np.column_stack([responses[c].map(code).to_numpy(dtype=float) for c in responses])
+    R = _memberships(G, np.arange(len(levels), dtype=float))
+    return pd.DataFrame(R, index=list(responses.columns), columns=levels).rename_axis(
         index="item", columns="level"
     )
 
@@ -192,8 +280,14 @@ class FCEResult:
     score: float
     grade: str
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row: the grade memberships, then ``score`` and ``grade``."""
+        row = self.vector.to_frame().T.reset_index(drop=True)
+        row.columns.name = None
+        return row.assign(score=self.score, grade=self.grade)
 
-def _membership(membership: MatrixLike, name: str) -> tuple[np.ndarray, list, list]:
+
+def _check_membership(membership: MatrixLike, name: str) -> tuple[np.ndarray, list, list]:
     R, rows, cols = as_float_matrix(membership, name)
     if np.any((R < 0) | (R > 1)):
         i, j = np.argwhere((R < 0) | (R > 1))[0]
@@ -224,6 +318,14 @@ def _grade_scores(grade_scores: VectorLike | None, grades: list) -> np.ndarray:
     if s.size != k:
         raise ValueError(f"grade_scores: expected {k} scores (one per grade), got {s.size}")
     return s
+
+
+def _fce_result(B: np.ndarray, score: float, grades: list) -> FCEResult:
+    return FCEResult(
+        vector=pd.Series(B, index=grades, name="membership"),
+        score=float(score),
+        grade=str(grades[int(np.argmax(B))]),
+    )
 
 
 def fuzzy_evaluation(
@@ -257,16 +359,19 @@ def fuzzy_evaluation(
     Zadeh, L. A. (1965). Fuzzy sets. *Information and Control*, 8(3), 338-353.
     Wang, P. Z. (1983). *Fuzzy Set Theory and Its Applications* (in Chinese). Shanghai
     Scientific and Technical Publishers (M(., +) operator of comprehensive evaluation).
+
+    Examples
+    --------
+    >>> R = pd.DataFrame([[0.1, 0.3, 0.6], [0.5, 0.5, 0.0]], index=["q1", "q2"],
+    ...                  columns=["poor", "fair", "good"])
+    >>> res = fuzzy_evaluation(R, pd.Series({"q1": 0.75, "q2": 0.25}))
+    >>> res.vector.round(3).tolist(), round(res.score, 2), res.grade
+    ([0.2, 0.35, 0.45], 75.0, 'good')
     """
-    R, rows, grades = _membership(membership, "membership")
+    R, rows, grades = _check_membership(membership, "membership")
     w = _aligned_weights(weights, rows)
-    s = _grade_scores(grade_scores, grades)
-    B = w @ R
-    return FCEResult(
-        vector=pd.Series(B, index=grades, name="membership"),
-        score=float(B @ s),
-        grade=str(grades[int(np.argmax(B))]),
-    )
+    B, score = _compose(w, R, _grade_scores(grade_scores, grades))
+    return _fce_result(B, score, grades)
 
 
 def fuzzy_evaluation_hierarchy(
@@ -301,6 +406,20 @@ def fuzzy_evaluation_hierarchy(
     References
     ----------
     As :func:`fuzzy_evaluation`.
+
+    Examples
+    --------
+    >>> R = {"A": pd.DataFrame([[0.2, 0.8], [0.6, 0.4]], index=["a1", "a2"], columns=[1, 2]),
+    ...      "B": pd.DataFrame([[0.5, 0.5]], index=["b1"], columns=[1, 2])}
+    >>> local = {"A": pd.Series({"a1": 0.5, "a2": 0.5}), "B": pd.Series({"b1": 1.0})}
+    >>> overall, per = fuzzy_evaluation_hierarchy(R, local, pd.Series({"A": 0.6, "B": 0.4}))
+    >>> per.round(2)
+                 1    2  score grade
+    criterion
+    A          0.4  0.6   80.0     2
+    B          0.5  0.5   75.0     1
+    >>> overall.vector.round(2).tolist(), round(overall.score, 1)
+    ([0.44, 0.56], 78.0)
     """
     if not isinstance(criteria_weights, pd.Series):
         raise ValueError("criteria_weights: expected a pandas Series indexed by criterion")
@@ -314,9 +433,9 @@ def fuzzy_evaluation_hierarchy(
                 f"{sorted(map(str, crit))}"
             )
     grades = None
-    results = {}
+    blocks, local = [], []
     for c in crit:
-        _, _, g = _membership(memberships[c], f"memberships[{c!r}]")
+        R_c, rows, g = _check_membership(memberships[c], f"memberships[{c!r}]")
         if grades is None:
             grades = g
         elif g != grades:
@@ -324,18 +443,24 @@ def fuzzy_evaluation_hierarchy(
                 f"memberships[{c!r}]: grades {g} differ from the first criterion's {grades}"
             )
         try:
-            results[c] = fuzzy_evaluation(memberships[c], local_weights[c], grade_scores)
+            local.append(_aligned_weights(local_weights[c], rows))
         except ValueError as exc:
             raise ValueError(f"criterion {c!r}: {exc}") from exc
-    per = pd.DataFrame([results[c].vector.to_numpy() for c in crit], index=crit, columns=grades)
-    overall = fuzzy_evaluation(per, criteria_weights, grade_scores)
-    table = per.copy()
-    table["score"] = [results[c].score for c in crit]
-    table["grade"] = [results[c].grade for c in crit]
-    table.index.name = "criterion"
-    return overall, table
+        blocks.append(R_c)
+    s = _grade_scores(grade_scores, grades)
+    W = _aligned_weights(criteria_weights, crit, "criteria_weights")
+    # B_c = w_.|c . R_c for every criterion, then B = W . [B_c]: the same composition twice
+    composed = [_compose(w, R_c, s) for w, R_c in zip(local, blocks, strict=True)]
+    Bc = np.vstack([b for b, _ in composed])
+    scores = [float(sc) for _, sc in composed]
+    B, score = _compose(W, Bc, s)
+    table = pd.DataFrame(Bc, index=pd.Index(crit, name="criterion"), columns=grades)
+    table["score"] = scores
+    table["grade"] = [str(grades[int(k)]) for k in np.argmax(Bc, axis=1)]
+    return _fce_result(B, score, grades), table
 
 
+# ----------------------------------------------------------------------------- TOPSIS
 def topsis(X: MatrixLike, weights: VectorLike, benefit: Directions = None) -> pd.DataFrame:
     """TOPSIS ranking with Hwang & Yoon's vector normalisation.
 
@@ -369,32 +494,34 @@ def topsis(X: MatrixLike, weights: VectorLike, benefit: Directions = None) -> pd
     ----------
     Hwang, C. L. & Yoon, K. (1981). *Multiple Attribute Decision Making: Methods and
     Applications*. Springer, Berlin, pp. 128-140.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"income": [3.0, 4.0, 5.0], "cost": [2.0, 1.0, 3.0]},
+    ...                  index=["T1", "T2", "T3"])
+    >>> topsis(X, [0.5, 0.5], benefit=["benefit", "cost"]).round(3)
+        d_best  d_worst  closeness  rank
+    T1   0.195    0.134      0.407     2
+    T2   0.071    0.276      0.796     1
+    T3   0.267    0.141      0.346     3
     """
     V, rows, cols = as_float_matrix(X, "X")
     b = check_benefit(benefit, V.shape[1])
     w = _aligned_weights(weights, cols)
-    norm = np.sqrt(np.einsum("ij,ij->j", V, V))
-    if np.any(norm == 0):
-        j = int(np.argmax(norm == 0))
-        raise ValueError(f"X: column {cols[j]!r} is all zero, vector normalisation undefined")
-    W = V * (w / norm)
-    vmax, vmin = W.max(axis=0), W.min(axis=0)
-    best = np.where(b, vmax, vmin)
-    worst = np.where(b, vmin, vmax)
-    Dp, Dm = W - best, W - worst
-    dp = np.sqrt(np.einsum("ij,ij->i", Dp, Dp))
-    dm = np.sqrt(np.einsum("ij,ij->i", Dm, Dm))
+    _check_nonzero_columns(V, cols)
+    dp, dm = _topsis_distances(V, b, w[None, :])
+    dp, dm = dp[0], dm[0]
     tot = dp + dm
     if np.any(tot == 0):
         raise ValueError(
             "X: all alternatives are identical on the weighted criteria, closeness is undefined"
         )
-    c = dm / tot
-    out = pd.DataFrame({"d_best": dp, "d_worst": dm, "closeness": c}, index=rows)
-    out["rank"] = out["closeness"].rank(ascending=False, method="min").astype(int)
+    out = pd.DataFrame({"d_best": dp, "d_worst": dm, "closeness": dm / tot}, index=rows)
+    out["rank"] = _ranks(out["closeness"])
     return out
 
 
+# ----------------------------------------------------------------------------- grey analysis
 @dataclass(frozen=True)
 class GreyResult:
     """Result of :func:`grey_relational_grades`.
@@ -412,6 +539,10 @@ class GreyResult:
     coefficients: pd.DataFrame
     grades: pd.Series
     ranks: pd.Series
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per alternative: the coefficients, then ``grade`` and ``rank``."""
+        return self.coefficients.assign(grade=self.grades, rank=self.ranks)
 
 
 def grey_relational_grades(
@@ -447,34 +578,27 @@ def grey_relational_grades(
     288-294.
     Deng, J. L. (1989). Introduction to grey system theory. *The Journal of Grey System*, 1(1),
     1-24.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"income": [3.0, 4.0, 5.0], "cost": [2.0, 1.0, 3.0]},
+    ...                  index=["T1", "T2", "T3"])
+    >>> g = grey_relational_grades(X, [0.5, 0.5], benefit=["benefit", "cost"])
+    >>> g.to_frame().round(3)
+        income   cost  grade  rank
+    T1   0.333  0.500  0.417     3
+    T2   0.500  1.000  0.750     1
+    T3   1.000  0.333  0.667     2
     """
     V, rows, cols = as_float_matrix(X, "X")
     n = V.shape[1]
     b = check_benefit(benefit, n)
-    if not (np.isfinite(rho) and 0 < rho <= 1):
-        raise ValueError(f"rho: the distinguishing coefficient must lie in (0, 1], got {rho!r}")
+    rho = _check_rho(rho)
     w = np.full(n, 1.0 / n) if weights is None else _aligned_weights(weights, cols)
-    lo, hi = V.min(axis=0), V.max(axis=0)
-    span = hi - lo
-    Z = np.where(b, V - lo, hi - V) / np.where(span > 0, span, 1.0)
-    Z[:, span == 0] = 1.0
-    delta = np.abs(1.0 - Z)
-    dmin, dmax = delta.min(), delta.max()
-    xi = np.ones_like(delta) if dmax == 0 else (dmin + rho * dmax) / (delta + rho * dmax)
+    xi = _grey_coefficients(V, b, rho)
     grades = pd.Series(xi @ w, index=rows, name="grade")
-    ranks = grades.rank(ascending=False, method="min").astype(int).rename("rank")
     return GreyResult(
-        coefficients=pd.DataFrame(xi, index=rows, columns=cols), grades=grades, ranks=ranks
+        coefficients=pd.DataFrame(xi, index=rows, columns=cols),
+        grades=grades,
+        ranks=_ranks(grades).rename("rank"),
     )
-
-
-# DEA, bootstrap and weight sensitivity live in sibling modules (another engineer's); they are
-# re-exported here once they exist so that chapters can use ``utils.methods.scoring`` alone.
-try:
-    from utils.methods.dea import dea  # noqa: E402,F401
-except ImportError:
-    pass
-try:
-    from utils.methods.resampling import bootstrap, weight_sensitivity  # noqa: E402,F401
-except ImportError:
-    pass
