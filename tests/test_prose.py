@@ -354,7 +354,7 @@ def test_toc_front_and_back_matter():
     front = [p for p in toc["parts"] if p["caption"] not in {"Chapters", "Back matter"}]
     assert [c["file"] for p in front for c in p["chapters"]][:1] == ["how-to-use"]
     assert toc["parts"][0] is front[0], "front matter comes right after the root"
-    assert parts["Chapters"][:6] == [
+    assert parts["Chapters"][:5] == [
         "chapters/01_background",
         "chapters/literature",
         "chapters/02_indicators",
