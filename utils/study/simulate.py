@@ -156,8 +156,8 @@ HOUSEHOLD_EFFECTS = {
     "lc": (0.05, 0.15, 0.00),
 }
 #: Random effects on the latent scores (sd): township and village (PSU) level.
-TOWNSHIP_SD, VILLAGE_SD = 0.25, 0.20
-CLUSTERED_TOWNSHIP_SD, CLUSTERED_VILLAGE_SD = 0.60, 0.50
+TOWNSHIP_SD, VILLAGE_SD = 0.10, 0.12
+CLUSTERED_TOWNSHIP_SD, CLUSTERED_VILLAGE_SD = 0.80, 0.70
 
 #: The thesis' four causes, the dimension each acts on, and its township-level proxy column
 #: in the panel (sign +1: larger proxy = cause less present, i.e. better functioning).
@@ -174,7 +174,7 @@ CAUSE_INFO = {
 }  # fmt: skip
 #: Effect of an ACTIVE cause's township level (standardised, better = higher) on its
 #: dimension's latent score and on the matched measures; an inactive cause has effect 0.
-CAUSE_EFFECT = 0.45
+CAUSE_EFFECT = 0.35
 
 #: Expert (AHP) planted weights: criteria and local indicator weights.
 EXPERT_CRITERIA_WEIGHTS = {"gs": 0.27, "in": 0.23, "ss": 0.20, "ed": 0.16, "lc": 0.14}
@@ -1086,7 +1086,7 @@ def _households(
     answers = {**items, "overall_satisfaction": overall, **imp}
     if sc.missingness == "mnar":
         A = np.column_stack([answers[c] for c in likert_cols])
-        miss = rng.random((n, len(likert_cols))) < _logistic(-3.9 + 0.9 * (3 - A))
+        miss = rng.random((n, len(likert_cols))) < _logistic(-3.4 + 1.0 * (3 - A))
     else:
         miss = rng.random((n, len(likert_cols))) < MISSING_RATE
     cap = int(np.floor(MAX_MISSING_SHARE * len(likert_cols)))
