@@ -364,3 +364,48 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatc
         S._atomic_write(target, b"new\n")
     assert target.read_bytes() == b"old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]
+
+
+# --------------------------------------------------------------------------------------------
+# Causes: the township proxies carry the planted effect, and only for active causes
+# --------------------------------------------------------------------------------------------
+def _cause_t_stats(s: pd.DataFrame, panel: pd.DataFrame) -> dict[str, float]:
+    """t statistic of the (sign-adjusted, standardised) proxy in an OLS of the township mean
+    of the cause's dimension on the proxy and log distance to the county seat (the remoteness
+    control), 2018 panel values; one row per sampled township."""
+    p = panel[panel["year"].astype(int) == 2018].set_index("township")
+    out = {}
+    for c in S.CAUSE_IDS:
+        d, col, sign, _, _ = S.CAUSE_INFO[c]
+        y = (
+            s[D.likert_items(s, d)]
+            .astype(float)
+            .mean(axis=1)
+            .groupby(s["township"].astype(str))
+            .mean()
+        )
+        x = sign * p.loc[y.index, col].astype(float)
+        x = (x - x.mean()) / x.std()
+        X = np.column_stack(
+            [np.ones(len(y)), x, np.log(p.loc[y.index, "distance_to_county_km"].astype(float))]
+        )
+        b = np.linalg.lstsq(X, y.to_numpy(), rcond=None)[0]
+        e = y.to_numpy() - X @ b
+        se = np.sqrt(e @ e / (len(y) - 3) * np.linalg.inv(X.T @ X)[1, 1])
+        out[c] = float(b[1] / se)
+    return out
+
+
+def test_active_causes_show_in_the_township_proxies(survey):
+    t = _cause_t_stats(survey, D.load_township_panel())
+    assert all(t[c] > 2 for c in D.load_truth()["active_causes"]), t
+
+
+def test_only_the_shuffled_active_causes_show(tmp_path):
+    S.write_dataset(tmp_path, seed=20201231, n_households=700, scenario_name="shuffled")
+    truth = D.load_truth(tmp_path)
+    t = _cause_t_stats(D.load_survey(tmp_path), D.load_township_panel(tmp_path))
+    active = set(truth["active_causes"])
+    assert active and active != set(S.CAUSE_IDS)
+    for c in S.CAUSE_IDS:
+        assert (t[c] > 2) if c in active else (abs(t[c]) < 2), (c, t)

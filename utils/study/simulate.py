@@ -174,7 +174,11 @@ CAUSE_INFO = {
 }  # fmt: skip
 #: Effect of an ACTIVE cause's township level (standardised, better = higher) on its
 #: dimension's latent score and on the matched measures; an inactive cause has effect 0.
-CAUSE_EFFECT = 0.35
+CAUSE_EFFECT = 0.45
+#: Correlation of each cause level with remoteness: remote townships tend to have weaker
+#: foundations, so a model of a cause without the remoteness control (the panel's
+#: ``distance_to_county_km``, or the stratum) confounds the two.
+CAUSE_REMOTENESS_CORR = -0.2
 
 #: Expert (AHP) planted weights: criteria and local indicator weights.
 EXPERT_CRITERIA_WEIGHTS = {"gs": 0.27, "in": 0.23, "ss": 0.20, "ed": 0.16, "lc": 0.14}
@@ -371,6 +375,7 @@ PANEL_COLUMNS = (
     "industry_fund_delay_months",
     "social_assistance_staff_per_10k",
     "education_spending_yuan_per_pupil",
+    "distance_to_county_km",
 )
 
 
@@ -549,13 +554,13 @@ def scenario(name: str = DEFAULT_SCENARIO, seed: int = DEFAULT_SEED) -> Scenario
         rng = np.random.default_rng([int(seed), 101])
         while True:
             k = int(rng.integers(1, 4))
-            weak = tuple(
-                d for d in DIMENSIONS if d in set(rng.choice(DIMENSIONS, k, replace=False))
-            )
+            chosen = set(rng.choice(DIMENSIONS, k, replace=False).tolist())
+            weak = tuple(d for d in DIMENSIONS if d in chosen)
             if set(weak) != set(thesis.weak_dimensions):
                 break
         kc = int(rng.integers(1, 4))
-        causes = tuple(c for c in CAUSE_IDS if c in set(rng.choice(CAUSE_IDS, kc, replace=False)))
+        chosen_causes = set(rng.choice(CAUSE_IDS, kc, replace=False).tolist())
+        causes = tuple(c for c in CAUSE_IDS if c in chosen_causes)
         perm = rng.permutation(len(DIMENSIONS))
         imp = dict(
             zip(DIMENSIONS, np.array(list(IMPORTANCE_WEIGHTS.values()))[perm].tolist(), strict=True)
@@ -626,7 +631,9 @@ def _townships(rng: np.random.Generator) -> pd.DataFrame:
     )
     z = rng.normal(0, 1, (N_TOWNSHIPS, len(CAUSE_IDS)))
     for k, c in enumerate(CAUSE_IDS):
-        out[f"cause_{c}"] = -0.3 * eff[:, 0] + np.sqrt(1 - 0.09) * z[:, k]
+        out[f"cause_{c}"] = (
+            CAUSE_REMOTENESS_CORR * eff[:, 0] + np.sqrt(1 - CAUSE_REMOTENESS_CORR**2) * z[:, k]
+        )
     return out
 
 
@@ -722,6 +729,7 @@ def _panel(
     hh = frame.groupby("t")["households"].sum().to_numpy()
     reg_hh = frame.groupby("t")["registered"].sum().to_numpy()
     nv = frame.groupby("t").size().to_numpy()
+    dist = 25 * np.exp(0.45 * rem)  # road distance to the county seat: the remoteness control
     for t in range(N_TOWNSHIPS):
         for k, y in enumerate(YEARS):
             popy = int(pops[y][t])
@@ -778,6 +786,7 @@ def _panel(
                     "industry_fund_delay_months": f"{max(0.5, 4.0 * np.exp(-0.3 * cz['industry_policy'][t] + rng.normal(0, 0.08))):.1f}",
                     "social_assistance_staff_per_10k": f"{3.0 * np.exp(0.3 * cz['ss_foundation'][t] + rng.normal(0, 0.05)):.2f}",
                     "education_spending_yuan_per_pupil": _fmt_int(round(9000 * 1.06**k * np.exp(0.2 * cz['education_investment'][t] + rng.normal(0, 0.03)))),
+                    "distance_to_county_km": f"{dist[t]:.1f}",
                 }
             )  # fmt: skip
     panel = pd.DataFrame(rows, columns=list(PANEL_COLUMNS))
@@ -1839,6 +1848,7 @@ def build_codebook() -> pd.DataFrame:
         "cadre_visits_per_household": ("Cause proxy (government role): cadre visits per registered household", "原因代理（政府作用）：干部户均走访次数", "float", "visits per household per year", "", 0, ""),
         "industry_fund_delay_months": ("Cause proxy (industry policy lag): months from fund arrival to project start", "原因代理（产业政策滞后）：资金到位至项目开工月数", "float", "months", "", 0, ""),
         "social_assistance_staff_per_10k": ("Cause proxy (social-security foundation): social-assistance staff per 10,000 rural residents", "原因代理（社保基础）：每万农村人口社会救助经办人员", "float", "staff per 10,000 persons", "", 0, ""),
+        "distance_to_county_km": ("Road distance from the township seat to the county seat (remoteness control)", "乡镇驻地到县城道路距离（偏远程度控制变量）", "float", "km", "", 0, ""),
         "education_spending_yuan_per_pupil": ("Cause proxy (education investment): education spending per compulsory-school pupil", "原因代理（教育投入）：义务教育生均教育经费", "integer", "yuan per pupil per year", "", 0, ""),
     }  # fmt: skip
     for col, (en, zh, typ, unit, allowed, lo, hi) in panel_spec.items():
