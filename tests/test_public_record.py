@@ -221,5 +221,13 @@ def test_truth_ids_for_later_chapters(truth):
     assert truth["scenario"] == "thesis"
     assert truth["weak_dimensions"] == ["gs", "in", "ss", "ed"]
     assert truth["active_causes"] == list(S.CAUSE_IDS)
+    panel_cols = set(D.load_township_panel(DATA).columns)
+    survey_cols = set(D.load_survey(DATA).columns)
     for info in truth["causes"].values():
-        assert info["dimension"] in D.DIMENSIONS and info["proxy_column"]
+        assert info["dimension"] in D.DIMENSIONS and info["proxy_column"] in panel_cols
+    for d, m in truth["matched_measures"].items():
+        assert d in D.DIMENSIONS
+        assert set(m["survey"]) <= survey_cols and set(m["panel"]) <= panel_cols, d
+    for cm in truth["countermeasures"].values():
+        assert cm["cause"] in S.CAUSE_IDS and cm["monitor_column"] in panel_cols
+        assert cm["warranted"] == (cm["cause"] in truth["active_causes"])

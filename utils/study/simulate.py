@@ -180,6 +180,27 @@ CAUSE_EFFECT = 0.45
 #: ``distance_to_county_km``, or the stratum) confounds the two.
 CAUSE_REMOTENESS_CORR = -0.2
 
+#: The measure of each dimension that matches the thesis' wording of its problem (survey or
+#: panel columns), written to ``truth.json`` so later chapters need not hard-code them.
+MATCHED_MEASURES = {
+    "gs": {"survey": ["gs1", "gs2", "gs3", "gs4", "gs5"], "panel": ["cadre_visits_per_household"]},
+    "in": {"survey": ["ind_participates", "ind_income_gain_yuan"],
+           "panel": ["industry_efficiency", "projects_surviving_pct", "participant_income_gain_yuan"]},
+    "ss": {"survey": ["cov_medical_insurance", "cov_pension", "cov_dibao", "cov_serious_illness_aid"],
+           "panel": ["serious_illness_aid_pct", "dibao_coverage_pct", "medical_insurance_pct"]},
+    "ed": {"survey": ["quiz1", "quiz2", "quiz3", "quiz4", "quiz5", "asp1", "asp2", "asp3", "asp4"],
+           "panel": []},
+    "lc": {"survey": ["lc1", "lc2", "lc3", "lc4", "lc5"], "panel": ["rural_income_yuan", "poverty_incidence_pct"]},
+}  # fmt: skip
+#: The thesis' countermeasures, the cause each answers and the column that monitors it; a
+#: countermeasure is warranted (in the planted truth) when its cause is active.
+COUNTERMEASURES = {
+    "social_organisations": ("gov_role", "strengthen cooperation with social organisations", "social_org_partners"),
+    "industry_policy_reform": ("industry_policy", "reform the policies that support industries", "industry_efficiency"),
+    "social_security_mechanism": ("ss_foundation", "improve the social-security mechanism", "serious_illness_aid_pct"),
+    "education_assistance": ("education_investment", "optimise the path of education assistance", "education_spending_yuan_per_pupil"),
+}  # fmt: skip
+
 #: Expert (AHP) planted weights: criteria and local indicator weights.
 EXPERT_CRITERIA_WEIGHTS = {"gs": 0.27, "in": 0.23, "ss": 0.20, "ed": 0.16, "lc": 0.14}
 EXPERT_ROLES = (
@@ -1984,6 +2005,16 @@ def simulate(
             for d in DIMENSIONS
         ],  # fmt: skip
         "causes": causes,
+        "matched_measures": MATCHED_MEASURES,
+        "countermeasures": {
+            k: {
+                "cause": c,
+                "label_en": en,
+                "monitor_column": col,
+                "warranted": c in sc.active_causes,
+            }
+            for k, (c, en, col) in COUNTERMEASURES.items()
+        },
         "true_weights": {
             "importance": dict(sc.importance_weights),
             "expert_criteria": dict(sc.expert_criteria_weights),
