@@ -50,7 +50,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -517,7 +517,6 @@ class Scenario:
     missingness: str = "mcar"
     inconsistent_experts: tuple = (INCONSISTENT_EXPERT,)
     description: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def scenario(name: str = DEFAULT_SCENARIO, seed: int = DEFAULT_SEED) -> Scenario:
