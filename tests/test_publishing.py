@@ -324,18 +324,76 @@ def test_buttons_follow_the_repository_url():
 PLACEHOLDER_HOST = re.compile(r"""(?:href|src|action)=["'](https?://[^"']+)["']""")
 
 
+def _placeholder_links(html_dir: Path) -> list[str]:
+    """Every link (href/src/action) of every page under ``html_dir`` that names a placeholder."""
+    mod = _repository_module()
+    bad = []
+    for page in sorted(html_dir.rglob("*.html")):
+        for link in PLACEHOLDER_HOST.findall(page.read_text(encoding="utf-8", errors="replace")):
+            if mod.is_placeholder(link):
+                bad.append(f"{page.relative_to(html_dir)}: {link}")
+    return bad
+
+
+def _mini_book(root: Path, url: str, jupyterhub: str = "") -> Path:
+    """A two-page book with the real _config.yml, _ext/ and _static/ (only repository.url and the
+    JupyterHub host changed); returns its built html folder."""
+    book = root / "book"
+    (book / "chapters").mkdir(parents=True)
+    for name in ("_ext", "_static"):
+        shutil.copytree(REPO / "book" / name, book / name, ignore=shutil.ignore_patterns("__py*"))
+    shutil.copyfile(REPO / "book" / "references.bib", book / "references.bib")
+    config = (REPO / "book" / "_config.yml").read_text(encoding="utf-8")
+    config = re.sub(r"(?m)^  url: .*$", f'  url: "{url}"', config, count=1)
+    if jupyterhub:
+        config = config.replace(
+            "  binderhub_url:", f'  jupyterhub_url: "{jupyterhub}"\n  binderhub_url:'
+        )
+    (book / "_config.yml").write_text(config, encoding="utf-8")
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/nb\n", encoding="utf-8"
+    )
+    (book / "intro.md").write_text("# Intro\n\nA page.\n", encoding="utf-8")
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [nbformat.v4.new_markdown_cell("# A chapter"), nbformat.v4.new_code_cell("x = 1")]
+    nbformat.write(nb, book / "chapters" / "nb.ipynb")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    proc = _run([jb, "build", book, "-W", "--keep-going", "-q"], root, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return book / "_build" / "html"
+
+
+@pytest.mark.slow
+def test_buttons_in_a_built_book_follow_the_repository_url(tmp_path):
+    """Through Jupyter Book and the theme: with repository.url set, the chapter page has the
+    repository, issues and Binder links; empty, it has none (and the build still passes with
+    warnings as errors); a placeholder JupyterHub host stops the build."""
+    real = "https://github.com/mcounty-book/mcounty-poverty-book"
+    html = _mini_book(tmp_path / "set", real)
+    page = (html / "chapters" / "nb.html").read_text(encoding="utf-8")
+    assert f'href="{real}"' in page and f"{real}/issues/new" in page
+    assert "https://mybinder.org/v2/gh/mcounty-book/mcounty-poverty-book/main" in page
+    html = _mini_book(tmp_path / "empty", "")
+    page = (html / "chapters" / "nb.html").read_text(encoding="utf-8")
+    assert "github.com" not in page and "mybinder.org" not in page
+    assert _placeholder_links(html) == []
+    with pytest.raises(AssertionError, match="placeholder address"):
+        _mini_book(tmp_path / "hub", real, jupyterhub="https://jupyterhub.example.org")
+
+
 @pytest.mark.slow
 def test_built_site_links_to_no_placeholder_host(built_book):
     """No page of the built site links to a placeholder address, and the repository and Binder
     buttons appear exactly when book/_config.yml sets repository.url."""
-    mod = _repository_module()
-    pages = sorted(built_book.rglob("*.html"))
-    assert pages, f"no page under {built_book}"
-    bad = []
-    for page in pages:
-        for link in PLACEHOLDER_HOST.findall(page.read_text(encoding="utf-8", errors="replace")):
-            if mod.is_placeholder(link):
-                bad.append(f"{page.relative_to(built_book)}: {link}")
+    assert any(built_book.rglob("*.html")), f"no page under {built_book}"
+    bad = _placeholder_links(built_book)
     assert not bad, "links to placeholder hosts:\n" + "\n".join(bad[:20])
     url = (CONFIG["repository"]["url"] or "").rstrip("/")
     chapter = next(iter(sorted((built_book / "chapters").glob("*.html"))))
@@ -344,3 +402,15 @@ def test_built_site_links_to_no_placeholder_host(built_book):
         assert f'href="{url}"' in text and "mybinder.org/v2/gh/" in text, chapter.name
     else:
         assert "mybinder.org" not in text and "fa-github" not in text, chapter.name
+
+
+def test_placeholder_scan_finds_a_placeholder_link(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "page.html").write_text(
+        '<a href="https://github.com/mcounty-book/mcounty-poverty-book">repo</a>'
+        '<a href="https://jupyterhub.example.org/hub/user-redirect/git-pull?repo=x">hub</a>',
+        encoding="utf-8",
+    )
+    assert _placeholder_links(tmp_path) == [
+        "sub/page.html: https://jupyterhub.example.org/hub/user-redirect/git-pull?repo=x"
+    ]
