@@ -148,6 +148,10 @@ def test_pre_commit_runs_the_same_ruff_and_strips_notebooks():
     for hook in ("ruff-check", "ruff-format"):
         assert "jupyter" in hooks[hook]["types_or"], f"pre-commit {hook} skips notebooks"
     assert [h["id"] for h in repos["nbstripout"]["hooks"]] == ["nbstripout"]
+    cmd = [UV, "tool", "run", "--from", "pre-commit==4.7.0", "pre-commit", "validate-config"]
+    proc = _run([*cmd, REPO / ".pre-commit-config.yaml"])
+    _offline_skip(proc, "pre-commit")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 # --- dependencies, lock, Python versions --------------------------------------------------------
