@@ -1,9 +1,11 @@
 """Publishing hygiene: licences, citation, lint gate, lock, Binder, CI workflow, repository buttons.
 
-Two checks need PyPI (as `make install` does): the lock must re-resolve from pyproject.toml, and
-CITATION.cff must pass ``cffconvert --validate`` (cffconvert 2.0.0 pins jsonschema < 4, which the
-Jupyter stack cannot share, so it runs in an isolated ``uv tool run`` environment, like pipx).
-Offline on a developer's machine they are skipped; under CI (``CI=true``) they never skip.
+Some checks need PyPI (as `make install` does): the lock must re-resolve from pyproject.toml, and
+three validators run in isolated ``uv tool run`` environments (like pipx), outside the lock:
+``cffconvert --validate`` on CITATION.cff (cffconvert 2.0.0 pins jsonschema < 4, which the Jupyter
+stack cannot share), ``check-jsonschema`` with SchemaStore's GitHub-workflow schema on book.yml, and
+``pre-commit validate-config``. Offline on a developer's machine they are skipped; under CI
+(``CI=true``) they never skip. actionlint runs where it is on PATH, and in CI's `metadata` job.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 CONFIG = yaml.safe_load((REPO / "book" / "_config.yml").read_text(encoding="utf-8"))
 NETWORK_ERRORS = re.compile(
     r"dns error|failed to fetch|failed to connect|connection (refused|reset)|network is unreachable"
-    r"|could not connect|timed out|temporary failure in name resolution",
+    r"|could not connect|timed out|temporary failure in name resolution|error sending request",
     flags=re.IGNORECASE,
 )
 
@@ -263,6 +265,22 @@ def test_workflow_tests_then_deploys_the_site_on_main():
     assert deploy["environment"]["name"] == "github-pages"
     metadata = " ".join(s.get("run", "") for s in wf["jobs"]["metadata"]["steps"])
     assert "cffconvert" in metadata and "actionlint" in metadata
+
+
+def test_workflow_matches_the_github_workflow_schema(tmp_path):
+    """check-jsonschema's vendored SchemaStore schema for GitHub workflows accepts book.yml and
+    rejects a copy with a misspelt job key."""
+    cmd = [UV, "tool", "run", "--from", "check-jsonschema==0.39.0", "check-jsonschema"]
+    cmd += ["--builtin-schema", "vendor.github-workflows"]
+    workflow = REPO / ".github" / "workflows" / "book.yml"
+    ok = _run([*cmd, workflow])
+    _offline_skip(ok, "check-jsonschema")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    broken = tmp_path / "book.yml"
+    broken.write_text(
+        workflow.read_text(encoding="utf-8").replace("runs-on:", "run-on:", 1), encoding="utf-8"
+    )
+    assert _run([*cmd, broken]).returncode != 0, "the schema check accepted a broken workflow"
 
 
 def test_workflow_passes_actionlint():
