@@ -49,17 +49,27 @@ test: install browser-deps
 lab: install
 	$(BIN)/jupyter lab book/chapters
 
+# Lint gate (run by .ci/run before the tests): the library, the runner, tests, benchmarks, the Sphinx
+# extension and the notebooks (book/, .ipynb included; book/_build is excluded in pyproject.toml).
+LINT_PATHS := utils tools tests benchmarks book
+
 lint: install
-	$(BIN)/ruff format --check utils tests benchmarks
-	$(BIN)/ruff check utils tests benchmarks
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/ruff check $(LINT_PATHS)
 
 format: install
-	$(BIN)/ruff format utils tests benchmarks
-	$(BIN)/ruff check --fix utils tests benchmarks
+	$(BIN)/ruff format $(LINT_PATHS)
+	$(BIN)/ruff check --fix $(LINT_PATHS)
 
-# Re-pin after editing pyproject.toml (needs network access to PyPI).
+# Re-pin after editing pyproject.toml (needs network access to PyPI): runtime dependencies and the
+# test/dev extras, hashed, for Python 3.11; binder/requirements.txt is the same file (Binder installs
+# it). Existing pins are kept unless pyproject.toml needs a change (add --upgrade to move them all).
+# tests/test_publishing.py re-runs this resolution and fails when the lock is stale.
+LOCK_FLAGS := --python-version 3.11 --all-extras --generate-hashes --custom-compile-command "make lock"
+
 lock: install
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) --quiet -o requirements.lock
+	cp requirements.lock binder/requirements.txt
 
 clean:
 	rm -rf book/_build .pytest_cache .hypothesis

@@ -45,6 +45,11 @@ def test_top_level_layout():
         "Makefile",
         ".ci/run",
         "CITATION.cff",
+        "LICENSE",
+        "LICENSE-CONTENT.md",
+        ".github/workflows/book.yml",
+        ".pre-commit-config.yaml",
+        "binder/requirements.txt",
     ]:
         assert (REPO / rel).exists(), f"{rel} is missing"
 
@@ -84,8 +89,15 @@ def test_chapter_has_parameters_cell(path: Path):
     )
 
 
+def _all_requirements() -> list[str]:
+    """Runtime dependencies plus every optional group (test, dev): what the lock pins."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    extras = project.get("optional-dependencies", {})
+    return list(project["dependencies"]) + [r for group in extras.values() for r in group]
+
+
 def test_environment_yml_matches_pyproject():
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    project = _all_requirements()
     env = yaml.safe_load((REPO / "environment.yml").read_text())
     conda, pip = set(), set()
     for dep in env["dependencies"]:
@@ -108,7 +120,7 @@ def test_environment_yml_matches_pyproject():
 def test_lock_pins_every_dependency_exactly():
     lock = (REPO / "requirements.lock").read_text()
     pinned = {_name(m) for m in re.findall(r"^([A-Za-z0-9_.\-]+)==", lock, flags=re.M)}
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    project = _all_requirements()
     missing = {_name(d) for d in project} - pinned
     assert not missing, f"requirements.lock does not pin {sorted(missing)}; run `make lock`"
     assert "--hash=sha256:" in lock
@@ -128,6 +140,9 @@ def test_ci_runs_the_readme_test_command():
     ]
     assert commands[-1] == "make test", (
         f".ci/run must end with the README's test command, got {commands[-1]!r}"
+    )
+    assert "make lint" in commands[:-1], (
+        ".ci/run must run the lint gate (make lint) before make test"
     )
 
 
