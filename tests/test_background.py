@@ -133,3 +133,81 @@ def test_research_design_figure_draws_one_box_per_step(content):
 def test_research_design_figure_validation(kwargs, match):
     with pytest.raises(ValueError, match=match):
         B.research_design_figure(**kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# Policy timeline 2013-2021 (issue 14, item 6)
+# --------------------------------------------------------------------------------------------
+def _bib_entries(repo) -> dict[str, str]:
+    """Entry key -> entry text, from references.bib and the chapter-1 entries awaiting merge."""
+    text = ""
+    for name in ("references.bib", "references_ch1.bib.txt"):
+        f = repo / "book" / name
+        if f.is_file():
+            text += f.read_text(encoding="utf-8") + "\n"
+    return {m[1]: m[2] for m in re.finditer(r"@\w+\{([^,\s]+),(.*?)\n\}", text, re.S)}
+
+
+def test_policy_timeline_covers_the_institutions(content):
+    tl = B.policy_timeline(content / "policy_timeline.csv")
+    chinese = " ".join(tl["Chinese"])
+    for term in ("精准扶贫", "建档立卡", "打赢脱贫攻坚战的决定", "扶贫开发工作成效考核办法",
+                 "贫困退出机制", "解决相对贫困的长效机制", "过渡期", "四个不摘", "防止返贫动态监测",
+                 "脱贫不稳定户", "边缘易致贫户", "国家乡村振兴局"):  # fmt: skip
+        assert term in chinese, f"the timeline has no event for {term}"
+    assert tl["year"].min() == 2013 and tl["year"].max() == 2021
+    assert tl["url"].is_unique
+
+
+def test_policy_timeline_sources_are_bib_entries_with_the_same_url(content, repo):
+    """Every event's key is a BibTeX entry (here or awaiting merge) whose url is the row's url."""
+    entries = _bib_entries(repo)
+    tl = B.policy_timeline(content / "policy_timeline.csv")
+    for _, row in tl.iterrows():
+        assert row["source"] in entries, f"{row['source']}: no BibTeX entry"
+        m = re.search(r"url\s*=\s*\{([^}]*)\}", entries[row["source"]])
+        assert m and m[1] == row["url"], f"{row['source']}: bib url differs from the timeline's"
+
+
+_ROW = "2016-04,Exit rules,关于建立贫困退出机制的意见,https://example.org/x,k\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "match"),
+    [
+        ("2016-13,E,中,https://example.org/x,k\n", r"row 3, column 'date': '2016-13' is not YYYY"),
+        ("1899,E,中,https://example.org/x,k\n", r"row 3, column 'date': '1899' is outside"),
+        ("2020-2017,E,中,https://example.org/x,k\n", r"row 3, column 'date': range '2020-2017'"),
+        ("2017, ,中,https://example.org/x,k\n", r"row 3, column 'event': empty"),
+        ("2017,E, ,https://example.org/x,k\n", r"row 3, column 'Chinese': empty"),
+        ("2017,E,中,www.gov.cn/x,k\n", r"row 3, column 'url': 'www.gov.cn/x' is not an absolute"),
+        ("2015,E,中,https://example.org/x,k\n", r"row 3, column 'date': '2015' comes before"),
+    ],
+)
+def test_policy_timeline_validation(tmp_path, row, match):
+    f = tmp_path / "timeline.csv"
+    f.write_text("date,event,Chinese,url,source\n" + _ROW + row, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"timeline\.csv: " + match):
+        B.policy_timeline(f)
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(st.integers(1900, 2099), st.sampled_from(["", "-01", "-12", "-06", "range"])),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_policy_timeline_accepts_sorted_dates_and_rejects_disorder(tmp_path_factory, dates):
+    texts = [f"{y}-{min(y + 1, 2099)}" if s == "range" and y < 2099 else f"{y}{s if s != 'range' else ''}"
+             for y, s in dates]  # fmt: skip
+    rows = [f"{d},E,中,https://example.org/{k},k{k}\n" for k, d in enumerate(texts)]
+    f = tmp_path_factory.mktemp("tl") / "timeline.csv"
+    f.write_text("date,event,Chinese,url,source\n" + "".join(rows), encoding="utf-8")
+    starts = [y for y, _ in dates]
+    if starts == sorted(starts):
+        assert B.policy_timeline(f)["year"].tolist() == starts
+    else:
+        with pytest.raises(ValueError, match="chronological order"):
+            B.policy_timeline(f)
