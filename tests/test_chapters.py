@@ -30,7 +30,7 @@ def _code(path: Path) -> str:
 
 def _glued_keys(code: str) -> set[str]:
     """Keys glued by the code: ``glue("key", ...)`` and ``glue_facts("ch4", name=...)``."""
-    keys = set(re.findall(r"""\bglue\(\s*["']([A-Za-z0-9_]+)["']""", code))
+    keys = set(re.findall(r"""\bglue(?:_figure)?\(\s*["']([A-Za-z0-9_]+)["']""", code))
     for cell in code.split("\n\n"):
         try:
             tree = ast.parse(cell)
