@@ -139,3 +139,49 @@ def test_alkire_foster_sensitivity_grid_and_dimension_contributions():
     assert row["H"] == pytest.approx(0.5) and row["M0"] == pytest.approx(0.375)
     # contributions of the dimensions sum to 1
     np.testing.assert_allclose(out[["contribution_x", "contribution_y"]].sum(axis=1), 1.0)
+
+
+def _panel_from_counts(states, counts) -> pd.DataFrame:
+    """Two-period panel whose transition counts are exactly ``counts`` (rows before, cols after)."""
+    pairs = [
+        (a, b)
+        for i, a in enumerate(states)
+        for j, b in enumerate(states)
+        for _ in range(int(counts[i][j]))
+    ]
+    return pd.DataFrame(pairs, columns=[0, 1])
+
+
+def test_steady_state_land_of_oz():
+    """Kemeny & Snell's Land of Oz chain (rain, nice, snow), P = [[.5, .25, .25], [.5, 0, .5],
+    [.25, .25, .5]]: published steady state (0.4, 0.2, 0.4) (Kemeny, J. G. & Snell, J. L.,
+    *Finite Markov Chains*; reproduced in PySAL giddy's ``ergodic.steady_state`` docstring,
+    https://github.com/pysal/giddy/blob/main/giddy/ergodic.py). Shorrocks: (3 - 1) / 2 = 1."""
+    states = ["rain", "nice", "snow"]
+    panel = _panel_from_counts(states, [[2, 1, 1], [2, 0, 2], [1, 1, 2]])
+    res = markov_chain(panel, order=states)
+    np.testing.assert_allclose(
+        res.matrix.to_numpy(), [[0.5, 0.25, 0.25], [0.5, 0, 0.5], [0.25, 0.25, 0.5]]
+    )
+    np.testing.assert_allclose(res.steady_state.to_numpy(), [0.4, 0.2, 0.4], atol=1e-12)
+    assert res.shorrocks == pytest.approx(1.0)
+
+
+def test_shorrocks_matches_giddy_published_output():
+    """PySAL giddy's ``markov_mobility`` docstring (https://github.com/pysal/giddy/blob/main/
+    giddy/mobility.py): the quintile Markov chain of US state per-capita incomes 1929-2009
+    (``usjoin.csv``) has Shorrocks' index M_P = 0.19759. Its transition counts (rows = quintile
+    before; they reproduce the published probabilities to the 8 printed digits) are rebuilt as a
+    panel here."""
+    counts = [
+        [729, 71, 1, 0, 0],
+        [72, 567, 80, 3, 0],
+        [0, 81, 631, 86, 2],
+        [0, 3, 86, 573, 56],
+        [0, 0, 1, 57, 741],
+    ]
+    q = [1, 2, 3, 4, 5]
+    res = markov_chain(_panel_from_counts(q, counts), order=q)
+    np.testing.assert_allclose(res.matrix.iloc[0, :2], [0.91011236, 0.0886392], atol=5e-9)
+    np.testing.assert_allclose(res.matrix.iloc[3, 3], 0.79805014, atol=5e-9)
+    assert f"{res.shorrocks:.5f}" == "0.19759"

@@ -67,6 +67,23 @@ def test_fgt_weights_hand_example():
     assert fgt([1, 2, 3, 4], 3, alpha=2, weights=[2, 0, 1, 1]) == pytest.approx(2 * 4 / 9 / 4)
 
 
+def test_fgt_person_weights_hand_example():
+    """Person weights (issue 11): design weight x household size, as NBS counts persons.
+
+    Households (income per person, design weight, size): (2, 10, 5), (4, 10, 1), (6, 20, 2),
+    line 5. Persons represented: 50, 10, 40 (total 100); poor persons 50 + 10, so P0 = 0.6,
+    while the household count gives (10 + 10) / 40 = 0.5. P1 = (50 x 3/5 + 10 x 1/5) / 100 = 0.32.
+    Weighted medians, with the mean of the two middle values when the cumulative weight hits
+    exactly half: persons (cumulative 50 of 100 at income 2) give (2 + 4) / 2 = 3; households
+    (cumulative 20 of 40 at income 4) give (4 + 6) / 2 = 5."""
+    y, w, size = [2.0, 4.0, 6.0], np.array([10.0, 10, 20]), np.array([5, 1, 2])
+    assert fgt(y, 5, weights=w * size) == pytest.approx(0.6)
+    assert fgt(y, 5, weights=w) == pytest.approx(0.5)
+    assert fgt(y, 5, alpha=1, weights=w * size) == pytest.approx(0.32)
+    assert relative_poverty_line(y, share=1.0, weights=w * size) == pytest.approx(3.0)
+    assert relative_poverty_line(y, share=1.0, weights=w) == pytest.approx(5.0)
+
+
 @SETTINGS
 @given(incomes, st.floats(1, 500), st.floats(0.01, 500), st.sampled_from([0, 1, 2, 1.5]))
 def test_fgt_monotone_in_line(y, z, dz, alpha):

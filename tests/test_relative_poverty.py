@@ -1,5 +1,5 @@
-"""Tests of utils.study.relative_poverty (chapter 5: the survey's income years, absolute lines
-and deprivation dimensions).
+"""Tests of utils.study.relative_poverty (chapter 6: the survey's income years, absolute lines,
+simulation thresholds, national reference medians and deprivation dimensions).
 
 Published values: the national poverty lines 2016 / 2020 (NBS; SCIO 2021) as documented in the
 shipped codebook. Other expected values are derived by hand in the docstrings.
@@ -18,12 +18,70 @@ from utils.study.data import load_codebook
 
 def test_absolute_lines_shipped_codebook_gives_published_lines(repo):
     """National rural poverty line at current prices: 2,952 yuan in 2016 (NBS) and about 4,000
-    yuan in 2020 (SCIO white paper, 2021); 2017-2019 are the documented interpolation."""
+    yuan in 2020 (SCIO white paper, 2021); no official line of 2017-2019 was found, so only the
+    two official years are read as lines."""
     lines = rp.absolute_lines(load_codebook(repo / "data"))
-    assert lines[2016] == 2952
-    assert lines[2020] == 4000
-    assert list(lines.index) == [2016, 2017, 2018, 2019, 2020]
-    assert lines.is_monotonic_increasing
+    assert lines.to_dict() == {2016: 2952.0, 2020: 4000.0}
+
+
+def test_income_thresholds_shipped_codebook(repo):
+    """Official 2016/2020 lines, and the simulation's geometric interpolation in between
+    (2952 * (4000/2952)^(k/4), k = 1..3: 3185, 3436, 3707 yuan, data/README.md), labelled."""
+    thr = rp.income_thresholds(load_codebook(repo / "data"))
+    assert list(thr.index) == [2016, 2017, 2018, 2019, 2020]
+    assert thr["official"].tolist() == [True, False, False, False, True]
+    expected = [2952 * (4000 / 2952) ** (k / 4) for k in range(5)]
+    assert thr["line_yuan"].tolist() == pytest.approx(expected, abs=0.6)
+
+
+def test_income_thresholds_refuses_a_mismatched_year():
+    cb = pd.DataFrame(
+        {
+            "column": ["income_2016", "income_2017"],
+            "description": [
+                "Poverty line 2016: 1 yuan",
+                "Simulation income threshold 2018: 2 yuan",
+            ],
+        }
+    )
+    with pytest.raises(ValueError, match="column 'income_2017' documents the threshold of 2018"):
+        rp.income_thresholds(cb)
+
+
+def test_national_medians_shipped_background(repo):
+    """NBS national rural median disposable income (background file, REAL): 11,149 yuan (2016),
+    13,066 (2018), 15,204 (2020); 2017 missing, filled as sqrt(11149 * 13066) and flagged."""
+    from utils.study.data import load_background
+
+    med = rp.national_medians(load_background(repo / "data"), range(2016, 2021))
+    assert med.loc[2016, "median_yuan"] == 11149
+    assert med.loc[2020, "median_yuan"] == 15204
+    assert med.loc[2017, "median_yuan"] == pytest.approx((11149 * 13066) ** 0.5)
+    assert med["interpolated"].tolist() == [False, True, False, False, False]
+
+
+def test_national_medians_refuses_extrapolation_and_bad_input():
+    bg = pd.DataFrame({"year": [2016, 2018], "m": [100.0, 121.0]})
+    with pytest.raises(ValueError, match="a median is not extrapolated"):
+        rp.national_medians(bg, [2019], column="m")
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['m'\]"):
+        rp.national_medians(pd.DataFrame({"year": [2016]}), [2016], column="m")
+    with pytest.raises(ValueError, match="must be positive"):
+        rp.national_medians(pd.DataFrame({"year": [2016], "m": [0.0]}), [2016], column="m")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.floats(10.0, 1e5),
+    st.floats(0.5, 2.0),
+    st.integers(2, 6),
+)
+def test_national_medians_interpolation_is_geometric(m0, ratio, gap):
+    """Every filled year lies on the geometric path: consecutive ratios are equal."""
+    bg = pd.DataFrame({"year": [2000, 2000 + gap], "m": [m0, m0 * ratio]})
+    out = rp.national_medians(bg, range(2000, 2001 + gap), column="m")["median_yuan"]
+    steps = (out / out.shift()).dropna()
+    assert steps.to_numpy() == pytest.approx([ratio ** (1 / gap)] * gap, rel=1e-9)
 
 
 def test_absolute_lines_reads_descriptions():

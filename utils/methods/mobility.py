@@ -237,6 +237,15 @@ def spells(states: pd.DataFrame, target="poor", weights=None) -> pd.DataFrame:
     target in every period, *transient* when in it in some but not all periods (churning plus
     real entries and exits), *never* otherwise.
 
+    Parameters
+    ----------
+    states : DataFrame
+        Units x periods (columns in time order), categorical states, no missing values.
+    target : hashable, default "poor"
+        The state whose spells are counted.
+    weights : array-like, optional
+        One weight per unit (e.g. person weights); spells are then weighted counts.
+
     Returns
     -------
     DataFrame
@@ -389,6 +398,25 @@ def near_line_flags(
 
     with *m* the ``margin`` (the official rule of 2020 used a multiple of the line set by each
     province; here it is a parameter).
+
+    Parameters
+    ----------
+    income : array-like
+        Per-capita income of each household in the monitoring year.
+    line : float
+        The year's poverty line or income threshold (positive).
+    registered, exited : array-like of bool or 0/1
+        Ever registered (建档立卡); exited by the monitoring year (only registered households).
+    margin : float, default 0.5
+        Monitoring range above the line, as a share of it, in [0, 5].
+
+    References
+    ----------
+    State Council Leading Group of Poverty Alleviation and Development (2020). 关于建立防止返贫
+    监测和帮扶机制的指导意见 (Xinhua report, 2020-03-27,
+    https://www.cititic.com/news/mm/1407174-20200327.htm). A reported provincial range: incomes
+    below about 1.5 times the national line (People's Daily, 2020-06-30, p. 13,
+    http://www.dingqianjf.com/news/show/134/1469160_0.html).
 
     Returns
     -------

@@ -1,6 +1,6 @@
-"""Relative poverty in M County's survey: income years, absolute lines, deprivation dimensions.
+"""Relative poverty in M County's survey: income years, lines, reference medians, deprivations.
 
-Chapter 5 measures relative poverty with the methods of :mod:`utils.methods.poverty` (FGT,
+Chapter 6 measures relative poverty with the methods of :mod:`utils.methods.poverty` (FGT,
 relative lines, Alkire-Foster, Theil, poverty dynamics) in its own cells. What is specific to
 the study, and lives here, is how the survey's data folder says *which* columns are the yearly
 incomes, *what* the absolute line of each year was and *which* dimension each ``dep_*``
@@ -16,11 +16,18 @@ import re
 
 import pandas as pd
 
-__all__ = ["absolute_lines", "deprivation_dimensions", "income_columns"]
+__all__ = [
+    "absolute_lines",
+    "deprivation_dimensions",
+    "income_columns",
+    "income_thresholds",
+    "national_medians",
+]
 
 _INCOME = re.compile(r"^income_(\d{4})$")
 _LINE = re.compile(r"[Pp]overty line (\d{4}):\s*([\d,]+(?:\.\d+)?)\s*yuan")
 _DEP_GROUP = re.compile(r"^deprivation:(.+)$")
+_THRESHOLD = re.compile(r"[Ss]imulation income threshold (\d{4}):\s*([\d,]+(?:\.\d+)?)\s*yuan")
 
 
 def income_columns(survey: pd.DataFrame) -> dict[int, str]:
@@ -55,11 +62,12 @@ def absolute_lines(codebook: pd.DataFrame) -> pd.Series:
     """Absolute poverty line of each survey year, read from the codebook's income descriptions.
 
     The codebook documents each ``income_YYYY`` column with the line of that year
-    (``"Poverty line 2016: 2952 yuan"``). For the shipped data these are the national line at
-    current prices: 2,952 yuan in 2016 (NBS) and about 4,000 yuan in 2020 (SCIO white paper
-    2021), with 2017-2019 interpolated geometrically (a modelling choice recorded in
-    ``data/README.md``, not an official figure). Reading them from the codebook keeps the
-    chapter in step with whatever data folder it is run on.
+    (``"Official poverty line 2016: 2952 yuan"``). For the shipped data these are the national
+    line at current prices: 2,952 yuan in 2016 (NBS) and about 4,000 yuan in 2020 (SCIO white
+    paper 2021). No official line of 2017-2019 was found (``data/README.md``), so those years
+    are absent here; :func:`income_thresholds` adds the simulation's interpolated thresholds,
+    labelled as such. Reading them from the codebook keeps the chapter in step with whatever
+    data folder it is run on.
 
     Parameters
     ----------
@@ -153,3 +161,132 @@ def deprivation_dimensions(
     s = pd.Series(out, name="dimension", dtype=object)
     s.index.name = "indicator"
     return s
+
+
+def income_thresholds(codebook: pd.DataFrame) -> pd.DataFrame:
+    """Income threshold of every survey year: the official line where one exists, else the
+    simulation's threshold, with a column saying which.
+
+    The official lines are :func:`absolute_lines` (``"Poverty line YYYY: N yuan"``); the other
+    years are read from ``"Simulation income threshold YYYY: N yuan"`` in the same descriptions
+    (for the shipped data a geometric interpolation between the official 2016 and 2020 lines,
+    a modelling assumption, **not** an official line).
+
+    Parameters
+    ----------
+    codebook : DataFrame
+        Columns ``column`` and ``description``.
+
+    Returns
+    -------
+    DataFrame
+        Index ``year``; columns ``line_yuan`` (float) and ``official`` (bool).
+
+    Examples
+    --------
+    >>> cb = pd.DataFrame({"column": ["income_2016", "income_2017"],
+    ...                    "description": ["Official poverty line 2016: 2952 yuan.",
+    ...                                    "Official poverty line 2017: not found. "
+    ...                                    "Simulation income threshold 2017: 3185 yuan."]})
+    >>> income_thresholds(cb)
+          line_yuan  official
+    year
+    2016     2952.0      True
+    2017     3185.0     False
+    """
+    official = absolute_lines(codebook)
+    simulated: dict[int, float] = {}
+    for col, desc in zip(codebook["column"], codebook["description"], strict=True):
+        m_col = _INCOME.match(str(col))
+        if not m_col or not isinstance(desc, str):
+            continue
+        m = _THRESHOLD.search(desc)
+        if m is None:
+            continue
+        year = int(m.group(1))
+        if year != int(m_col.group(1)):
+            raise ValueError(
+                f"codebook: column {col!r} documents the threshold of {year}, not of its own "
+                f"year {m_col.group(1)}"
+            )
+        if year not in official.index:
+            simulated[year] = float(m.group(2).replace(",", ""))
+    out = pd.DataFrame(
+        {
+            "line_yuan": pd.concat([official, pd.Series(simulated, dtype=float)]),
+            "official": [True] * len(official) + [False] * len(simulated),
+        }
+    ).sort_index()
+    out.index.name = "year"
+    return out
+
+
+def national_medians(
+    background: pd.DataFrame,
+    years,
+    column: str = "rural_disposable_income_median_yuan",
+) -> pd.DataFrame:
+    r"""National rural median income of the given years, a gap year filled and labelled.
+
+    The background file (real NBS figures) has empty cells where no release was found (the
+    national rural median of 2017). A year inside the observed range is filled by geometric
+    interpolation between its nearest observed neighbours,
+    :math:`m_t = m_a (m_b / m_a)^{(t - a)/(b - a)}`, and flagged ``interpolated``; a year
+    outside the observed range is refused (no extrapolation).
+
+    Parameters
+    ----------
+    background : DataFrame
+        Columns ``year`` and ``column`` (as :func:`utils.study.data.load_background` returns).
+    years : iterable of int
+        The years wanted (e.g. the survey's income years).
+    column : str
+        The median column.
+
+    Returns
+    -------
+    DataFrame
+        Index ``year``; columns ``median_yuan`` and ``interpolated`` (bool).
+
+    Examples
+    --------
+    >>> bg = pd.DataFrame({"year": [2016, 2017, 2018], "m": [100.0, None, 121.0]})
+    >>> national_medians(bg, [2016, 2017, 2018], column="m")
+          median_yuan  interpolated
+    year
+    2016        100.0         False
+    2017        110.0          True
+    2018        121.0         False
+    """
+    if not isinstance(background, pd.DataFrame):
+        raise ValueError(f"background: expected a DataFrame, got {type(background).__name__}")
+    missing = [c for c in ("year", column) if c not in background.columns]
+    if missing:
+        raise ValueError(f"background: missing column(s) {missing}")
+    obs = (
+        background[["year", column]]
+        .dropna()
+        .astype({"year": int, column: float})
+        .set_index("year")[column]
+        .sort_index()
+    )
+    if (obs <= 0).any():
+        raise ValueError(f"background: column {column!r} must be positive where given")
+    rows = {}
+    for year in years:
+        year = int(year)
+        if year in obs.index:
+            rows[year] = (float(obs[year]), False)
+            continue
+        before, after = obs[obs.index < year], obs[obs.index > year]
+        if before.empty or after.empty:
+            raise ValueError(
+                f"background: no {column!r} for {year} and no observed year on both sides "
+                f"(observed: {list(obs.index)}); a median is not extrapolated"
+            )
+        a, b = before.index[-1], after.index[0]
+        m = before.iloc[-1] * (after.iloc[0] / before.iloc[-1]) ** ((year - a) / (b - a))
+        rows[year] = (float(m), True)
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=["median_yuan", "interpolated"])
+    out.index.name = "year"
+    return out
