@@ -312,6 +312,14 @@ def test_chapter_3_shows_the_dimension_labels_of_its_data_folder(tmp_path):
         assert label not in shown, f"shipped label {label!r} still shown by chapter 3"
     assert glued["ch3_weakest"].strip("'") in new
     assert glued["ch3_strongest"].strip("'") in new
+    # tables for readers (issue 15): no NaN and no scientific notation in any HTML table
+    tables = "\n".join(t for t in texts if "<table" in t)
+    assert tables, "chapter 3 shows no HTML table"
+    assert "NaN" not in tables and ">nan<" not in tables
+    assert "e-0" not in tables
+    # every glued figure carries the in-image "Simulated data" mark (glue_figure)
+    code = "\n".join("".join(c["source"]) for c in executed["cells"] if c["cell_type"] == "code")
+    assert code.count("glue_figure(") >= 3 and "simulated=True" in code
 
 
 # ----------------------------------------------------------------------------------------------
