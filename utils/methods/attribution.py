@@ -568,6 +568,11 @@ def group_differences(
     - ``"auto"`` (default) rule: ANOVA unless its assumptions are rejected at level ``alpha``
       (default 0.05) by the Shapiro-Wilk test of the residuals (values minus group means,
       pooled) or by Levene's test with the median centre (Brown-Forsythe); then Kruskal-Wallis.
+      Kept for backward compatibility: the book's chapters choose the test by design
+      (``"anova"`` for differences in means, ``"kruskal"`` for ranks) instead of letting a
+      pre-test on the same data choose it, and report :func:`eta_squared` with a design-based
+      interval; adjust the p-values of many tests with
+      ``statsmodels.stats.multitest.multipletests`` (Holm or Benjamini-Hochberg).
 
     Parameters
     ----------
