@@ -22,6 +22,7 @@ from utils.methods.attribution import (
     GroupDiffResult,
     OrderedLogitResult,
     dominance_analysis,
+    eta_squared,
     group_differences,
     importance_performance,
     ordered_logit,
@@ -597,3 +598,42 @@ def test_ame_on_p_at_least_c_closed_form():
     tau = res.thresholds.iloc[2]  # between categories 3 and 4
     expected = beta * stats.logistic.pdf(tau - xb).mean()
     np.testing.assert_allclose(res.ame[[4, 5]].sum(axis=1).to_numpy(), expected, rtol=1e-8)
+
+
+# ----------------------------------------------------------------------------------------------
+# eta squared (weighted)
+# ----------------------------------------------------------------------------------------------
+def test_eta_squared_matches_published_pingouin_example(hair):
+    """pingouin docs, ``anova`` example on the hair-colour data: eta^2 ('n2') = 0.575962."""
+    assert eta_squared(hair["Pain threshold"], hair["Hair color"]) == pytest.approx(
+        0.575962, abs=1e-6
+    )
+
+
+@FAST
+@given(seed=st.integers(0, 10_000), c=st.floats(0.01, 100))
+def test_eta_squared_weights_are_frequency_weights_and_scale_free(seed, c):
+    rng = np.random.default_rng(seed)
+    y = rng.normal(size=24)
+    g = np.repeat(["x", "y", "z"], 8)
+    k = rng.integers(1, 4, size=24)  # integer weights = repeated rows
+    weighted = eta_squared(y, g, weights=k)
+    assert weighted == pytest.approx(eta_squared(np.repeat(y, k), np.repeat(g, k)), rel=1e-9)
+    assert eta_squared(y, g, weights=c * k) == pytest.approx(weighted, rel=1e-9)
+    unweighted = eta_squared(y, g)
+    df = pd.DataFrame({"v": y, "g": g})
+    assert unweighted == pytest.approx(group_differences(df, "v", "g", "anova").effect_size)
+    assert 0 <= weighted <= 1
+
+
+def test_eta_squared_zero_weight_rows_drop_out_and_bad_input_is_named():
+    y, g = [1.0, 2, 3, 4, 100], ["a", "a", "b", "b", "c"]
+    assert eta_squared(y, g, weights=[1, 1, 1, 1, 0]) == pytest.approx(eta_squared(y[:4], g[:4]))
+    with pytest.raises(ValueError, match="weights: must be non-negative"):
+        eta_squared(y, g, weights=[1, 1, 1, 1, -1])
+    with pytest.raises(ValueError, match="at least 2 groups"):
+        eta_squared(y, ["a"] * 5)
+    with pytest.raises(ValueError, match="groups: has 2 labels"):
+        eta_squared(y, ["a", "b"])
+    with pytest.raises(ValueError, match="no variation"):
+        eta_squared([1.0, 1, 1, 1], list("aabb"))

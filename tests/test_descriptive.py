@@ -303,3 +303,61 @@ def test_band_properties(values):
     for v, lab in zip(values, out, strict=True):
         i = cats.index(lab)
         assert edges[i] <= v < edges[i + 1]
+
+
+# ----------------------------------------------------------------------------------------------
+# tables for readers
+# ----------------------------------------------------------------------------------------------
+def test_format_p_value_follows_apa_examples():
+    """APA Publication Manual (7th ed., section 6.36): exact p to three decimals, "p < .001"
+    below that; here with the leading zero of the book's style."""
+    from utils.methods.descriptive import format_p_value
+
+    assert format_p_value(0.0281) == "0.028"
+    assert format_p_value(0.0004) == "< 0.001"
+    assert format_p_value(7.062e-04) == "< 0.001"
+    assert format_p_value(1.0) == "1.000"
+    assert format_p_value(0.05, digits=2) == "0.05"
+    assert format_p_value(float("nan")) == "n/a"
+    with pytest.raises(ValueError, match="p: must be a probability"):
+        format_p_value(1.5)
+    with pytest.raises(ValueError, match="digits"):
+        format_p_value(0.5, digits=0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(p=st.floats(0, 1))
+def test_format_p_value_never_scientific_and_close(p):
+    from utils.methods.descriptive import format_p_value
+
+    text = format_p_value(p)
+    assert "e" not in text
+    if text.startswith("<"):
+        assert p < 0.001
+    else:
+        assert abs(float(text) - p) <= 0.0005 + 1e-12
+
+
+def test_reader_table_shows_fixed_decimals_and_no_nan():
+    from utils.methods.descriptive import reader_table
+
+    t = pd.DataFrame(
+        {
+            "Dimension": ["government services", None],
+            "Score (0-100)": [46.01659, np.nan],
+            "Households": pd.array([1200, 7], dtype="int64"),
+            "Met": [True, False],
+        },
+        index=pd.Index([1, 2], name="Row"),
+    )
+    html = reader_table(t, decimals={"Score (0-100)": 2}).to_html()
+    assert "46.02" in html and "46.0166" not in html
+    assert "1,200" in html and "n/a" in html and "NaN" not in html and "nan" not in html
+    assert "yes" in html and "text-align: left" in html
+    assert "Row" in html
+    hidden = reader_table(t, hide_index=True, caption="A caption").to_html()
+    assert "A caption" in hidden
+    with pytest.raises(ValueError, match=r"decimals: columns \['zz'\]"):
+        reader_table(t, decimals={"zz": 1})
+    with pytest.raises(ValueError, match="table: expected a pandas DataFrame"):
+        reader_table([1, 2])

@@ -299,7 +299,8 @@ def test_chapter_3_shows_the_dimension_labels_of_its_data_folder(tmp_path):
         for out in cell.get("outputs", []):
             values = out.get("data", {})
             text = values.get("text/plain") or values.get("application/papermill.record/text/plain")
-            text = "".join(out.get("text", "")) + "".join(text or "")
+            html = values.get("text/html") or ""  # tables for readers are styled HTML
+            text = "".join(out.get("text", "")) + "".join(text or "") + "".join(html)
             texts.append(text)
             name = out.get("metadata", {}).get("scrapbook", {}).get("name")
             if name:
@@ -311,3 +312,78 @@ def test_chapter_3_shows_the_dimension_labels_of_its_data_folder(tmp_path):
         assert label not in shown, f"shipped label {label!r} still shown by chapter 3"
     assert glued["ch3_weakest"].strip("'") in new
     assert glued["ch3_strongest"].strip("'") in new
+    # tables for readers (issue 15): no NaN and no scientific notation in any HTML table
+    tables = "\n".join(t for t in texts if "<table" in t)
+    assert tables, "chapter 3 shows no HTML table"
+    assert "NaN" not in tables and ">nan<" not in tables
+    assert "e-0" not in tables
+    # every glued figure carries the in-image "Simulated data" mark (glue_figure)
+    code = "\n".join("".join(c["source"]) for c in executed["cells"] if c["cell_type"] == "code")
+    assert code.count("glue_figure(") >= 3 and "simulated=True" in code
+
+
+# ----------------------------------------------------------------------------------------------
+# planted dimension scores (the ledger's "planted" column)
+# ----------------------------------------------------------------------------------------------
+def _truth(means, thresholds=(-1.6, -0.7, 0.2, 1.1)):
+    return {
+        "survey": {"item_thresholds": list(thresholds)},
+        "dimensions": [
+            {"id": f"d{i}", "latent_mean": m, "weak": m < 0} for i, m in enumerate(means)
+        ],
+    }
+
+
+def test_planted_scores_hand_example():
+    """mu = 0 with the simulator's thresholds: E[a] - 1 = Phi(1.6) + Phi(0.7) + Phi(-0.2)
+    + Phi(-1.1) = 0.945201 + 0.758036 + 0.420740 + 0.135666 (normal table values), times 25."""
+    out = sv.planted_dimension_scores(_truth([0.0]))
+    by_hand = 25 * (0.945201 + 0.758036 + 0.420740 + 0.135666)
+    assert out.loc["d0", "planted_score"] == pytest.approx(by_hand, abs=1e-4)
+    # symmetric thresholds around 0 and mu = 0: the neutral answer, 50
+    sym = sv.planted_dimension_scores(_truth([0.0], thresholds=(-1.5, -0.5, 0.5, 1.5)))
+    assert sym.loc["d0", "planted_score"] == pytest.approx(50.0)
+    assert list(out.columns) == ["label", "latent_mean", "planted_score", "weak"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(mu=st.floats(-1.5, 1.5))
+def test_planted_scores_match_the_simulators_cutting_rule(mu):
+    """Monte Carlo of the simulator's rule (y* ~ N(mu, 1) cut at the thresholds): the mean
+    answer on the 0-100 scale agrees with the closed form within 4 Monte Carlo SEs."""
+    thresholds = np.array([-1.6, -0.7, 0.2, 1.1])
+    rng = np.random.default_rng(1)
+    answers = 1 + (rng.normal(mu, 1, 40_000)[:, None] > thresholds).sum(axis=1)
+    score = 25 * (answers - 1)
+    planted = sv.planted_dimension_scores(_truth([mu])).loc["d0", "planted_score"]
+    assert abs(score.mean() - planted) < 4 * score.std() / np.sqrt(score.size)
+    assert 0 <= planted <= 100
+
+
+@settings(max_examples=25, deadline=None)
+@given(a=st.floats(-2, 2), b=st.floats(-2, 2))
+def test_planted_scores_increase_with_the_latent_mean(a, b):
+    out = sv.planted_dimension_scores(_truth([a, b]))["planted_score"]
+    if a < b:
+        assert out["d0"] <= out["d1"]
+
+
+def test_planted_scores_validation():
+    with pytest.raises(ValueError, match="truth: needs 'dimensions'"):
+        sv.planted_dimension_scores({"dimensions": []})
+    with pytest.raises(ValueError, match="increasing"):
+        sv.planted_dimension_scores(_truth([0.0], thresholds=(1.0, 0.0)))
+    with pytest.raises(ValueError, match=r"dimensions\[0\] needs 'id'"):
+        sv.planted_dimension_scores({"survey": {"item_thresholds": [0.0]}, "dimensions": [{}]})
+
+
+def test_planted_scores_of_the_shipped_truth_file():
+    """The shipped truth.json: weak dimensions are planted below the strong one."""
+    from utils.study.data import load_truth
+
+    truth = load_truth(REPO / "data")
+    out = sv.planted_dimension_scores(truth)
+    assert set(out.index) == {d["id"] for d in truth["dimensions"]}
+    weak, strong = out[out["weak"]], out[~out["weak"]]
+    if len(weak) and len(strong):
+        assert weak["planted_score"].max() < strong["planted_score"].min()

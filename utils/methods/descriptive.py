@@ -25,10 +25,12 @@ from utils.methods._validation import check_fraction
 
 __all__ = [
     "band",
+    "format_p_value",
     "frequency_table",
     "item_nonresponse",
     "profile_table",
     "proportion_table",
+    "reader_table",
     "wilson_interval",
 ]
 
@@ -448,3 +450,124 @@ def band(
     return pd.Series(
         pd.cut(x, bins=e, right=False, labels=labels), index=values.index, name=values.name
     )
+
+
+def format_p_value(p: float, *, digits: int = 3) -> str:
+    """A p-value as readers expect it: fixed decimals, ``< 0.001`` below the last decimal.
+
+    ``p`` is shown with ``digits`` decimals; a value below ``10^-digits`` is written
+    ``"< 0.001"`` (APA style, *Publication Manual*, 7th ed., section 6.36), never in scientific
+    notation; a missing value gives ``"n/a"``.
+
+    Parameters
+    ----------
+    p : float
+        A probability in [0, 1], or NaN.
+    digits : int
+        Decimals shown (default 3).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_p_value(0.04567), format_p_value(2.4e-17), format_p_value(float("nan"))
+    ('0.046', '< 0.001', 'n/a')
+    """
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"digits: must be a positive integer, got {digits!r}")
+    if p is None or (isinstance(p, float) and np.isnan(p)):
+        return "n/a"
+    p = float(p)
+    if not 0 <= p <= 1:
+        raise ValueError(f"p: must be a probability in [0, 1], got {p!r}")
+    floor = 10.0**-digits
+    if p < floor:
+        return f"< {floor:.{digits}f}"
+    return f"{p:.{digits}f}"
+
+
+def reader_table(
+    table: pd.DataFrame,
+    *,
+    decimals: int | Mapping[str, int] = 1,
+    na_rep: str = "n/a",
+    hide_index: bool = False,
+    caption: str | None = None,
+):
+    """A table for readers: fixed decimals, ``n/a`` for missing cells, text left-aligned.
+
+    Returns a pandas ``Styler`` (rendered as HTML by Jupyter Book): numeric columns get
+    ``decimals`` decimals (a mapping gives them per column; integer columns are shown without
+    decimals and with thousands separators), missing cells show ``na_rep`` instead of ``NaN``,
+    text columns and the index are left-aligned and numbers right-aligned. The values are not
+    changed: only their display.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Column labels as the reader should see them (with units).
+    decimals : int or mapping column -> int
+    na_rep : str
+        Shown for a missing value (default ``"n/a"``).
+    hide_index : bool
+        Hide the row labels (for tables whose first column names the rows).
+    caption : str, optional
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"Dimension": ["a", "b"], "Score (0-100)": [50.123, None]})
+    >>> html = reader_table(t, hide_index=True).to_html()
+    >>> "50.1" in html and "n/a" in html and "NaN" not in html
+    True
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise ValueError(f"table: expected a pandas DataFrame, got {type(table).__name__}")
+    if isinstance(decimals, Mapping):
+        unknown = [c for c in decimals if c not in table.columns]
+        if unknown:
+            raise ValueError(f"decimals: columns {unknown} are not in the table")
+        per_column = dict(decimals)
+    elif isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer)) or decimals < 0:
+        raise ValueError(f"decimals: must be a non-negative integer or a mapping, got {decimals!r}")
+    else:
+        per_column = {}
+    formats = {}
+    numeric, text = [], []
+    for col in table.columns:
+        series = table[col]
+        if pd.api.types.is_bool_dtype(series):
+            formats[col] = lambda v: "yes" if v else "no"
+            text.append(col)
+        elif pd.api.types.is_integer_dtype(series):
+            formats[col] = "{:,.0f}"
+            numeric.append(col)
+        elif pd.api.types.is_numeric_dtype(series):
+            d = int(per_column.get(col, decimals if not isinstance(decimals, Mapping) else 1))
+            formats[col] = f"{{:,.{d}f}}"
+            numeric.append(col)
+        else:
+            text.append(col)
+    styler = table.style.format(formats, na_rep=na_rep)
+    styler = styler.format_index(lambda v: "" if pd.isna(v) else str(v), axis=0)
+    if text:
+        styler = styler.set_properties(subset=text, **{"text-align": "left"})
+    if numeric:
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+    styler = styler.set_table_styles(
+        [
+            {"selector": "th.row_heading", "props": [("text-align", "left")]},
+            {"selector": "th.col_heading", "props": [("text-align", "left")]},
+        ],
+        overwrite=False,
+    )
+    if hide_index:
+        styler = styler.hide(axis="index")
+    if caption:
+        styler = styler.set_caption(caption)
+    return styler

@@ -43,6 +43,7 @@ __all__ = [
     "dimension_scores",
     "factor_correspondence",
     "group_columns",
+    "planted_dimension_scores",
     "poverty_lines",
 ]
 
@@ -492,6 +493,74 @@ def factor_correspondence(
             "on target": int((primary == factor).sum()),
             "min loading": float(block[factor].min()),
             "max cross-loading": float(others.abs().to_numpy().max()) if others.size else 0.0,
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "dimension"
+    return out
+
+
+def planted_dimension_scores(truth: Mapping) -> pd.DataFrame:
+    """The dimension scores the simulation planted, on the book's 0-100 scale.
+
+    The simulator (``utils.study.simulate``) draws each Likert answer by cutting a latent
+    response ``y* = mu_d + lambda s + sqrt(1 - lambda^2) e`` at the thresholds
+    ``t_1 < ... < t_4`` (``truth["survey"]["item_thresholds"]``), with ``s`` standardised in
+    the sample and ``e ~ N(0, 1)``, so ``y* ~ N(mu_d, 1)`` over the sample and the expected
+    answer is ``E[a] = 1 + sum_k Phi(mu_d - t_k)``. On the 0-100 scale (an answer ``a`` maps to
+    ``25 (a - 1)``) the planted dimension score is
+
+    ``planted_d = 25 * sum_k Phi(mu_d - t_k)``.
+
+    It refers to the sample's composition (the latent scores are standardised over the sampled
+    households); a design-weighted population mean can differ from it by the composition effect
+    of the oversampled registered-poor households (a fraction of a point on the thesis data).
+
+    Parameters
+    ----------
+    truth : mapping
+        The parsed ``truth.json`` (``utils.study.data.load_truth``); needs ``dimensions`` (a list
+        of records with ``id``, ``latent_mean``, ``weak`` and optionally ``label``) and
+        ``survey.item_thresholds``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by dimension id: ``label, latent_mean, planted_score, weak``.
+
+    Examples
+    --------
+    >>> truth = {"survey": {"item_thresholds": [-1.6, -0.7, 0.2, 1.1]},
+    ...          "dimensions": [{"id": "gs", "latent_mean": -0.35, "weak": True},
+    ...                         {"id": "lc", "latent_mean": 0.45, "weak": False}]}
+    >>> planted_dimension_scores(truth)["planted_score"].round(2).tolist()
+    [47.41, 67.8]
+    """
+    from scipy.stats import norm
+
+    if not isinstance(truth, Mapping):
+        raise ValueError("truth: expected the parsed truth.json (a dict)")
+    try:
+        thresholds = np.asarray(truth["survey"]["item_thresholds"], dtype=float)
+        records = list(truth["dimensions"])
+    except (KeyError, TypeError) as exc:
+        raise ValueError(
+            f"truth: needs 'dimensions' and 'survey.item_thresholds' (missing {exc})"
+        ) from exc
+    if thresholds.ndim != 1 or thresholds.size < 1 or np.any(np.diff(thresholds) <= 0):
+        raise ValueError("truth: survey.item_thresholds must be increasing numbers")
+    rows = {}
+    for i, rec in enumerate(records):
+        if "id" not in rec or "latent_mean" not in rec:
+            raise ValueError(f"truth: dimensions[{i}] needs 'id' and 'latent_mean'")
+        mu = float(rec["latent_mean"])
+        if not np.isfinite(mu):
+            raise ValueError(f"truth: dimensions[{i}] latent_mean is not finite")
+        expected = float(norm.cdf(mu - thresholds).sum())  # E[a] - 1
+        rows[str(rec["id"])] = {
+            "label": rec.get("label", str(rec["id"])),
+            "latent_mean": mu,
+            "planted_score": 100.0 * expected / thresholds.size,
+            "weak": bool(rec.get("weak", False)),
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "dimension"
