@@ -47,6 +47,8 @@ __all__ = [
     "annual_efficiency_data",
     "dimension_ranking_figure",
     "efficiency_figure",
+    "township_scatter",
+    "interval_figure",
 ]
 
 #: Names of the five evaluation grades, lowest first (grade k <-> Likert answer k).
@@ -1003,6 +1005,131 @@ def efficiency_figure(table: pd.DataFrame, title: str = ""):
         ax.set_xlabel("Pure technical efficiency (BCC, 0-1)")
         ax.set_ylabel("Scale efficiency (CCR / BCC, 0-1)")
         _place_labels(fig, ax, spots)
+    return fig
+
+
+def township_scatter(
+    x: pd.DataFrame, y: pd.Series, title: str = "", ylabel: str = "", n_labels: int = 3
+):
+    """Side-by-side scatter plots of one township measure (y) against each column of ``x``.
+
+    One panel per column of ``x`` (its name is the x-axis label), every township a point, the
+    ``n_labels`` highest and lowest townships on y labelled, and in each panel's corner
+    Spearman's rank correlation :math:`r_s` (a description of the townships, which are a census,
+    not a sample: no p-value). Drawn in the house theme.
+
+    Parameters
+    ----------
+    x : DataFrame
+        Index = township; one numeric column per panel (1 to 3 columns).
+    y : Series
+        The measure on the vertical axis, same index as ``x``.
+    title, ylabel : str
+    n_labels : int
+        How many townships to label at each end of ``y``.
+
+    Returns
+    -------
+    utils.plots.BookFigure
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"funds": [1.0, 2, 3, 4]}, index=["T1", "T2", "T3", "T4"])
+    >>> fig = township_scatter(x, pd.Series([4.0, 3, 2, 1], index=x.index), n_labels=1)
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("r")]
+    ['r_s = -1.00']
+    """
+    import matplotlib as mpl
+
+    from utils import plots
+
+    if not isinstance(x, pd.DataFrame) or not 1 <= x.shape[1] <= 3:
+        raise ValueError("x: expected a DataFrame with 1 to 3 columns (one per panel)")
+    if not isinstance(y, pd.Series) or not y.index.equals(x.index):
+        raise ValueError("y: expected a Series with the same index as x")
+    if len(y) < 3 or not np.isfinite(x.to_numpy(float)).all() or not np.isfinite(y).all():
+        raise ValueError("x, y: need at least 3 townships and finite values")
+    order = y.sort_values()
+    labelled = set(order.index[:n_labels]) | set(order.index[len(order) - n_labels :])
+    color = plots.house_palette(1)[0]
+    with mpl.rc_context(plots.house_rc()):
+        fig = plots.BookFigure(figsize=(plots.BOOK_WIDTH, 3.8), layout="constrained")
+        axes = np.atleast_1d(fig.subplots(1, x.shape[1], sharey=True))
+        for ax, col in zip(axes, x.columns, strict=True):
+            ax.scatter(x[col], y, color=color, edgecolor="0.1", linewidth=0.5, s=30, zorder=3)
+            for t in labelled:
+                ax.annotate(
+                    str(t), (x.loc[t, col], y[t]), fontsize=7.5, xytext=(3, 3),
+                    textcoords="offset points",
+                )  # fmt: skip
+            r = stats.spearmanr(x[col], y).statistic
+            ax.text(
+                0.03, 0.97, f"r_s = {r:.2f}", transform=ax.transAxes, va="top", fontsize=8.5,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.7"},
+            )  # fmt: skip
+            ax.set_xlabel(str(col))
+        axes[0].set_ylabel(ylabel or str(y.name))
+        fig.suptitle(title or "Townships")
+    return fig
+
+
+def interval_figure(
+    table: pd.DataFrame, estimate: str, title: str = "", xlabel: str = "", point: str | None = None
+):
+    """Dot plot of townships ranked by an estimate with its interval (``ci_low``, ``ci_high``).
+
+    Rank 1 (largest estimate) on top; a hollow marker shows a second value per township
+    (``point``, e.g. the uncorrected score next to the bias-corrected one).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Index = township; columns ``estimate``, ``ci_low``, ``ci_high`` (and ``point``).
+    estimate : str
+        Column drawn as the filled dot and used for the order.
+    title, xlabel : str
+    point : str, optional
+        Column drawn as a hollow marker.
+
+    Returns
+    -------
+    utils.plots.BookFigure
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"bc": [0.9, 0.7], "ci_low": [0.8, 0.6], "ci_high": [1.0, 0.8]},
+    ...                  index=["T1", "T2"])
+    >>> [tick.get_text() for tick in interval_figure(t, "bc").axes[0].get_yticklabels()]
+    ['T2', 'T1']
+    """
+    import matplotlib as mpl
+
+    from utils import plots
+
+    need = [estimate, "ci_low", "ci_high"] + ([point] if point else [])
+    if not isinstance(table, pd.DataFrame) or any(c not in table.columns for c in need):
+        raise ValueError(f"table: expected a table with columns {need}")
+    if table.empty:
+        raise ValueError("table: has no rows")
+    t = table.sort_values(estimate, kind="stable")
+    pos = np.arange(len(t))
+    color = plots.house_palette(1)[0]
+    with mpl.rc_context(plots.house_rc()):
+        fig = plots.BookFigure(
+            figsize=(plots.BOOK_WIDTH, 1.2 + min(0.24 * len(t), 7.8)), layout="constrained"
+        )
+        ax = fig.subplots()
+        ax.hlines(pos, t["ci_low"], t["ci_high"], color="0.45", linewidth=1.6)
+        ax.scatter(t[estimate], pos, color=color, edgecolor="0.1", s=30, zorder=3,
+                   label=estimate)  # fmt: skip
+        if point:
+            ax.scatter(t[point], pos, facecolor="white", edgecolor="0.1", marker="D", s=22,
+                       zorder=4, label=point)  # fmt: skip
+            fig.legend(loc="outside lower center", ncols=2, frameon=False)
+        ax.set_yticks(pos, [str(i) for i in t.index])
+        ax.set_ylim(-0.6, len(t) - 0.4)
+        ax.set_title(title or "Estimates with intervals")
+        ax.set_xlabel(xlabel or estimate)
     return fig
 
 
