@@ -498,3 +498,37 @@ def test_restrict_to_sources_validation():
     w = _weights().drop("B1")
     with pytest.raises(ValueError, match=r"criterion 'B' has no indicator of these sources"):
         P.restrict_to_sources(grades.drop(columns="B1"), w, only_b_survey, "survey")
+
+
+# ------------------------------------------------------------------------------ chapter 4b figures
+def test_township_scatter_panels_labels_and_spearman():
+    """One panel per column; the panel title is Spearman's r_s (perfectly reversed ranks give
+    -1, Spearman 1904); only the n_labels lowest and highest townships on y are labelled."""
+    idx = [f"T{i}" for i in range(1, 7)]
+    x = pd.DataFrame({"funds": [1.0, 2, 3, 4, 5, 6], "need": [6.0, 5, 4, 3, 2, 1]}, index=idx)
+    y = pd.Series([10.0, 20, 30, 40, 50, 60], index=idx)
+    fig = P.township_scatter(x, y, n_labels=1)
+    assert len(fig.axes) == 2
+    assert [ax.get_title(loc="center") for ax in fig.axes] == ["r_s = 1.00", "r_s = -1.00"]
+    assert sorted(t.get_text() for t in fig.axes[0].texts) == ["T1", "T6"]
+    with pytest.raises(ValueError, match="x: expected a DataFrame with 1 to 3 columns"):
+        P.township_scatter(pd.concat([x, x], axis=1), y)
+    with pytest.raises(ValueError, match="y: expected a Series with the same index as x"):
+        P.township_scatter(x, y.iloc[:3])
+    with pytest.raises(ValueError, match="need at least 3 townships and finite values"):
+        P.township_scatter(x.assign(funds=np.nan), y)
+
+
+def test_interval_figure_orders_by_estimate():
+    t = pd.DataFrame(
+        {"bc": [0.7, 0.9, 0.8], "ci_low": [0.6, 0.8, 0.7], "ci_high": [0.8, 1.0, 0.9],
+         "raw": [0.75, 0.95, 0.85]}, index=["A", "B", "C"],
+    )  # fmt: skip
+    fig = P.interval_figure(t, "bc", point="raw", title="t")
+    ticks = [tick.get_text() for tick in fig.axes[0].get_yticklabels()]
+    assert ticks == ["A", "C", "B"]  # lowest at the bottom, best (B) on top
+    assert fig.legends  # two series -> a legend
+    with pytest.raises(ValueError, match="table: expected a table with columns"):
+        P.interval_figure(t.drop(columns="ci_low"), "bc")
+    with pytest.raises(ValueError, match="table: has no rows"):
+        P.interval_figure(t.iloc[:0], "bc")

@@ -21,6 +21,7 @@ cells; this module only turns the study's tables into their inputs:
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -1014,7 +1015,7 @@ def township_scatter(
     """Side-by-side scatter plots of one township measure (y) against each column of ``x``.
 
     One panel per column of ``x`` (its name is the x-axis label), every township a point, the
-    ``n_labels`` highest and lowest townships on y labelled, and in each panel's corner
+    ``n_labels`` highest and lowest townships on y labelled, and as each panel's title
     Spearman's rank correlation :math:`r_s` (a description of the townships, which are a census,
     not a sample: no p-value). Drawn in the house theme.
 
@@ -1036,8 +1037,9 @@ def township_scatter(
     --------
     >>> x = pd.DataFrame({"funds": [1.0, 2, 3, 4]}, index=["T1", "T2", "T3", "T4"])
     >>> fig = township_scatter(x, pd.Series([4.0, 3, 2, 1], index=x.index), n_labels=1)
-    >>> [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("r")]
-    ['r_s = -1.00']
+    >>> fig.axes[0].get_title(loc="center")
+    'r_s = -1.00'
+
     """
     import matplotlib as mpl
 
@@ -1063,11 +1065,9 @@ def township_scatter(
                     textcoords="offset points",
                 )  # fmt: skip
             r = stats.spearmanr(x[col], y).statistic
-            ax.text(
-                0.03, 0.97, f"r_s = {r:.2f}", transform=ax.transAxes, va="top", fontsize=8.5,
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.7"},
-            )  # fmt: skip
-            ax.set_xlabel(str(col))
+            ax.set_title(f"r_s = {r:.2f}", fontsize=9.5, fontweight="normal", loc="center")
+            ax.set_xlabel("\n".join(textwrap.wrap(str(col), 28)))
+            ax.margins(x=0.12, y=0.1)
         axes[0].set_ylabel(ylabel or str(y.name))
         fig.suptitle(title or "Townships")
     return fig
