@@ -57,6 +57,7 @@ def _panel() -> pd.DataFrame:
                     "stationed_cadres": 2,
                     "registered_poor": 100 - 10 * k * int(t[1]),
                     "rural_income_yuan": 1000 + 100 * k * int(t[1]),
+                    "rural_population": 1000,
                 }
             )
     return pd.DataFrame(recs)
@@ -293,13 +294,94 @@ def _fund_efficiency(panel: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_fund_efficiency_data_by_hand():
-    """Period (2019, 2020]: funds 10, cadre-years 2; lifted = 10 t, income growth = 100 t."""
+    """Period (2019, 2020]: funds 10, cadre-years 2; person-years averted = P_2019 - P_2020 =
+    10 t; income gain = 100 t yuan x 1,000 persons / 10,000 = 10 t (10,000 yuan)."""
     inp, out = P.fund_efficiency_data(_panel())
     assert inp["funds_10k_yuan"].tolist() == [10.0] * 5
     assert inp["cadre_years"].tolist() == [2.0] * 5
-    assert out["poor_lifted_out"].tolist() == [10.0, 20, 30, 40, 50]
-    assert out["income_growth_yuan"].tolist() == [100.0, 200, 300, 400, 500]
+    assert out["poverty_years_averted"].tolist() == [10.0, 20, 30, 40, 50]
+    assert out["income_gain_10k_yuan"].tolist() == [10.0, 20, 30, 40, 50]
     assert inp.attrs["period"] == (2019, 2020)
+
+
+def _three_years(paths: dict[str, list[int]]) -> pd.DataFrame:
+    """Townships with the given registered-poor paths over 2018-2020, all else equal."""
+    return pd.DataFrame(
+        [
+            {"township": t, "year": 2018 + k, "funds_10k_yuan": 5.0 + k, "stationed_cadres": 2,
+             "registered_poor": p, "rural_income_yuan": 1000 + 50 * k, "rural_population": 2000}
+            for t, path in paths.items()
+            for k, p in enumerate(path)
+        ]
+    )  # fmt: skip
+
+
+def test_poverty_years_averted_rewards_early_exits_unlike_the_stock():
+    """Two townships with the same base stock (100) that both reach 0 by 2020: "lifted out"
+    (P_2018 - P_2020) is 100 for both, the need itself; person-years averted are
+    (100 - 0) + (100 - 0) = 200 for the early one and (100 - 90) + (100 - 0) = 110 for the
+    late one."""
+    inp, out = P.fund_efficiency_data(_three_years({"early": [100, 0, 0], "late": [100, 90, 0]}))
+    assert out.loc["early", "poverty_years_averted"] == 200
+    assert out.loc["late", "poverty_years_averted"] == 110
+    assert inp.loc["early", "funds_10k_yuan"] == 6.0 + 7.0  # spending of 2019 and 2020
+    assert out.loc["early", "income_gain_10k_yuan"] == pytest.approx(100 * 2000 / 1e4)
+
+
+def test_annual_efficiency_data_by_hand():
+    inp, out = P.annual_efficiency_data(_three_years({"early": [100, 0, 0], "late": [100, 90, 0]}))
+    assert list(inp.columns) == ["township", "year", "funds_10k_yuan", "cadres"]
+    assert list(out.columns) == ["township", "year", "exits", "income_gain_10k_yuan"]
+    o = out.set_index(["township", "year"])
+    assert o["exits"].to_dict() == {
+        ("early", 2019): 100.0, ("late", 2019): 10.0, ("early", 2020): 0.0, ("late", 2020): 90.0
+    }  # fmt: skip
+    assert o["income_gain_10k_yuan"].tolist() == pytest.approx([10.0] * 4)
+    assert inp.set_index(["township", "year"])["funds_10k_yuan"].to_dict()[("late", 2020)] == 7.0
+    with pytest.raises(ValueError, match="township 'late' has output 'exits' = -5 in 2020"):
+        P.annual_efficiency_data(_three_years({"early": [100, 0, 0], "late": [100, 0, 5]}))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(0, 50), min_size=4, max_size=4),
+        min_size=2,
+        max_size=5,
+    )
+)
+def test_period_and_annual_data_agree(drops):
+    """Identities: period inputs = sums of the annual inputs; person-years averted = the
+    cumulated annual exits summed over the years; exits sum to P_first - P_last."""
+    paths = {}
+    for i, d in enumerate(drops):
+        start = 300
+        path = [start]
+        for x in d:
+            path.append(path[-1] - x)
+        paths[f"T{i}"] = path
+    panel = pd.DataFrame(
+        [
+            {"township": t, "year": 2016 + k, "funds_10k_yuan": 1.0 + k + i,
+             "stationed_cadres": 1 + i, "registered_poor": p,
+             "rural_income_yuan": 1000 + 10 * k * (i + 1), "rural_population": 500}
+            for i, (t, path) in enumerate(paths.items())
+            for k, p in enumerate(path)
+        ]
+    )  # fmt: skip
+    inp, out = P.fund_efficiency_data(panel)
+    a_in, a_out = P.annual_efficiency_data(panel)
+    g_in = a_in.groupby("township")[["funds_10k_yuan", "cadres"]].sum()
+    assert g_in["funds_10k_yuan"].to_dict() == pytest.approx(inp["funds_10k_yuan"].to_dict())
+    assert g_in["cadres"].to_dict() == pytest.approx(inp["cadre_years"].to_dict())
+    cum = a_out.sort_values("year").groupby("township")["exits"].cumsum()
+    averted = cum.groupby(a_out["township"]).sum()
+    assert averted.to_dict() == pytest.approx(out["poverty_years_averted"].to_dict())
+    exits = a_out.groupby("township")["exits"].sum()
+    for t, path in paths.items():
+        assert exits[t] == path[0] - path[-1]
+    gain = a_out.groupby("township")["income_gain_10k_yuan"].sum()
+    assert gain.to_dict() == pytest.approx(out["income_gain_10k_yuan"].to_dict())
 
 
 def test_fund_efficiency_single_ratio_closed_form():
@@ -317,18 +399,20 @@ def test_fund_efficiency_cst_example():
     """Cooper, Seiford & Tone (2007), Table 1.5 / Example 1.3 (two inputs, one output = 1):
     stores A (4, 3), B (7, 3), C (8, 1), D (4, 2), E (2, 4), F (10, 1); CCR input-oriented
     efficiencies A 0.857, B 0.632, C 1, D 1, E 1, F 1 (published to three decimals). Here the
-    two inputs enter as funds and cadres in one year and the output as income growth."""
+    two inputs enter as funds and cadres in one year and the output as the income gain (growth
+    1 yuan x 10,000 persons = 1, in 10,000 yuan); no one exits, so the other output is 0."""
     x1 = {"A": 4, "B": 7, "C": 8, "D": 4, "E": 2, "F": 10}
     x2 = {"A": 3, "B": 3, "C": 1, "D": 2, "E": 4, "F": 1}
     recs = []
     for t in x1:
         recs.append(
             {"township": t, "year": 2019, "funds_10k_yuan": 1.0, "stationed_cadres": 1,
-             "registered_poor": 5, "rural_income_yuan": 100}
+             "registered_poor": 5, "rural_income_yuan": 100, "rural_population": 10_000}
         )  # fmt: skip
         recs.append(
             {"township": t, "year": 2020, "funds_10k_yuan": float(x1[t]),
-             "stationed_cadres": x2[t], "registered_poor": 5, "rural_income_yuan": 101}
+             "stationed_cadres": x2[t], "registered_poor": 5, "rural_income_yuan": 101,
+             "rural_population": 10_000}
         )  # fmt: skip
     eff = _fund_efficiency(pd.DataFrame(recs))
     published = {"A": 0.857, "B": 0.632, "C": 1.0, "D": 1.0, "E": 1.0, "F": 1.0}
@@ -350,7 +434,7 @@ def test_fund_efficiency_validation():
     neg = pan.copy()
     neg.loc[(neg["township"] == "T2") & (neg["year"] == 2020), "rural_income_yuan"] = 500
     with pytest.raises(
-        ValueError, match="township 'T2' has output 'income_growth_yuan' = -500 over 2019-2020"
+        ValueError, match="township 'T2' has output 'income_gain_10k_yuan' = -50 over 2019-2020"
     ):
         P.fund_efficiency_data(neg)
     with pytest.raises(ValueError, match="township 'T1' has input 'funds_10k_yuan' = 0"):
@@ -414,3 +498,37 @@ def test_restrict_to_sources_validation():
     w = _weights().drop("B1")
     with pytest.raises(ValueError, match=r"criterion 'B' has no indicator of these sources"):
         P.restrict_to_sources(grades.drop(columns="B1"), w, only_b_survey, "survey")
+
+
+# ------------------------------------------------------------------------------ chapter 4b figures
+def test_township_scatter_panels_labels_and_spearman():
+    """One panel per column; the panel title is Spearman's r_s (perfectly reversed ranks give
+    -1, Spearman 1904); only the n_labels lowest and highest townships on y are labelled."""
+    idx = [f"T{i}" for i in range(1, 7)]
+    x = pd.DataFrame({"funds": [1.0, 2, 3, 4, 5, 6], "need": [6.0, 5, 4, 3, 2, 1]}, index=idx)
+    y = pd.Series([10.0, 20, 30, 40, 50, 60], index=idx)
+    fig = P.township_scatter(x, y, n_labels=1)
+    assert len(fig.axes) == 2
+    assert [ax.get_title(loc="center") for ax in fig.axes] == ["r_s = 1.00", "r_s = -1.00"]
+    assert sorted(t.get_text() for t in fig.axes[0].texts) == ["T1", "T6"]
+    with pytest.raises(ValueError, match="x: expected a DataFrame with 1 to 3 columns"):
+        P.township_scatter(pd.concat([x, x], axis=1), y)
+    with pytest.raises(ValueError, match="y: expected a Series with the same index as x"):
+        P.township_scatter(x, y.iloc[:3])
+    with pytest.raises(ValueError, match="need at least 3 townships and finite values"):
+        P.township_scatter(x.assign(funds=np.nan), y)
+
+
+def test_interval_figure_orders_by_estimate():
+    t = pd.DataFrame(
+        {"bc": [0.7, 0.9, 0.8], "ci_low": [0.6, 0.8, 0.7], "ci_high": [0.8, 1.0, 0.9],
+         "raw": [0.75, 0.95, 0.85]}, index=["A", "B", "C"],
+    )  # fmt: skip
+    fig = P.interval_figure(t, "bc", point="raw", title="t")
+    ticks = [tick.get_text() for tick in fig.axes[0].get_yticklabels()]
+    assert ticks == ["A", "C", "B"]  # lowest at the bottom, best (B) on top
+    assert fig.legends  # two series -> a legend
+    with pytest.raises(ValueError, match="table: expected a table with columns"):
+        P.interval_figure(t.drop(columns="ci_low"), "bc")
+    with pytest.raises(ValueError, match="table: has no rows"):
+        P.interval_figure(t.iloc[:0], "bc")

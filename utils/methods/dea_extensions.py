@@ -23,6 +23,8 @@ practical) and through :func:`scipy.optimize.linprog` otherwise; both give the s
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 from typing import Literal
 
@@ -50,6 +52,29 @@ try:  # pragma: no cover - which branch runs depends on the environment
     _HAVE_HIGHSPY = True
 except ImportError:  # pragma: no cover
     _HAVE_HIGHSPY = False
+
+
+_BANNER_DONE = False
+
+
+def _new_highs():
+    """A HiGHS model. The C++ constructor of the first one in a process prints a licence banner
+    to file descriptor 1 before any option can be set; it is sent to the null device (a chapter's
+    output should show results, not solver banners)."""
+    global _BANNER_DONE
+    if _BANNER_DONE:
+        return highspy.Highs()
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    _BANNER_DONE = True
+    return h
 
 
 def _as_matrix(a, name: str) -> np.ndarray:
@@ -98,7 +123,7 @@ class _Frontier:
         return A, lo, up
 
     def _build(self):
-        h = highspy.Highs()
+        h = _new_highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("presolve", "off")
         A, lo, up = self._matrix(np.ones(self.m), np.ones(self.s))

@@ -14,12 +14,14 @@ cells; this module only turns the study's tables into their inputs:
 - :func:`performance_scores`, :func:`bootstrap_performance`: the
   two-level evaluation of the study's indicator table and its household bootstrap (chapter 5
   reuses the scores);
-- :func:`fund_efficiency_data`: the DEA inputs/outputs built from the township panel;
+- :func:`fund_efficiency_data`, :func:`annual_efficiency_data`: the DEA inputs/outputs (volumes)
+  built from the township panel, over the period and year by year (chapter 4b);
 - :func:`dimension_ranking_figure`, :func:`efficiency_figure`: the chapter's two custom figures.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -43,8 +45,11 @@ __all__ = [
     "performance_scores",
     "bootstrap_performance",
     "fund_efficiency_data",
+    "annual_efficiency_data",
     "dimension_ranking_figure",
     "efficiency_figure",
+    "township_scatter",
+    "interval_figure",
 ]
 
 #: Names of the five evaluation grades, lowest first (grade k <-> Likert answer k).
@@ -71,7 +76,8 @@ def _example_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     panel = pd.DataFrame(
         [{"township": t, "year": y, "stat": 10.0 * k + y - 2019, "bad": 6.0 - k,
           "funds_10k_yuan": 10.0 + k, "stationed_cadres": 2,
-          "registered_poor": 100 - 10 * k * (y - 2019), "rural_income_yuan": 1000 + 100 * k * (y - 2019)}
+          "registered_poor": 100 - 10 * k * (y - 2019), "rural_income_yuan": 1000 + 100 * k * (y - 2019),
+          "rural_population": 1000}
          for y in (2019, 2020) for k, t in enumerate(towns, start=1)]
     )  # fmt: skip
     survey = pd.DataFrame(
@@ -630,57 +636,10 @@ def bootstrap_performance(
 # --------------------------------------------------------------------------------------------
 # DEA of poverty funds
 # --------------------------------------------------------------------------------------------
-def fund_efficiency_data(
-    panel: pd.DataFrame, year: int | None = None, first_year: int | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """DEA inputs and outputs of each township over the period (first_year, year].
-
-    Inputs (resources spent in years first_year+1 .. year):
-
-        funds_10k_yuan = sum_y funds_ty      (poverty-alleviation funds, 10,000 yuan)
-        cadre_years    = sum_y cadres_ty     (cadres stationed in villages x years)
-
-    Outputs (change between the year-ends first_year and year):
-
-        poor_lifted_out    = poor_t,first - poor_t,year    (registered poor who exited, persons)
-        income_growth_yuan = income_t,year - income_t,first  (rural income per person, yuan)
-
-    Using the change from the first panel year-end matches each output to the inputs of the
-    same years (the exits of the first year itself would need the year-end before it).
-
-    Parameters
-    ----------
-    panel : DataFrame
-        Township panel with columns township, year, funds_10k_yuan, stationed_cadres,
-        registered_poor, rural_income_yuan.
-    year : int, optional
-        Last year of the period (default the latest panel year).
-    first_year : int, optional
-        Base year-end (default the first panel year).
-
-    Returns
-    -------
-    inputs, outputs : DataFrame
-        Index = township.
-
-    Raises
-    ------
-    ValueError
-        Missing columns, years not in the panel, ``year <= first_year``, a township missing a
-        year of the period, non-positive inputs or negative outputs (township named; DEA needs
-        positive inputs and non-negative outputs).
-
-    Examples
-    --------
-    >>> _, panel, _ = _example_tables()
-    >>> inputs, outputs = fund_efficiency_data(panel)
-    >>> pd.concat([inputs, outputs], axis=1).head(2)
-              funds_10k_yuan  cadre_years  poor_lifted_out  income_growth_yuan
-    township
-    T1                  11.0          2.0             10.0               100.0
-    T2                  12.0          2.0             20.0               200.0
-    """
-    need = ["funds_10k_yuan", "stationed_cadres", "registered_poor", "rural_income_yuan"]
+def _period_wide(
+    panel: pd.DataFrame, need: list[str], year: int | None, first_year: int | None
+) -> tuple[pd.DataFrame, int, int, list[int]]:
+    """Township x (column, year) table of ``need`` over [first_year, year], checked complete."""
     _, last = _panel_year(panel, year)
     missing = [c for c in need if c not in panel.columns]
     if missing:
@@ -706,7 +665,96 @@ def fund_efficiency_data(
             if col is None or col.isna().any():
                 t = wide.index[0] if col is None else col.index[col.isna()][0]
                 raise ValueError(f"panel: township {t!r} has no {c!r} for {y}")
+    return wide, first, last, period
+
+
+def _check_dea_signs(inputs: pd.DataFrame, outputs: pd.DataFrame, where: str) -> None:
+    for frame, name, rule in ((inputs, "inputs", "> 0"), (outputs, "outputs", ">= 0")):
+        bad = frame <= 0 if name == "inputs" else frame < 0
+        if bad.to_numpy().any():
+            i, j = np.argwhere(bad.to_numpy())[0]
+            raise ValueError(
+                f"panel: township {frame.index[i]!r} has {name[:-1]} {frame.columns[j]!r} = "
+                f"{frame.iat[i, j]:g} {where}; DEA needs {name} {rule}"
+            )
+
+
+_DEA_COLUMNS = [
+    "funds_10k_yuan",
+    "stationed_cadres",
+    "registered_poor",
+    "rural_income_yuan",
+    "rural_population",
+]
+
+
+def fund_efficiency_data(
+    panel: pd.DataFrame, year: int | None = None, first_year: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """DEA inputs and outputs of each township over the period (first_year, year], all volumes.
+
+    With :math:`f` the base year-end (first_year), :math:`l` the last year, :math:`Y` the years
+    :math:`f+1..l`, :math:`P_{ty}` the registered poor not yet exited at the end of year
+    :math:`y`, :math:`I_{ty}` rural income per person and :math:`N_{tf}` the rural population:
+
+    Inputs (resources spent in the years :math:`Y`)::
+
+        funds_10k_yuan = sum_{y in Y} funds_ty         (poverty-alleviation funds, 10,000 yuan)
+        cadre_years    = sum_{y in Y} cadres_ty        (cadres stationed in villages x years)
+
+    Outputs (volumes of the same years)::
+
+        poverty_years_averted = sum_{y in Y} (P_tf - P_ty)          (person-years, persons x years)
+        income_gain_10k_yuan  = (I_tl - I_tf) * N_tf / 10,000       (10,000 yuan a year)
+
+    ``poverty_years_averted`` counts, year by year, the registered poor of the base year who are
+    no longer poor: the area between the base-year stock and the township's exit path. Unlike
+    "poor lifted out over the period" (:math:`P_{tf} - P_{tl}`, which equals the base-year stock
+    when everyone has exited by the last year, so it measures need, not results) it rewards
+    *early* exits. ``income_gain_10k_yuan`` is the growth of rural income per person times the
+    base-year population, a volume that matches volume inputs under constant or variable
+    returns (a per-person ratio next to volume inputs would not).
+
+    Parameters
+    ----------
+    panel : DataFrame
+        Township panel with columns township, year, funds_10k_yuan, stationed_cadres,
+        registered_poor, rural_income_yuan, rural_population.
+    year : int, optional
+        Last year of the period (default the latest panel year).
+    first_year : int, optional
+        Base year-end (default the first panel year).
+
+    Returns
+    -------
+    inputs, outputs : DataFrame
+        Index = township; ``attrs["period"] = (first_year, year)``.
+
+    Raises
+    ------
+    ValueError
+        Missing columns, years not in the panel, ``year <= first_year``, a township missing a
+        year of the period, non-positive inputs or negative outputs (township named; DEA needs
+        positive inputs and non-negative outputs).
+
+    Examples
+    --------
+    >>> _, panel, _ = _example_tables()
+    >>> inputs, outputs = fund_efficiency_data(panel)
+    >>> inputs.head(2)
+              funds_10k_yuan  cadre_years
+    township
+    T1                  11.0          2.0
+    T2                  12.0          2.0
+    >>> outputs.head(2)
+              poverty_years_averted  income_gain_10k_yuan
+    township
+    T1                         10.0                  10.0
+    T2                         20.0                  20.0
+    """
+    wide, first, last, period = _period_wide(panel, _DEA_COLUMNS, year, first_year)
     spend = [y for y in period if y > first]
+    base_poor = wide[("registered_poor", first)]
     inputs = pd.DataFrame(
         {
             "funds_10k_yuan": sum(wide[("funds_10k_yuan", y)] for y in spend),
@@ -715,21 +763,90 @@ def fund_efficiency_data(
     ).astype(float)
     outputs = pd.DataFrame(
         {
-            "poor_lifted_out": wide[("registered_poor", first)] - wide[("registered_poor", last)],
-            "income_growth_yuan": wide[("rural_income_yuan", last)]
-            - wide[("rural_income_yuan", first)],
+            "poverty_years_averted": sum(base_poor - wide[("registered_poor", y)] for y in spend),
+            "income_gain_10k_yuan": (
+                wide[("rural_income_yuan", last)] - wide[("rural_income_yuan", first)]
+            )
+            * wide[("rural_population", first)]
+            / 1e4,
         }
     ).astype(float)
-    for frame, name, rule in ((inputs, "inputs", "> 0"), (outputs, "outputs", ">= 0")):
-        bad = frame <= 0 if name == "inputs" else frame < 0
-        if bad.to_numpy().any():
-            i, j = np.argwhere(bad.to_numpy())[0]
-            raise ValueError(
-                f"panel: township {frame.index[i]!r} has {name[:-1]} {frame.columns[j]!r} = "
-                f"{frame.iat[i, j]:g} over {first}-{last}; DEA needs {name} {rule}"
-            )
+    _check_dea_signs(inputs, outputs, f"over {first}-{last}")
     inputs.index.name = outputs.index.name = "township"
     inputs.attrs["period"] = outputs.attrs["period"] = (first, last)
+    return inputs, outputs
+
+
+def annual_efficiency_data(
+    panel: pd.DataFrame, year: int | None = None, first_year: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Year-by-year DEA inputs and outputs (long panels) for the Malmquist index.
+
+    For every township and year :math:`y` in :math:`f+1..l` (one year of flows each)::
+
+        funds_10k_yuan       = funds_ty
+        cadres               = cadres_ty
+        exits                = P_t,y-1 - P_ty                           (persons)
+        income_gain_10k_yuan = (I_ty - I_t,y-1) * N_t,y-1 / 10,000
+
+    the annual counterparts of :func:`fund_efficiency_data` (exits of year :math:`y` are the
+    year's increment of the person-years averted).
+
+    Parameters
+    ----------
+    panel : DataFrame
+        As for :func:`fund_efficiency_data`.
+    year, first_year : int, optional
+        Last year and base year-end (defaults: the panel's last and first years).
+
+    Returns
+    -------
+    inputs, outputs : DataFrame
+        Long tables with columns ``township``, ``year`` and the variables, sorted by year and
+        township, ready for :func:`utils.methods.dea_extensions.malmquist` with
+        ``unit="township", period="year"``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`fund_efficiency_data` (the year is named in the message).
+
+    Examples
+    --------
+    >>> _, panel, _ = _example_tables()
+    >>> inputs, outputs = annual_efficiency_data(panel)
+    >>> outputs.head(2)
+      township  year  exits  income_gain_10k_yuan
+    0       T1  2020   10.0                  10.0
+    1       T2  2020   20.0                  20.0
+    """
+    wide, first, _, period = _period_wide(panel, _DEA_COLUMNS, year, first_year)
+    ins, outs = [], []
+    for prev, y in zip(period[:-1], period[1:], strict=True):
+        x = pd.DataFrame(
+            {
+                "funds_10k_yuan": wide[("funds_10k_yuan", y)],
+                "cadres": wide[("stationed_cadres", y)],
+            }
+        ).astype(float)
+        o = pd.DataFrame(
+            {
+                "exits": wide[("registered_poor", prev)] - wide[("registered_poor", y)],
+                "income_gain_10k_yuan": (
+                    wide[("rural_income_yuan", y)] - wide[("rural_income_yuan", prev)]
+                )
+                * wide[("rural_population", prev)]
+                / 1e4,
+            }
+        ).astype(float)
+        _check_dea_signs(x, o, f"in {y}")
+        ins.append(x.rename_axis("township").reset_index().assign(year=y))
+        outs.append(o.rename_axis("township").reset_index().assign(year=y))
+    order = ["township", "year"]
+    inputs = pd.concat(ins, ignore_index=True)
+    outputs = pd.concat(outs, ignore_index=True)
+    inputs = inputs[order + [c for c in inputs.columns if c not in order]]
+    outputs = outputs[order + [c for c in outputs.columns if c not in order]]
     return inputs, outputs
 
 
@@ -889,6 +1006,130 @@ def efficiency_figure(table: pd.DataFrame, title: str = ""):
         ax.set_xlabel("Pure technical efficiency (BCC, 0-1)")
         ax.set_ylabel("Scale efficiency (CCR / BCC, 0-1)")
         _place_labels(fig, ax, spots)
+    return fig
+
+
+def township_scatter(
+    x: pd.DataFrame, y: pd.Series, title: str = "", ylabel: str = "", n_labels: int = 3
+):
+    """Side-by-side scatter plots of one township measure (y) against each column of ``x``.
+
+    One panel per column of ``x`` (its name is the x-axis label), every township a point, the
+    ``n_labels`` highest and lowest townships on y labelled, and as each panel's title
+    Spearman's rank correlation :math:`r_s` (a description of the townships, which are a census,
+    not a sample: no p-value). Drawn in the house theme.
+
+    Parameters
+    ----------
+    x : DataFrame
+        Index = township; one numeric column per panel (1 to 3 columns).
+    y : Series
+        The measure on the vertical axis, same index as ``x``.
+    title, ylabel : str
+    n_labels : int
+        How many townships to label at each end of ``y``.
+
+    Returns
+    -------
+    utils.plots.BookFigure
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"funds": [1.0, 2, 3, 4]}, index=["T1", "T2", "T3", "T4"])
+    >>> fig = township_scatter(x, pd.Series([4.0, 3, 2, 1], index=x.index), n_labels=1)
+    >>> fig.axes[0].get_title(loc="center")
+    'r_s = -1.00'
+
+    """
+    import matplotlib as mpl
+
+    from utils import plots
+
+    if not isinstance(x, pd.DataFrame) or not 1 <= x.shape[1] <= 3:
+        raise ValueError("x: expected a DataFrame with 1 to 3 columns (one per panel)")
+    if not isinstance(y, pd.Series) or not y.index.equals(x.index):
+        raise ValueError("y: expected a Series with the same index as x")
+    if len(y) < 3 or not np.isfinite(x.to_numpy(float)).all() or not np.isfinite(y).all():
+        raise ValueError("x, y: need at least 3 townships and finite values")
+    order = y.sort_values()
+    labelled = set(order.index[:n_labels]) | set(order.index[len(order) - n_labels :])
+    color = plots.house_palette(1)[0]
+    with mpl.rc_context(plots.house_rc()):
+        fig = plots.BookFigure(figsize=(plots.BOOK_WIDTH, 3.8), layout="constrained")
+        axes = np.atleast_1d(fig.subplots(1, x.shape[1], sharey=True))
+        for ax, col in zip(axes, x.columns, strict=True):
+            ax.scatter(x[col], y, color=color, edgecolor="0.1", linewidth=0.5, s=30, zorder=3)
+            for t in labelled:
+                ax.annotate(
+                    str(t), (x.loc[t, col], y[t]), fontsize=7.5, xytext=(3, 3),
+                    textcoords="offset points",
+                )  # fmt: skip
+            r = stats.spearmanr(x[col], y).statistic
+            ax.set_title(f"r_s = {r:.2f}", fontsize=9.5, fontweight="normal", loc="center")
+            ax.set_xlabel("\n".join(textwrap.wrap(str(col), 28)))
+            ax.margins(x=0.12, y=0.1)
+        axes[0].set_ylabel(ylabel or str(y.name))
+        fig.suptitle(title or "Townships")
+    return fig
+
+
+def interval_figure(
+    table: pd.DataFrame, estimate: str, title: str = "", xlabel: str = "", point: str | None = None
+):
+    """Dot plot of townships ranked by an estimate with its interval (``ci_low``, ``ci_high``).
+
+    Rank 1 (largest estimate) on top; a hollow marker shows a second value per township
+    (``point``, e.g. the uncorrected score next to the bias-corrected one).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Index = township; columns ``estimate``, ``ci_low``, ``ci_high`` (and ``point``).
+    estimate : str
+        Column drawn as the filled dot and used for the order.
+    title, xlabel : str
+    point : str, optional
+        Column drawn as a hollow marker.
+
+    Returns
+    -------
+    utils.plots.BookFigure
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"bc": [0.9, 0.7], "ci_low": [0.8, 0.6], "ci_high": [1.0, 0.8]},
+    ...                  index=["T1", "T2"])
+    >>> [tick.get_text() for tick in interval_figure(t, "bc").axes[0].get_yticklabels()]
+    ['T2', 'T1']
+    """
+    import matplotlib as mpl
+
+    from utils import plots
+
+    need = [estimate, "ci_low", "ci_high"] + ([point] if point else [])
+    if not isinstance(table, pd.DataFrame) or any(c not in table.columns for c in need):
+        raise ValueError(f"table: expected a table with columns {need}")
+    if table.empty:
+        raise ValueError("table: has no rows")
+    t = table.sort_values(estimate, kind="stable")
+    pos = np.arange(len(t))
+    color = plots.house_palette(1)[0]
+    with mpl.rc_context(plots.house_rc()):
+        fig = plots.BookFigure(
+            figsize=(plots.BOOK_WIDTH, 1.2 + min(0.24 * len(t), 7.8)), layout="constrained"
+        )
+        ax = fig.subplots()
+        ax.hlines(pos, t["ci_low"], t["ci_high"], color="0.45", linewidth=1.6)
+        ax.scatter(t[estimate], pos, color=color, edgecolor="0.1", s=30, zorder=3,
+                   label=estimate)  # fmt: skip
+        if point:
+            ax.scatter(t[point], pos, facecolor="white", edgecolor="0.1", marker="D", s=22,
+                       zorder=4, label=point)  # fmt: skip
+            fig.legend(loc="outside lower center", ncols=2, frameon=False)
+        ax.set_yticks(pos, [str(i) for i in t.index])
+        ax.set_ylim(-0.6, len(t) - 0.4)
+        ax.set_title(title or "Estimates with intervals")
+        ax.set_xlabel(xlabel or estimate)
     return fig
 
 
