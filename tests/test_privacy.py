@@ -44,7 +44,7 @@ def test_name_column_is_refused(survey_copy):
     root, df = survey_copy
     _write(root, df.assign(respondent_name="Zhang San"))
     with pytest.raises(
-        D.PrivacyError, match=r"survey/households.csv .*'respondent_name' \(column name looks like"
+        D.PrivacyError, match=r"survey/households.csv: .*'respondent_name' \(column name looks like"
     ):
         D.privacy_gate(root)
 
@@ -69,11 +69,11 @@ def test_id_number_in_free_text_is_found(survey_copy):
 
 def test_phone_number_is_found():
     df = pd.DataFrame(
-        {"township": ["T01"] * 2, "contact": ["call 13912345678", ""], "income": [1200, 3400]}
+        {"township": ["T01"] * 2, "remark": ["call 13912345678", ""], "income": [1200, 3400]}
     )
     rep = D.privacy_report(df, quasi_identifiers=("township",))
     assert rep.direct_identifiers == (
-        ("contact", "values contain an 11-digit mobile phone number"),
+        ("remark", "values contain an 11-digit mobile phone number"),
     )
     # integers that are not phone numbers are not flagged
     assert D.privacy_report(df[["township", "income"]], ("township",)).direct_identifiers == ()

@@ -20,6 +20,8 @@ Uncertainty, Fuzziness and Knowledge-Based Systems*, 10(5), 557-570.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -30,7 +32,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from utils.escape import excerpt
 from utils.methods._validation import check_choice
+from utils.study.privacy import KINDS as _PRIVACY_KINDS
+from utils.study.privacy import PrivacyError, column_identifier
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DIMENSIONS = ("gs", "in", "ss", "ed", "lc")
@@ -77,10 +82,6 @@ class MissingDataFileError(DataValidationError, FileNotFoundError):
     """A data file is not where it was expected (both a ValueError and a FileNotFoundError)."""
 
 
-class PrivacyError(ValueError):
-    """Raised by :func:`privacy_gate` when a file holds direct identifiers."""
-
-
 @dataclass(frozen=True)
 class Problem:
     """One validation finding: where (file, line, column), what (value) and which rule."""
@@ -93,7 +94,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}" + (f" line {self.line}" if self.line is not None else "")
-        return f"{where}, column '{self.column}', value {self.value!r}: {self.rule}"
+        return f"{where}, column {excerpt(self.column)}, value {excerpt(self.value)}: {self.rule}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -125,10 +126,99 @@ def _missing_file(p: Path, rel: str) -> MissingDataFileError:
     )
 
 
-def _read_raw(p: Path, rel: str) -> pd.DataFrame:
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def read_text_file(p: Path, rel: str) -> str:
+    """A data file's text (UTF-8, a byte-order mark allowed), or :class:`DataValidationError`.
+
+    Refused with file, line, column and rule: a missing file, an empty file, a binary file (an
+    Excel workbook saved as ``.csv``, anything with NUL bytes) and bytes that are not UTF-8 (the
+    message says when they read as GBK/GB18030, the usual Chinese Excel export).
+    """
     if not p.is_file():
         raise _missing_file(p, rel)
-    return pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8")
+    raw = p.read_bytes()
+    if raw[:4] == b"PK\x03\x04" or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise DataValidationError(
+            [Problem(rel, 1, "", "", "wrong file type: this is an Excel workbook, not CSV text; "
+                     "save it as 'CSV UTF-8 (comma delimited)'")]  # fmt: skip
+        )
+    if b"\x00" in raw:
+        text = raw.decode("latin-1")
+        line, col = _line_col(text, raw.index(b"\x00"))
+        raise DataValidationError(
+            [Problem(rel, line, f"character {col}", "", "wrong file type: binary data (NUL byte)")]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        before = raw[: exc.start].decode("utf-8", errors="replace")
+        line, col = _line_col(before + "?", len(before))
+        try:
+            raw.decode("gb18030")
+            hint = "; it reads as GBK/GB18030: re-save the file as UTF-8"
+        except UnicodeDecodeError:
+            hint = "; re-save the file as UTF-8"
+        del start
+        raise DataValidationError(
+            [Problem(rel, line, f"character {col}", repr(raw[exc.start : exc.start + 4]),
+                     f"encoding: not UTF-8 text{hint}")]  # fmt: skip
+        ) from None
+    if not text.strip():
+        raise DataValidationError(
+            [Problem(rel, 1, "", "", "empty file: expected a header line and data rows")]
+        )
+    return text
+
+
+def _read_raw(p: Path, rel: str) -> pd.DataFrame:
+    """A CSV data file as strings ('' = empty), every tokenising problem reported with its line.
+
+    Rows with more or fewer fields than the header, an unterminated quote and a duplicated or
+    empty header name are :class:`DataValidationError` problems, all listed together.
+    """
+    text = read_text_file(p, rel)
+    problems: list[Problem] = []
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+        for row in reader:
+            if not row or (len(row) == 1 and row[0] == "" and len(header) > 1):
+                continue  # a blank line
+            if len(row) != len(header):
+                problems.append(
+                    Problem(rel, reader.line_num, f"{len(row)} fields", excerpt_row(row),
+                            f"tokenising: this row has {len(row)} fields, the header has "
+                            f"{len(header)} (an unquoted comma or a missing value?)")  # fmt: skip
+                )
+                continue
+            rows.append(row)
+    except csv.Error as exc:
+        problems.append(
+            Problem(rel, reader.line_num, "", "", f"tokenising: {exc} (an unclosed quote?)")
+        )
+    except StopIteration:
+        header = []
+    header = [h.strip() for h in header]
+    for j, h in enumerate(header):
+        if h == "":
+            problems.append(Problem(rel, 1, f"column {j + 1}", "", "empty column name"))
+        elif header.index(h) != j:
+            problems.append(Problem(rel, 1, h, h, "duplicate column name"))
+    if problems:
+        raise DataValidationError(problems)
+    return pd.DataFrame(rows, columns=header, dtype=str)
+
+
+def excerpt_row(row: list[str]) -> str:
+    """A short excerpt of a CSV row for a message."""
+    return ",".join(row)
 
 
 # --------------------------------------------------------------------------------------------
@@ -675,16 +765,6 @@ def likert_items(source: pd.DataFrame, dimension: str) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # Privacy
 # --------------------------------------------------------------------------------------------
-_ID_NAME = re.compile(
-    r"(^|_)(name|names|fullname|full_name|surname|姓名|名字|phone|telephone|tel|mobile|cell|手机|电话|"
-    r"id_?card|id_?number|idno|identity|身份证|身份证号|address|住址|wechat|微信|email)($|_)",
-    re.IGNORECASE,
-)
-_PLACE_PREFIX = ("township", "village", "county", "province", "city")
-_RESIDENT_ID = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-
-
 @dataclass(frozen=True)
 class PrivacyReport:
     """Result of :func:`privacy_report`.
@@ -732,6 +812,13 @@ class PrivacyReport:
 _DEFAULT_QI = ("township", "village", "sex", "age_band", "household_size")
 
 
+def header_like(name: str) -> bool:
+    """True when a column header names a personal identifier (see :mod:`utils.study.privacy`)."""
+    from utils.study.privacy import header_identifier
+
+    return header_identifier(name)
+
+
 def privacy_report(
     df: pd.DataFrame,
     quasi_identifiers: tuple[str, ...] = _DEFAULT_QI,
@@ -765,20 +852,13 @@ def privacy_report(
         raise ValueError(f"k_threshold: must be >= 1, got {k_threshold}")
     found: list[tuple[str, str]] = []
     for c in df.columns:
-        name = str(c)
-        if _ID_NAME.search(name) and not name.lower().startswith(_PLACE_PREFIX):
-            found.append(
-                (name, "column name looks like a personal identifier (name/phone/ID/address)")
-            )
-            continue
         s = df[c]
-        if pd.api.types.is_float_dtype(s):
+        if pd.api.types.is_float_dtype(s) and not header_like(str(c)):
             continue
-        text = s.dropna().astype(str)
-        if text.str.contains(_RESIDENT_ID).any():
-            found.append((name, "values contain an 18-character resident ID number"))
-        elif text.str.contains(_MOBILE).any():
-            found.append((name, "values contain an 11-digit mobile phone number"))
+        values = ["" if pd.isna(v) else str(v) for v in s]
+        hit = column_identifier(str(c), values)
+        if hit:
+            found.append((str(c), _PRIVACY_KINDS[hit[0]]))
     work = df
     qi = tuple(quasi_identifiers)
     if "age_band" in qi and "age_band" not in df.columns and "age" in df.columns:
@@ -823,8 +903,9 @@ def privacy_gate(data_dir: str | Path | None = None, **kwargs) -> PrivacyReport:
         )
     report = privacy_report(raw, **kwargs)
     if report.direct_identifiers:
-        cols = "; ".join(f"'{c}' ({why})" for c, why in report.direct_identifiers)
+        cols = "; ".join(f"{excerpt(c)} ({why})" for c, why in report.direct_identifiers)
         raise PrivacyError(
-            f"{rel} ({p}): direct identifier(s) found in column(s) {cols}; remove them before use"
+            f"{rel}: direct identifier(s) found in column(s) {cols}; remove them before use "
+            "(the values are not printed)"
         )
     return report
