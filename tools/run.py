@@ -1174,7 +1174,7 @@ def run(
             unknown = wanted - {c.short for c in chapters} - {c.name for c in chapters}
             if unknown:
                 raise RunnerError(
-                    f"--only {sorted(excerpt(u) for u in unknown)}: not in _toc.yml; chapters are "
+                    f"--only {sorted(one_line(u, 60) for u in unknown)}: not in _toc.yml; chapters are "
                     + ", ".join(c.short for c in chapters)
                 )
             chapters = [c for c in chapters if c.short in wanted or c.name in wanted]

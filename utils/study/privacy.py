@@ -53,7 +53,9 @@ ID_NAME = re.compile(
 )
 PLACE_PREFIX = ("township", "village", "county", "province", "city", "indicator", "file", "source")
 _DATE = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-RESIDENT_ID_18 = re.compile(rf"(?<![\dA-Za-z])[1-8]\d{{5}}(?:18|19|20)\d{{2}}{_DATE}\d{{3}}[\dXx](?![\dA-Za-z])")
+RESIDENT_ID_18 = re.compile(
+    rf"(?<![\dA-Za-z])[1-8]\d{{5}}(?:18|19|20)\d{{2}}{_DATE}\d{{3}}[\dXx](?![\dA-Za-z])"
+)
 RESIDENT_ID_15 = re.compile(rf"(?<![\d.])[1-8]\d{{5}}\d{{2}}{_DATE}\d{{3}}(?![\d.])")
 MOBILE = re.compile(r"(?<![\d.])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?![\d.])")
 LANDLINE = re.compile(r"(?<![\d.])(?:\(0\d{2,3}\)\s?|0\d{2,3}[\s-])[2-9]\d{6,7}(?![\d.])")
@@ -74,8 +76,9 @@ PINYIN_SURNAMES = (
 CN_NAME = re.compile(rf"^[{SURNAMES}][\u4e00-\u9fff]{{1,2}}$")
 PINYIN_NAME = re.compile(rf"^(?:{PINYIN_SURNAMES})\s[A-Z][a-z]+(?:[\s-]?[A-Za-z][a-z]+)?$")
 NAME_IN_TEXT = re.compile(
-    rf"(?:姓名|户主|联系人|受访者|村民|老人|患者|学生)\s*[:：为是]?\s*[{SURNAMES}][\u4e00-\u9fff]{{1,2}}"
-    rf"(?![\u4e00-\u9fff]{{2}})"
+    rf"(?:姓名|户主|联系人)\s*[:：]?\s*[{SURNAMES}][\u4e00-\u9fff]{{1,2}}(?![\u4e00-\u9fff])"
+    rf"|(?:受访者|村民|老人|患者|学生|本人)\s*[:：]\s*[{SURNAMES}][\u4e00-\u9fff]{{1,2}}"
+    rf"(?![\u4e00-\u9fff])"
     rf"|\b(?:name|contact|head of household|respondent)\s*[:=]\s*(?:{PINYIN_SURNAMES})\s[A-Z][a-z]+",
     re.IGNORECASE,
 )
@@ -124,7 +127,7 @@ def text_identifier(value: str) -> str | None:
     >>> text_identifier("income 13500") is None
     True
     """
-    if not value or len(value) < 7:
+    if not value or len(value) < 4:
         return None
     for m in RESIDENT_ID_18.finditer(value):
         if valid_resident_id(m.group()):
