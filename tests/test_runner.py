@@ -185,7 +185,8 @@ def test_parse_value_reads_like_papermill():
     assert runner.parse_value("0.5") == 0.5
     assert runner.parse_value("true") is True
     assert runner.parse_value("entropy") == "entropy"
-    assert runner.parse_value("[1, 2]") == "[1, 2]"
+    assert runner.parse_value("[1, 2]") == [1, 2]  # a list; the chapter's declaration decides
+    assert runner.parse_value("{a: 1}") == "{a: 1}"
 
 
 def test_runner_refuses_data_with_direct_identifiers(tiny, capsys):
