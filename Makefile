@@ -14,6 +14,8 @@ CH       ?=
 # Every variable reaches the shell as ONE single-quoted word ($(value ...): not even make expands
 # it), so a path with spaces works and no value can inject shell code; PARAMS is split into
 # '-p NAME VALUE' by the runner itself (shlex rules, never a shell).
+# Command-line variables are exported (and so expanded) by make: not these.
+unexport DATA_DIR JOBS PARAMS CH
 quote    = '$(subst ','\'',$(1))'
 RUNFLAGS  = --data-dir $(call quote,$(value DATA_DIR)) $(if $(value JOBS),--jobs $(call quote,$(value JOBS))) --params $(call quote,$(value PARAMS))
 

@@ -300,7 +300,7 @@ def _is_number(v: object) -> bool:
 
 def check_value(p: Parameter, value: object, where: str) -> object:
     """Type- and range-check one value against its declaration; return it or raise ParameterError."""
-    shown = excerpt(value)
+    shown = excerpt(value) if isinstance(value, str) else one_line(repr(value), 60)
 
     def bad(rule: str) -> ParameterError:
         return ParameterError(
