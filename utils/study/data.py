@@ -201,6 +201,9 @@ def _read_raw(p: Path, rel: str) -> pd.DataFrame:
     text = read_text_file(p, rel)
     problems: list[Problem] = []
     rows: list[list[str]] = []
+    csv.field_size_limit(
+        max(csv.field_size_limit(), 1 << 30)
+    )  # a huge cell is a value, not a crash
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -1173,6 +1176,12 @@ def check_data_folder(data_dir: str | Path) -> FolderCheck:
                                       "(chapter 2) needs every block from every expert"))  # fmt: skip
         if experts["expert_id"].nunique() < 1:
             errors.append(Problem(rel, None, "expert_id", "", "no expert: chapter 2 needs one"))
+    if survey is None and (root / FILES["survey"]).is_file():
+        # the survey broke a rule (reported above): sizes and non-response are still checked on
+        # the raw text, so one run reports them too
+        raw = _attempt(lambda r: _read_raw(r / FILES["survey"], FILES["survey"]), root, "", [])
+        if isinstance(raw, pd.DataFrame):
+            survey = raw.apply(lambda s: s.str.strip()).replace("", np.nan)
     if isinstance(survey, pd.DataFrame):
         rel = FILES["survey"]
         n = len(survey)
