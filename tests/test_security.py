@@ -305,3 +305,21 @@ def test_make_chapter_quotes_ch_and_jobs(makefile_copy: Path):
 def test_make_check_runs_the_data_check(makefile_copy: Path):
     proc, calls = _make(makefile_copy, "check", "DATA_DIR=my data")
     assert proc.returncode == 0 and calls[-1] == ["-m", "tools.check", "my data"]
+
+
+def test_a_whole_book_parameter_has_one_default_everywhere():
+    """A name declared by several chapters (SEED, WEIGHTS, ALPHA, ...) receives one -p value in
+    all of them, so it must mean the same thing: at least the same default and type."""
+    seen: dict[str, tuple[str, object]] = {}
+    for c in runner.read_toc(REPO / "book"):
+        for p in runner.chapter_parameters(c).values():
+            if p.name == "DATA_DIR":
+                continue
+            default = list(p.default) if isinstance(p.default, tuple) else p.default
+            if p.name in seen:
+                first, value = seen[p.name]
+                assert value == default and type(value) is type(default), (
+                    f"{p.name}: {first} says {value!r}, {c.short} says {default!r}"
+                )
+            else:
+                seen[p.name] = (c.short, default)

@@ -11,15 +11,20 @@ What it does, in order:
 
 1. Reads the chapter list from ``book/_toc.yml`` (the one source of truth): every ``file:`` entry
    that is a notebook.
-2. Runs the privacy gate on the data folder (:func:`utils.study.data.privacy_gate`): a direct identifier
-   stops the run; k-anonymity below 5 is reported as a warning.
+2. Checks, before any chapter starts: the ``-p`` parameters against each targeted chapter's
+   ``parameters`` cell (a plain identifier the chapter declares, a value of the declared type and in
+   range; ``DATA_DIR`` only through ``--data-dir``), then the whole data folder
+   (:mod:`tools.check`: the privacy gate over every file and every text column, every file against
+   the codebook, every cross-file rule). Any problem: all of them in one report, exit status 2, no
+   chapter started.
 3. Executes each chapter with papermill (kernel ``python3``, working directory = the notebook's
-   folder), injecting ``DATA_DIR`` and any ``-p KEY VALUE`` parameters, into
-   ``book/_build/runner/executed/``. The committed notebooks are never written to.
+   folder), injecting ``DATA_DIR`` and the parameters the chapter declares, into
+   ``book/_build/executed/``. The committed notebooks are never written to.
    A chapter is *not* re-executed when its cache key is unchanged. The key hashes the notebook,
    every file under ``utils/`` and under the data folder (content **and** modification time, so
    ``touch`` counts as a change, as in ``make``), the parameters, ``requirements.lock`` and the
-   runner's own version.
+   runner's own version. The stamp also records the executed copy's SHA-256 and is removed before
+   the copy is replaced: a damaged stamp or copy is a miss, never a crash or a lie.
 4. Stages a copy of ``book/`` with the executed notebooks in place and runs
    ``jupyter-book build -W --keep-going`` on it with execution off (each chapter runs once per build),
    into a temporary folder; only when that succeeds is ``book/_build/html`` replaced by the new site.
@@ -28,7 +33,14 @@ On a failing chapter it names the chapter, the cell, the exception and its messa
 executed notebook under ``book/_build/runner/failed/``, exits with status 1, and leaves the previously
 published ``book/_build/html`` untouched.
 
-Exit status: 0 success; 1 a chapter or the book build failed; 2 bad arguments or data refused.
+One build at a time per build folder (a lock file; a second is refused). Ctrl-C or SIGTERM stops the
+running chapters, cancels the queued ones, publishes nothing and exits with status 130; temporary
+``run-*``/``stage-*`` folders are removed then and at the start of every run. Pages never show the
+build machine's absolute data path (:func:`published_data_dir`), and every parameter value or
+folder name on a page is escaped (:mod:`utils.escape`).
+
+Exit status: 0 success; 1 a chapter or the book build failed, or the disk is full; 2 bad arguments,
+data refused or another build running; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -854,7 +866,7 @@ def rerun_note(chapter: Chapter, parameters: dict) -> str:
         f"This page ran with {shown} (the collapsed cells above: the chapter's `parameters` cell "
         "and the values the runner injected with papermill). To rerun it with other values, "
         "from the repository's root:\n\n"
-        f"    make chapter CH={myst_text(chapter.short).replace(chr(92), '')} PARAMS='-p NAME VALUE'\n\n"
+        f"    make chapter CH={one_line(chapter.short, 80)} PARAMS='-p NAME VALUE'\n\n"
         f"(or `python -m tools.run --only` {short} `-p NAME VALUE`); "
         "`make book DATA_DIR=path/to/data` rebuilds the whole book on another data folder; "
         "`make help` lists every chapter's parameters. "
