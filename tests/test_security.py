@@ -48,6 +48,13 @@ def _no_markup_from_data(html: str) -> None:
     assert "onerror=alert(1)&gt;" in html or "onerror" not in html
 
 
+def test_the_markup_check_can_fail():
+    with pytest.raises(AssertionError):
+        _no_markup_from_data(_render(XSS))
+    with pytest.raises(AssertionError):
+        _no_markup_from_data(_render("`a` " + "`" + XSS))  # an unbalanced backtick
+
+
 @pytest.mark.parametrize("value", NASTY)
 def test_myst_text_and_code_render_as_text(value: str):
     for md in (
