@@ -189,6 +189,8 @@ EXCLUDE = True  # drop inconsistent matrices
         ("SHARES", "x", "must be a non-empty list"),
         ("EXCLUDE", "yes", "must be true or false"),
         ("SEED", "x" * 10_000, r"SEED = 'x{60}…' \(10000 characters\)"),
+        ("WEIGHTS", "combined" * 1000, "at most 1000 characters"),
+        ("YEAR", "latest", "must be None or a number"),
     ],
 )
 def test_parameter_contract_refuses(tmp_path, name, value, message):

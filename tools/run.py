@@ -212,6 +212,8 @@ def book_key(book_dir: Path, chapter_keys: Sequence[str]) -> str:
 
 #: the largest count a size parameter (``N_*``) may ask for: more would exhaust memory or run for hours
 MAX_SIZE = 100_000
+#: the longest text a parameter may hold
+MAX_TEXT = 1000
 #: parameters that are fractions: name -> (low, high, low inclusive, high inclusive)
 FRACTIONS = {
     "CI": (0.0, 1.0, False, False),
@@ -336,6 +338,8 @@ def check_value(p: Parameter, value: object, where: str) -> object:
     elif isinstance(d, str):
         if not isinstance(value, str):
             raise bad("must be text")
+        if len(value) > MAX_TEXT:
+            raise bad(f"text parameters are at most {MAX_TEXT} characters")
         if p.choices and value not in p.choices:
             raise bad("must be one of " + ", ".join(p.choices))
     elif isinstance(d, (list, tuple)):
@@ -345,8 +349,11 @@ def check_value(p: Parameter, value: object, where: str) -> object:
             raise bad("must be a list of at most 100 finite numbers")
         value = type(d)(value)
     elif d is None:
-        if not (value is None or isinstance(value, (int, float, str, bool))):
-            raise bad("must be a single value")
+        texts = bool(_QUOTED.search(p.comment))
+        if not (value is None or _is_number(value) or (texts and isinstance(value, str))):
+            raise bad("must be None or a number" + (" or text" if texts else ""))
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise bad(f"text parameters are at most {MAX_TEXT} characters")
         if isinstance(value, float) and not math.isfinite(value):
             raise bad("must be a finite number")
     numbers = value if isinstance(value, (list, tuple)) else [value]
