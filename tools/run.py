@@ -1199,8 +1199,7 @@ def run(
             chapters = [c for c in chapters if c.short in wanted or c.name in wanted]
             build = False if only else build
         per_chapter, _ = check_parameters(chapters, parameters)
-        privacy_check(data_dir)
-        check_data(data_dir)
+        check_data(data_dir)  # the privacy gate and the validation, in one report
     except RunnerError as exc:
         say(f"error: {exc}")
         say("No chapter was started.")
