@@ -45,7 +45,8 @@ def test_name_column_is_refused(survey_copy):
     root, df = survey_copy
     _write(root, df.assign(respondent_name="Zhang San"))
     with pytest.raises(
-        D.PrivacyError, match=r"survey/households.csv: .*'respondent_name' \(column name looks like"
+        D.PrivacyError,
+        match=r"survey/households.csv, column 'respondent_name', line 1: column name looks like",
     ):
         D.privacy_gate(root)
 
@@ -63,7 +64,8 @@ def test_id_number_in_free_text_is_found(survey_copy):
     notes[5] = f"户主身份证 {EXAMPLE_ID} 已核实"
     _write(root, df.assign(notes=notes))
     with pytest.raises(
-        D.PrivacyError, match=r"'notes' \(values contain an 18-character resident ID"
+        D.PrivacyError,
+        match=r"survey/households.csv, column 'notes', line 7: values contain an 18-character resident",
     ):
         D.privacy_gate(root)
 

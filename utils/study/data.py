@@ -982,7 +982,7 @@ def privacy_report(
 
 
 def privacy_gate(data_dir: str | Path | None = None, **kwargs) -> PrivacyReport:
-    """Privacy check of the raw survey file before anything is published.
+    """Privacy check of a data folder (every file: :mod:`utils.study.privacy`) and of the survey.
 
     Loads ``survey/households.csv`` under ``data_dir`` (default the repository's ``data/``)
     as raw text, runs :func:`privacy_report` and raises :class:`PrivacyError` naming the
@@ -990,7 +990,11 @@ def privacy_gate(data_dir: str | Path | None = None, **kwargs) -> PrivacyReport:
     (call ``report.warning()`` for the k-anonymity warning).
     """
     rel = FILES["survey"]
-    p, _ = _resolve(data_dir, rel)
+    p, root = _resolve(data_dir, rel)
+    if data_dir is None or Path(data_dir).is_dir():  # a folder: every file, every text column
+        from utils.study.privacy import refuse, scan_folder
+
+        refuse(scan_folder(root))
     raw = _read_raw(p, rel)
     raw = raw.replace("", np.nan)
     if "quasi_identifiers" not in kwargs:

@@ -281,6 +281,18 @@ def scan_folder(data_dir: str | Path) -> list[PrivacyFinding]:
     return found
 
 
+def refuse(findings: list[PrivacyFinding]) -> None:
+    """Raise :class:`PrivacyError` listing ``findings`` (at most ``MAX_SHOWN``); nothing if none."""
+    if findings:
+        shown = [f"  - {f}" for f in findings[:MAX_SHOWN]]
+        if len(findings) > MAX_SHOWN:
+            shown.append(f"  - ... and {len(findings) - MAX_SHOWN} more")
+        raise PrivacyError(
+            f"{len(findings)} direct identifier(s) found (the values are not printed); remove "
+            "them before use:\n" + "\n".join(shown)
+        )
+
+
 def privacy_gate_folder(data_dir: str | Path):
     """Refuse a data folder holding direct identifiers; return the survey's k-anonymity report.
 
@@ -295,15 +307,7 @@ def privacy_gate_folder(data_dir: str | Path):
         :func:`utils.study.data.privacy_report` of ``survey/households.csv`` when the folder has
         one that can be read (for the k-anonymity warning), else None.
     """
-    findings = scan_folder(data_dir)
-    if findings:
-        shown = [f"  - {f}" for f in findings[:MAX_SHOWN]]
-        if len(findings) > MAX_SHOWN:
-            shown.append(f"  - ... and {len(findings) - MAX_SHOWN} more")
-        raise PrivacyError(
-            f"{len(findings)} direct identifier(s) found (the values are not printed); remove "
-            "them before use:\n" + "\n".join(shown)
-        )
+    refuse(scan_folder(data_dir))
     survey = Path(data_dir) / "survey" / "households.csv"
     if not survey.is_file():
         return None
