@@ -252,3 +252,24 @@ def test_loaders_raise_the_project_error_on_parse_failures(folder: Path):
     with pytest.raises(D.DataValidationError, match="JSON"):
         D.load_truth(folder)
     json.dumps({})
+
+
+def test_ids_quoted_in_rules_are_bounded(folder: Path, capsys):
+    """An expert id of a megabyte, quoted inside a cross-cell rule, is cut too."""
+    path = folder / "experts" / "judgments.csv"
+    big = "E" + "9" * 1_000_000
+    path.write_text(path.read_text().replace("E01,", big + ",", 3))
+    assert check.main([str(folder)]) == 2
+    out = capsys.readouterr().out
+    assert len(out) < 100_000 and "9" * 1000 not in out
+
+
+def test_a_file_wrong_on_every_row_gives_a_bounded_report(folder: Path, capsys):
+    path = folder / "survey" / "households.csv"
+    lines = path.read_text().splitlines()
+    path.write_text(
+        "\n".join([lines[0]] + [line.replace(",T", ",X", 1) for line in lines[1:]]) + "\n"
+    )
+    assert check.main([str(folder)]) == 2
+    out = capsys.readouterr().out
+    assert "more (fix these first)" in out and out.count("\n  - ") <= 201

@@ -32,6 +32,8 @@ from utils.escape import one_line
 
 __all__ = ["CheckReport", "check_folder", "main"]
 
+MAX_LISTED = 200  # problems printed; the rest are counted
+
 
 @dataclass
 class CheckReport:
@@ -48,7 +50,9 @@ class CheckReport:
         if self.privacy:
             head += f"; privacy gate refused the data ({self.privacy} identifier(s); values not printed)"
         lines = [head + " (line numbers as in the file: header = line 1)"]
-        lines += [f"  - {e}" for e in self.errors]
+        lines += [f"  - {e}" for e in self.errors[:MAX_LISTED]]
+        if len(self.errors) > MAX_LISTED:
+            lines.append(f"  - ... and {len(self.errors) - MAX_LISTED} more (fix these first)")
         return "\n".join(lines)
 
 

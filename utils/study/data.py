@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from utils.escape import excerpt
+from utils.escape import excerpt, one_line
 from utils.methods._validation import check_choice
 from utils.study.privacy import KINDS as _PRIVACY_KINDS
 from utils.study.privacy import PrivacyError, column_identifier
@@ -59,6 +59,7 @@ EXPECTED = {
     "truth.json": "the planted parameters of the simulation model",
 }
 CODEBOOK_REQUIRED = ("file", "column", "type", "allowed", "min", "max", "required", "missing_rule")
+MAX_LISTED = 200  # problems listed in one message; the rest are counted
 LINE_NOTE = "line numbers as in the file: header = line 1, first data row = line 2"
 SAATY_SCALE = {
     (str(k) if k >= 1 else f"1/{round(1 / k)}"): Fraction(k).limit_denominator(9)
@@ -76,7 +77,10 @@ class DataValidationError(ValueError):
             return
         self.problems = tuple(problems)
         head = f"{len(self.problems)} data problem(s) found ({LINE_NOTE}):"
-        super().__init__("\n".join([head] + [f"  - {p}" for p in self.problems]))
+        lines = [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+        if len(self.problems) > MAX_LISTED:
+            lines.append(f"  - ... and {len(self.problems) - MAX_LISTED} more (fix these first)")
+        super().__init__("\n".join([head, *lines]))
 
 
 class MissingDataFileError(DataValidationError, FileNotFoundError):
@@ -95,7 +99,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}" + (f" line {self.line}" if self.line is not None else "")
-        return f"{where}, column {excerpt(self.column)}, value {excerpt(self.value)}: {self.rule}"
+        rule = one_line(self.rule, 400)  # a rule may quote ids from the data: bounded too
+        return f"{where}, column {excerpt(self.column)}, value {excerpt(self.value)}: {rule}"
 
 
 # --------------------------------------------------------------------------------------------
