@@ -1001,7 +1001,7 @@ def privacy_gate(data_dir: str | Path | None = None, **kwargs) -> PrivacyReport:
 
         refuse(scan_folder(root))
     raw = _read_raw(p, rel)
-    raw = raw.replace("", np.nan)
+    raw = raw.mask(raw == "")
     if "quasi_identifiers" not in kwargs:
         # a file without some of the default quasi-identifiers is still checked for direct
         # identifiers; k-anonymity is measured over the quasi-identifiers it has

@@ -314,7 +314,8 @@ def privacy_gate_folder(data_dir: str | Path):
     from utils.study import data as D
 
     try:
-        raw = D._read_raw(survey, D.FILES["survey"]).replace("", float("nan"))
+        raw = D._read_raw(survey, D.FILES["survey"])
+        raw = raw.mask(raw == "")
         qi = tuple(
             q
             for q in D._DEFAULT_QI
