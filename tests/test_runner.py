@@ -379,3 +379,27 @@ def test_broken_book_stamp_heals_and_no_absolute_path_is_published(tiny, capsys)
         assert "<img src=x" not in text, page
     one = (html_dir / "chapters" / "one.html").read_text()
     assert "&lt;img src=x onerror=alert(1)&gt;" in one
+
+
+def test_bad_data_folder_stops_before_any_chapter(tiny, capsys):
+    """The whole folder is checked first: every problem in one report, exit 2, nothing run."""
+    import shutil
+
+    data = tiny["data"].parent / "bad data"
+    shutil.copytree(runner.REPO / "data", data)
+    (data / "truth.json").write_text("{")
+    (data / "townships" / "panel.csv").write_text("")
+    assert runner.run(book_dir=tiny["book"], data_dir=data, repo=tiny["book"].parent) == 2
+    out = capsys.readouterr().out
+    assert "truth.json line 1" in out and "townships/panel.csv line 1" in out
+    assert "No chapter was started." in out
+    assert not (tiny["build"] / "executed").exists()
+
+
+def test_refused_parameter_stops_before_any_chapter(tiny, capsys):
+    assert _run(tiny, parameters={"VALUEE": 2, "os.system('x')": 1, "DATA_DIR": "/"}) == 2
+    out = capsys.readouterr().out
+    assert "parameter VALUEE is declared by none of the chapters run (one, two)" in out
+    assert "did you mean VALUE?" in out and "is not a plain identifier" in out
+    assert "DATA_DIR cannot be set with -p" in out
+    assert not (tiny["build"] / "executed").exists()
