@@ -403,3 +403,12 @@ def test_refused_parameter_stops_before_any_chapter(tiny, capsys):
     assert "did you mean VALUE?" in out and "is not a plain identifier" in out
     assert "DATA_DIR cannot be set with -p" in out
     assert not (tiny["build"] / "executed").exists()
+
+
+def test_a_swap_stopped_halfway_gives_the_last_good_site_back(tiny):
+    build = tiny["build"]
+    (build / ".html-old-999").mkdir(parents=True)
+    (build / ".html-old-999" / "index.html").write_text("last good site")
+    runner.clean_stale(build)
+    assert (build / "html" / "index.html").read_text() == "last good site"
+    assert not list(build.glob(".html-old-*"))

@@ -645,6 +645,9 @@ def _on_signal(signum: int, frame: object) -> None:
 def clean_stale(build_dir: Path) -> list[Path]:
     """Remove the runner's temporary folders (``run-*``, ``stage-*``, ``.html-old-*``) in ``build_dir``."""
     removed = []
+    olds = sorted(build_dir.glob(".html-old-*"), key=lambda p: p.stat().st_mtime)
+    if olds and not (build_dir / "html").exists():  # stopped mid-swap: the last good site is back
+        os.replace(olds[-1], build_dir / "html")
     for pattern in ("run-*", "stage-*", ".html-old-*"):
         for path in build_dir.glob(pattern):
             if path.is_dir():
@@ -1102,9 +1105,16 @@ def _build_in(stage_root, book_dir, build_dir, chapters, results, data_dir, repo
     old = build_dir / f".html-old-{os.getpid()}"
     if _CANCEL.is_set():
         raise KeyboardInterrupt("cancelled before publishing")
-    if published.exists():
-        os.replace(published, old)
-    os.replace(built, published)
+    blocked = threading.current_thread() is threading.main_thread()
+    if blocked:  # the two renames happen together or not at all
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        if published.exists():
+            os.replace(published, old)
+        os.replace(built, published)
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     shutil.rmtree(old, ignore_errors=True)
     say(f"[book] built in {time.monotonic() - start:.1f} s")
     return published
@@ -1236,8 +1246,10 @@ def run(
     except OSError as exc:
         if exc.errno != errno.ENOSPC:
             raise
+        _CANCEL.set()
         pool.shutdown(wait=False, cancel_futures=True)
         _stop_children()
+        pool.shutdown(wait=True)
         clean_stale(build_dir)
         say(
             f"error: {NO_SPACE} (while writing {exc.filename or 'the build folder'}); free some "
