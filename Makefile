@@ -17,7 +17,7 @@ CH       ?=
 # Command-line variables are exported (and so expanded) by make: not these.
 unexport DATA_DIR JOBS PARAMS CH
 quote    = '$(subst ','\'',$(1))'
-RUNFLAGS  = --data-dir $(call quote,$(value DATA_DIR)) $(if $(value JOBS),--jobs $(call quote,$(value JOBS))) --params $(call quote,$(value PARAMS))
+RUNFLAGS  = --data-dir=$(call quote,$(value DATA_DIR)) $(if $(value JOBS),--jobs=$(call quote,$(value JOBS))) --params=$(call quote,$(value PARAMS))
 
 .PHONY: help install book test lab chapter check lint format lock clean browser-deps
 
@@ -47,11 +47,11 @@ book: install
 
 chapter: install
 	@test -n $(call quote,$(value CH)) || { echo "usage: make chapter CH=04_scoring PARAMS='-p WEIGHTS entropy'"; exit 2; }
-	$(BIN)/python -m tools.run --only $(call quote,$(value CH)) --no-build $(RUNFLAGS)
+	$(BIN)/python -m tools.run --only=$(call quote,$(value CH)) --no-build $(RUNFLAGS)
 	@printf 'Executed copy: book/_build/executed/chapters/%s.ipynb (open it with: make lab)\n' $(call quote,$(value CH))
 
 check: install
-	$(BIN)/python -m tools.check $(call quote,$(value DATA_DIR))
+	$(BIN)/python -m tools.check -- $(call quote,$(value DATA_DIR))
 
 browser-deps:
 	@bash scripts/ensure-chromium.sh
