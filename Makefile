@@ -48,7 +48,6 @@ book: install
 chapter: install
 	@test -n $(call quote,$(value CH)) || { echo "usage: make chapter CH=04_scoring PARAMS='-p WEIGHTS entropy'"; exit 2; }
 	$(BIN)/python -m tools.run --only=$(call quote,$(value CH)) --no-build $(RUNFLAGS)
-	@printf 'Executed copy: book/_build/executed/chapters/%s.ipynb (open it with: make lab)\n' $(call quote,$(value CH))
 
 check: install
 	$(BIN)/python -m tools.check -- $(call quote,$(value DATA_DIR))

@@ -1337,6 +1337,10 @@ def _run_locked(
         return 1
     if book_status in {"built", "current"}:
         say(f"Open {build_dir / 'html' / 'index.html'}")
+    elif not build:
+        for r in results:
+            if r.executed:
+                say(f"Executed copy: {os.path.relpath(r.executed)} (open it with: make lab)")
     return 0
 
 
