@@ -6,7 +6,14 @@ cross-column rules that a codebook row cannot express are checked by hand (villa
 labour force <= household size, conditional missing values, complete and reciprocal AHP
 matrices). All problems are collected and raised together as :class:`DataValidationError`,
 each with file, line number AS IN THE FILE (header = line 1, first data row = line 2),
-column, offending value and rule. Raw files are only read, never written.
+column, offending value (a bounded excerpt) and rule. Raw files are only read, never written.
+
+Every way a file can fail to parse is such a problem too, never a raw exception: not UTF-8 (GBK
+named), a row with more fields than the header, an Excel workbook or binary data saved as ``.csv``,
+an empty file, broken JSON, an invalid pattern in the codebook, a number too large.
+:func:`check_data_folder` checks a whole folder (every file, cross-file rules, the sizes the
+chapters need, item non-response) without raising; ``python -m tools.check DIR`` prints it. The
+privacy gate over every file lives in :mod:`utils.study.privacy`.
 
 The survey, expert and township files shipped in ``data/`` are SIMULATED (see
 ``data/README.md``); the background file holds real public figures.
