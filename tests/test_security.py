@@ -332,3 +332,13 @@ def test_a_whole_book_parameter_has_one_default_everywhere():
                 )
             else:
                 seen[p.name] = (c.short, default)
+
+
+def test_list_parameters_reach_papermill_as_lists():
+    """papermill writes a tuple as a string ("(0.4, 0.5)"): a tuple-default parameter gets a list."""
+    from papermill.translators import PythonTranslator
+
+    p = runner.Parameter("RELATIVE_SHARES", (0.4, 0.5, 0.6), "(0.4, 0.5, 0.6)", "")
+    value = runner.check_value(p, [0.3, 1], "ch")
+    assert value == [0.3, 1.0]
+    assert "RELATIVE_SHARES = [0.3, 1.0]" in PythonTranslator.codify({p.name: value})

@@ -347,7 +347,9 @@ def check_value(p: Parameter, value: object, where: str) -> object:
             raise bad("must be a non-empty list such as [0.4, 0.5]")
         if len(value) > 100 or not all(_is_number(v) and math.isfinite(v) for v in value):
             raise bad("must be a list of at most 100 finite numbers")
-        value = type(d)(value)
+        value = [
+            float(v) if isinstance(d[0] if d else 0.0, float) else v for v in value
+        ]  # papermill writes a tuple as text: always a list
     elif d is None:
         texts = bool(_QUOTED.search(p.comment))
         if not (value is None or _is_number(value) or (texts and isinstance(value, str))):
