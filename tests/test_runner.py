@@ -319,7 +319,8 @@ def test_full_disk_during_the_book_build_is_named(tiny, capsys, monkeypatch):
 
 
 @pytest.mark.slow
-def test_ctrl_c_cancels_queued_chapters_and_publishes_nothing(tiny):
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_cancels_queued_chapters_and_publishes_nothing(tiny, signame):
     import signal
     import subprocess
     import sys
@@ -339,8 +340,15 @@ def test_ctrl_c_cancels_queued_chapters_and_publishes_nothing(tiny):
         if re.search(r"\[one\] cell (\d+)/\1 ", line):  # the last cell (the sleep) started
             break
     time.sleep(1.0)
+    # a second build in the same folder, meanwhile, is refused (the lock), and changes nothing
+    second = subprocess.run(
+        [sys.executable, "-m", "tools.run", "--book-dir", str(tiny["book"]),
+         "--data-dir", str(tiny["data"]), "--only", "two"],
+        cwd=runner.REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert second.returncode == 2 and "another build is running" in second.stdout
     start = time.monotonic()
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(getattr(signal, signame))
     rest, _ = proc.communicate(timeout=30)
     elapsed = time.monotonic() - start
     out = "".join(lines) + rest
