@@ -11,17 +11,27 @@ DATA_DIR ?= data
 JOBS     ?=
 PARAMS   ?=
 CH       ?=
-RUNFLAGS := --data-dir $(DATA_DIR) $(if $(JOBS),--jobs $(JOBS)) $(PARAMS)
+# Every variable reaches the shell as ONE single-quoted word ($(value ...): not even make expands
+# it), so a path with spaces works and no value can inject shell code; PARAMS is split into
+# '-p NAME VALUE' by the runner itself (shlex rules, never a shell).
+# Command-line variables are exported (and so expanded) by make: not these.
+unexport DATA_DIR JOBS PARAMS CH
+quote    = '$(subst ','\'',$(1))'
+RUNFLAGS  = --data-dir=$(call quote,$(value DATA_DIR)) $(if $(value JOBS),--jobs=$(call quote,$(value JOBS))) --params=$(call quote,$(value PARAMS))
 
-.PHONY: help install book test lab chapter lint format lock clean browser-deps
+.PHONY: help install book test lab chapter check lint format lock clean browser-deps
 
 help:
-	@echo "make book                    install (if needed), execute every chapter, build book/_build/html"
+	@echo "make book                    install (if needed), check the data, execute every chapter, build book/_build/html"
 	@echo "make test                    install (if needed), run the whole test suite (incl. the book build)"
 	@echo "make chapter CH=04_scoring PARAMS='-p WEIGHTS entropy'   rerun one chapter with parameters"
 	@echo "make book DATA_DIR=path/to/data                          the whole book on another data folder"
+	@echo "make check DATA_DIR=path/to/data                         check a data folder (privacy, every file) only"
 	@echo "make lab                     JupyterLab on the chapters"
 	@echo "make lint | format | lock | clean"
+	@echo
+	@if test -x $(BIN)/python; then $(BIN)/python -m tools.run --list-parameters; \
+	 else echo "(run 'make install' to see every chapter's parameters here)"; fi
 
 install: $(STAMP)
 
@@ -36,9 +46,11 @@ book: install
 	$(BIN)/python -m tools.run $(RUNFLAGS)
 
 chapter: install
-	@test -n "$(CH)" || { echo "usage: make chapter CH=04_scoring PARAMS='-p WEIGHTS entropy'"; exit 2; }
-	$(BIN)/python -m tools.run --only $(CH) --no-build $(RUNFLAGS)
-	@echo "Executed copy: book/_build/executed/chapters/$(CH).ipynb (open it with: make lab)"
+	@test -n $(call quote,$(value CH)) || { echo "usage: make chapter CH=04_scoring PARAMS='-p WEIGHTS entropy'"; exit 2; }
+	$(BIN)/python -m tools.run --only=$(call quote,$(value CH)) --no-build $(RUNFLAGS)
+
+check: install
+	$(BIN)/python -m tools.check -- $(call quote,$(value DATA_DIR))
 
 browser-deps:
 	@bash scripts/ensure-chromium.sh

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -185,7 +186,8 @@ def test_parse_value_reads_like_papermill():
     assert runner.parse_value("0.5") == 0.5
     assert runner.parse_value("true") is True
     assert runner.parse_value("entropy") == "entropy"
-    assert runner.parse_value("[1, 2]") == "[1, 2]"
+    assert runner.parse_value("[1, 2]") == [1, 2]  # a list; the chapter's declaration decides
+    assert runner.parse_value("{a: 1}") == "{a: 1}"
 
 
 def test_runner_refuses_data_with_direct_identifiers(tiny, capsys):
@@ -202,3 +204,219 @@ def test_runner_refuses_data_with_direct_identifiers(tiny, capsys):
     assert "survey/households.csv" in out and "'name'" in out
     assert not (tiny["build"] / "html").exists()
     assert not (tiny["build"] / "executed").exists()
+
+
+# ------------------------------------------------------------------------------------------
+# Issue 17: a cache that cannot lie and heals itself, clean interrupts, a lock, a full disk
+# ------------------------------------------------------------------------------------------
+
+
+def _stamp(t: dict, name: str) -> Path:
+    return t["build"] / "cache" / "chapters" / f"{name}.json"
+
+
+def _executed(t: dict, name: str) -> Path:
+    return t["build"] / "executed" / "chapters" / f"{name}.ipynb"
+
+
+@pytest.mark.slow
+def test_damaged_cache_is_a_miss_never_a_crash(tiny, capsys):
+    assert _run(tiny, build=False) == 0
+    good = _executed(tiny, "one").read_text()
+    damages = [
+        lambda: _executed(tiny, "one").write_text(good[: len(good) // 2]),  # truncated copy
+        lambda: _executed(tiny, "one").write_text(""),  # empty copy
+        lambda: _stamp(tiny, "one").write_text("null"),  # a null stamp
+        lambda: _stamp(tiny, "one").write_text("[1, 2]"),  # not an object
+        lambda: _stamp(tiny, "one").write_bytes(b"\xff\xfe{"),  # not text
+        # a copy run with other parameters under the old stamp (the signal-between-copy-and-stamp
+        # case of issue 17): the stamp's hash no longer matches, so it is a miss
+        lambda: _executed(tiny, "one").write_text(good.replace("one 1", "one 42")),
+    ]
+    for damage in damages:
+        damage()
+        assert _run(tiny, build=False) == 0
+        rows = _summary(tiny)
+        assert rows["one"]["status"] == "ok" and rows["two"]["status"] == "cached"
+        assert "one 1" in _executed(tiny, "one").read_text()
+    assert _run(tiny, build=False) == 0 and _summary(tiny)["one"]["status"] == "cached"
+    capsys.readouterr()
+
+
+def test_stamp_is_removed_before_the_copy_is_replaced(tiny, monkeypatch):
+    """The order that makes an interrupt harmless: unlink stamp, replace copy, write stamp."""
+    order: list[str] = []
+    real_replace, real_unlink = os.replace, Path.unlink
+    monkeypatch.setattr(
+        runner.os,
+        "replace",
+        lambda a, b: (order.append(f"replace {Path(b).name}"), real_replace(a, b)),
+    )
+    monkeypatch.setattr(
+        Path,
+        "unlink",
+        lambda self, **kw: (order.append(f"unlink {self.name}"), real_unlink(self, **kw)),
+    )
+    assert _run(tiny, only=["one"]) == 0
+    i_unlink = order.index("unlink one.json")
+    i_copy = order.index("replace one.ipynb")
+    i_stamp = max(i for i, o in enumerate(order) if o == "replace one.json")
+    assert i_unlink < i_copy < i_stamp
+
+
+def test_leftover_temporary_folders_are_removed(tiny):
+    build = tiny["build"]
+    for name in ("run-one-abc", "stage-xyz", ".html-old-123"):
+        (build / name / "deep").mkdir(parents=True)
+        (build / name / "deep" / "big.bin").write_bytes(b"0" * 1000)
+    assert _run(tiny, only=["one"]) == 0
+    assert not list(build.glob("run-*")) and not list(build.glob("stage-*"))
+    assert not list(build.glob(".html-old-*"))
+
+
+def test_second_concurrent_build_is_refused(tiny, capsys):
+    lock = runner.BuildLock(tiny["build"])
+    lock.acquire()
+    try:
+        assert _run(tiny, only=["one"]) == 2
+        out = capsys.readouterr().out
+        assert "another build is running" in out and str(os.getpid()) in out
+        assert not _executed(tiny, "one").exists()
+    finally:
+        lock.release()
+    assert _run(tiny, only=["one"]) == 0
+
+
+def test_full_disk_is_named_in_the_terminal(tiny, capsys, monkeypatch):
+    import errno
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device", "book/_build/executed/x.ipynb")
+
+    monkeypatch.setattr(runner, "execute_chapter", full)
+    assert _run(tiny, build=False) == 1
+    out = capsys.readouterr().out
+    assert "No space left on device" in out and "published book was left unchanged" in out
+
+
+def test_full_disk_during_the_book_build_is_named(tiny, capsys, monkeypatch):
+    monkeypatch.setattr(
+        runner,
+        "_run_jb",
+        lambda *a: (1, "Traceback ...\nOSError: [Errno 28] No space left on device"),
+    )
+    monkeypatch.setattr(
+        runner, "execute_chapter", lambda c, **kw: runner.ChapterResult(c.name, "cached")
+    )
+    (tiny["build"] / "executed" / "chapters").mkdir(parents=True)
+    for name in ("one", "two"):
+        _executed(tiny, name).write_text(json.dumps(
+            {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))  # fmt: skip
+    assert _run(tiny) == 1
+    out = capsys.readouterr().out
+    assert "error: No space left on device: the book build ran out of disk space" in out
+    assert not (tiny["build"] / "html").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_cancels_queued_chapters_and_publishes_nothing(tiny, signame):
+    import signal
+    import subprocess
+    import sys
+
+    _notebook(
+        tiny["book"] / "chapters" / "one.ipynb",
+        "import time\nprint('start', flush=True)\ntime.sleep(120)",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tools.run", "--book-dir", str(tiny["book"]),
+         "--data-dir", str(tiny["data"]), "--jobs", "1"],
+        cwd=runner.REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if re.search(r"\[one\] cell (\d+)/\1 ", line):  # the last cell (the sleep) started
+            break
+    time.sleep(1.0)
+    # a second build in the same folder, meanwhile, is refused (the lock), and changes nothing
+    second = subprocess.run(
+        [sys.executable, "-m", "tools.run", "--book-dir", str(tiny["book"]),
+         "--data-dir", str(tiny["data"]), "--only", "two"],
+        cwd=runner.REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert second.returncode == 2 and "another build is running" in second.stdout
+    start = time.monotonic()
+    proc.send_signal(getattr(signal, signame))
+    rest, _ = proc.communicate(timeout=30)
+    elapsed = time.monotonic() - start
+    out = "".join(lines) + rest
+    assert proc.returncode == 130, out
+    assert elapsed < 10, f"exit took {elapsed:.1f} s"
+    assert "[two] executing" not in out  # the queued chapter never started
+    assert "nothing was published" in out
+    assert not (tiny["build"] / "html").exists()
+    assert not list(tiny["build"].glob("run-*")) and not list(tiny["build"].glob("stage-*"))
+    kernels = subprocess.run(["pgrep", "-f", str(tiny["book"])], capture_output=True, text=True)
+    assert kernels.stdout.strip() == "", "a worker or kernel outlived the runner"
+
+
+@pytest.mark.slow
+def test_broken_book_stamp_heals_and_no_absolute_path_is_published(tiny, capsys):
+    """A broken book.json rebuilds (no `make clean`); the data folder (outside the repository)
+    is published by name only, and a parameter value with markup is text on the page."""
+    _notebook(
+        tiny["book"] / "chapters" / "one.ipynb",
+        "print('one', VALUE)",
+        params='DATA_DIR = "."\nVALUE = "x"  # any text',
+    )
+    _notebook(
+        tiny["book"] / "chapters" / "two.ipynb",
+        "print('two', VALUE)",
+        params='DATA_DIR = "."\nVALUE = "x"  # any text',
+    )
+    assert _run(tiny, parameters={"VALUE": "<img src=x onerror=alert(1)>"}) == 0
+    (tiny["build"] / "cache" / "book.json").write_text("null")
+    assert _run(tiny, parameters={"VALUE": "<img src=x onerror=alert(1)>"}) == 0
+    assert "book: built" in capsys.readouterr().out
+    html_dir = tiny["build"] / "html"
+    for page in html_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert str(tiny["data"]) not in text and str(tiny["data"].parent) not in text, page
+        assert "<img src=x" not in text, page
+    one = (html_dir / "chapters" / "one.html").read_text()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in one
+
+
+def test_bad_data_folder_stops_before_any_chapter(tiny, capsys):
+    """The whole folder is checked first: every problem in one report, exit 2, nothing run."""
+    import shutil
+
+    data = tiny["data"].parent / "bad data"
+    shutil.copytree(runner.REPO / "data", data)
+    (data / "truth.json").write_text("{")
+    (data / "townships" / "panel.csv").write_text("")
+    assert runner.run(book_dir=tiny["book"], data_dir=data, repo=tiny["book"].parent) == 2
+    out = capsys.readouterr().out
+    assert "truth.json line 1" in out and "townships/panel.csv line 1" in out
+    assert "No chapter was started." in out
+    assert not (tiny["build"] / "executed").exists()
+
+
+def test_refused_parameter_stops_before_any_chapter(tiny, capsys):
+    assert _run(tiny, parameters={"VALUEE": 2, "os.system('x')": 1, "DATA_DIR": "/"}) == 2
+    out = capsys.readouterr().out
+    assert "parameter VALUEE is declared by none of the chapters run (one, two)" in out
+    assert "did you mean VALUE?" in out and "is not a plain identifier" in out
+    assert "DATA_DIR cannot be set with -p" in out
+    assert not (tiny["build"] / "executed").exists()
+
+
+def test_a_swap_stopped_halfway_gives_the_last_good_site_back(tiny):
+    build = tiny["build"]
+    (build / ".html-old-999").mkdir(parents=True)
+    (build / ".html-old-999" / "index.html").write_text("last good site")
+    runner.clean_stale(build)
+    assert (build / "html" / "index.html").read_text() == "last good site"
+    assert not list(build.glob(".html-old-*"))

@@ -854,3 +854,120 @@ def test_notebook_pages_download_as_myst_markdown(site, page):
         )
     assert md_page == [".md", ".pdf"], "a Markdown page got a second .md item"
     assert checked >= 5 and page.external == []
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 17: a data folder full of markup builds, and no script from it runs on any page
+# --------------------------------------------------------------------------------------------
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def _markup_book(tmp_path: Path) -> tuple[Path, Path]:
+    """A small book built from a data folder named, and filled, with markup."""
+    import csv
+    import shutil
+
+    import nbformat
+
+    data = tmp_path / XSS
+    shutil.copytree(REPO / "data", data)
+    cb = data / "codebook.csv"
+    rows = list(csv.reader(cb.read_text(encoding="utf-8").splitlines()))
+    header = rows[0]
+    rows[1][header.index("label_en")] = XSS
+    rows[1][header.index("description")] = f"`{XSS}` {{raw}}`{XSS}` | {XSS}"
+    extra = dict.fromkeys(header, "")
+    extra.update({"file": f"`{XSS}`.csv", "column": XSS, "type": "string", "required": "no"})
+    rows.append([extra[h] for h in header])
+    with cb.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    (book / "appendix").mkdir()
+    (book / "_config.yml").write_text(
+        'title: Markup\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: "off"\n'
+    )
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/one\n"
+        "  - file: appendix/data\n  - file: appendix/reproducibility\n"
+    )
+    (book / "intro.md").write_text("# Markup book\n")
+    (book / "appendix" / "reproducibility.md").write_text("# Run report\n\n<!-- RUN-SUMMARY -->\n")
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    params = nbformat.v4.new_code_cell('DATA_DIR = "."\nVALUE = "x"  # any text')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# One\n\nThe value: {glue:text}`value`."),
+        params,
+        nbformat.v4.new_code_cell(
+            "import pandas as pd\nfrom pathlib import Path\nfrom myst_nb import glue\n"
+            "print(Path(DATA_DIR).name, VALUE)\nglue('value', VALUE, display=False)\n"
+            "pd.DataFrame({VALUE: [VALUE, Path(DATA_DIR).name]}, index=[VALUE, 'x'])"
+        ),
+    ]
+    nbformat.write(nb, book / "chapters" / "one.ipynb")
+    real = nbformat.read(REPO / "book" / "appendix" / "data.ipynb", as_version=4)
+    for cell in real.cells:
+        if cell.cell_type == "markdown":
+            cell.source = "# Data" if cell.source.startswith("# ") else "Text."
+    nbformat.write(real, book / "appendix" / "data.ipynb")
+    return book, data
+
+
+@pytest.mark.slow
+def test_markup_in_data_and_parameters_never_runs(tmp_path: Path, browser: object):
+    from tools.run import run
+
+    book, data = _markup_book(tmp_path)
+    status = run(
+        book_dir=book, data_dir=data, jobs=2, parameters={"VALUE": f"`{XSS}` | {{{{ x }}}}"}
+    )
+    assert status == 0, "the markup book did not build"
+    site = book / "_build" / "html"
+    pages = [p for p in site.rglob("*.html") if "_sources" not in p.parts]
+    assert len(pages) >= 4
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert "<img src=x" not in text and '<img src="x"' not in text, path
+        assert str(tmp_path) not in text, f"{path}: absolute path published"
+    one = (site / "chapters" / "one.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in one  # shown as text
+    injected, dialogs = _markup_probe(site, browser)
+    assert injected == [], f"an element from the data reached these pages: {injected}"
+    assert dialogs == [], f"a script from the data ran: {dialogs}"
+
+
+def _markup_probe(site: Path, browser: object) -> tuple[list[str], list[str]]:
+    """Visit every page; return the pages holding an injected element and every dialog opened."""
+    dialogs: list[str] = []
+    injected: list[str] = []
+    with serve(site) as base:
+        context = browser.new_context()
+        context.route(
+            "**/*",
+            lambda r: r.continue_() if r.request.url.startswith(base) else r.abort(),
+        )
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for rel in site_pages(site):
+            page.goto(urljoin(base, rel), wait_until="load")
+            page.wait_for_load_state("networkidle")  # a page that forwards (print/search.html)
+            if page.evaluate("document.querySelectorAll('img[src=\"x\"], [onerror]').length"):
+                injected.append(rel)
+        context.close()
+    return injected, dialogs
+
+
+def test_markup_probe_sees_a_script_run(tmp_path: Path, browser: object):
+    """The probe of the markup test can fail: an unescaped value is seen and its alert caught."""
+    _write(tmp_path, "index.html", f"<html><body><p>{XSS}</p></body></html>")
+    _write(tmp_path, "ok.html", "<html><body><p>&lt;img src=x&gt;</p></body></html>")
+    injected, dialogs = _markup_probe(tmp_path, browser)
+    assert injected == ["index.html"] and dialogs == ["1"]

@@ -25,6 +25,7 @@ Fixes and additions that no configuration value of the Jupyter Book 1.x stack of
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -307,7 +308,9 @@ def markdown_download(
     target = Path(app.outdir) / "_sources" / f"{pagename}.md"
     target.parent.mkdir(parents=True, exist_ok=True)
     nb = nbformat.read(source, as_version=4)
-    target.write_text(notebook_to_myst(nb), encoding="utf-8")
+    partial = target.with_name(f".{target.name}.partial")  # written whole, then renamed
+    partial.write_text(notebook_to_myst(nb), encoding="utf-8")
+    os.replace(partial, target)
     buttons = group["buttons"]
     item = {
         "type": "link",

@@ -6,7 +6,14 @@ cross-column rules that a codebook row cannot express are checked by hand (villa
 labour force <= household size, conditional missing values, complete and reciprocal AHP
 matrices). All problems are collected and raised together as :class:`DataValidationError`,
 each with file, line number AS IN THE FILE (header = line 1, first data row = line 2),
-column, offending value and rule. Raw files are only read, never written.
+column, offending value (a bounded excerpt) and rule. Raw files are only read, never written.
+
+Every way a file can fail to parse is such a problem too, never a raw exception: not UTF-8 (GBK
+named), a row with more fields than the header, an Excel workbook or binary data saved as ``.csv``,
+an empty file, broken JSON, an invalid pattern in the codebook, a number too large.
+:func:`check_data_folder` checks a whole folder (every file, cross-file rules, the sizes the
+chapters need, item non-response) without raising; ``python -m tools.check DIR`` prints it. The
+privacy gate over every file lives in :mod:`utils.study.privacy`.
 
 The survey, expert and township files shipped in ``data/`` are SIMULATED (see
 ``data/README.md``); the background file holds real public figures.
@@ -20,7 +27,10 @@ Uncertainty, Fuzziness and Knowledge-Based Systems*, 10(5), 557-570.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -30,7 +40,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from utils.escape import excerpt, one_line
 from utils.methods._validation import check_choice
+from utils.study.privacy import KINDS as _PRIVACY_KINDS
+from utils.study.privacy import PrivacyError, column_identifier
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DIMENSIONS = ("gs", "in", "ss", "ed", "lc")
@@ -53,6 +66,7 @@ EXPECTED = {
     "truth.json": "the planted parameters of the simulation model",
 }
 CODEBOOK_REQUIRED = ("file", "column", "type", "allowed", "min", "max", "required", "missing_rule")
+MAX_LISTED = 200  # problems listed in one message; the rest are counted
 LINE_NOTE = "line numbers as in the file: header = line 1, first data row = line 2"
 SAATY_SCALE = {
     (str(k) if k >= 1 else f"1/{round(1 / k)}"): Fraction(k).limit_denominator(9)
@@ -70,15 +84,14 @@ class DataValidationError(ValueError):
             return
         self.problems = tuple(problems)
         head = f"{len(self.problems)} data problem(s) found ({LINE_NOTE}):"
-        super().__init__("\n".join([head] + [f"  - {p}" for p in self.problems]))
+        lines = [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+        if len(self.problems) > MAX_LISTED:
+            lines.append(f"  - ... and {len(self.problems) - MAX_LISTED} more (fix these first)")
+        super().__init__("\n".join([head, *lines]))
 
 
 class MissingDataFileError(DataValidationError, FileNotFoundError):
     """A data file is not where it was expected (both a ValueError and a FileNotFoundError)."""
-
-
-class PrivacyError(ValueError):
-    """Raised by :func:`privacy_gate` when a file holds direct identifiers."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +106,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}" + (f" line {self.line}" if self.line is not None else "")
-        return f"{where}, column '{self.column}', value {self.value!r}: {self.rule}"
+        rule = one_line(self.rule, 400)  # a rule may quote ids from the data: bounded too
+        return f"{where}, column {excerpt(self.column)}, value {excerpt(self.value)}: {rule}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -125,15 +139,134 @@ def _missing_file(p: Path, rel: str) -> MissingDataFileError:
     )
 
 
-def _read_raw(p: Path, rel: str) -> pd.DataFrame:
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def read_text_file(p: Path, rel: str) -> str:
+    """A data file's text (UTF-8, a byte-order mark allowed), or :class:`DataValidationError`.
+
+    Refused with file, line, column and rule: a missing file, an empty file, a binary file (an
+    Excel workbook saved as ``.csv``, anything with NUL bytes) and bytes that are not UTF-8 (the
+    message says when they read as GBK/GB18030, the usual Chinese Excel export).
+    """
     if not p.is_file():
         raise _missing_file(p, rel)
-    return pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8")
+    raw = p.read_bytes()
+    if raw[:4] == b"PK\x03\x04" or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise DataValidationError(
+            [
+                Problem(
+                    rel,
+                    1,
+                    "",
+                    "",
+                    "wrong file type: this is an Excel workbook, not CSV text; "
+                    "save it as 'CSV UTF-8 (comma delimited)'",
+                )
+            ]  # fmt: skip
+        )
+    if b"\x00" in raw:
+        text = raw.decode("latin-1")
+        line, col = _line_col(text, raw.index(b"\x00"))
+        raise DataValidationError(
+            [Problem(rel, line, f"character {col}", "", "wrong file type: binary data (NUL byte)")]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        before = raw[: exc.start].decode("utf-8", errors="replace")
+        line, col = _line_col(before + "?", len(before))
+        try:
+            raw.decode("gb18030")
+            hint = "; it reads as GBK/GB18030: re-save the file as UTF-8"
+        except UnicodeDecodeError:
+            hint = "; re-save the file as UTF-8"
+        del start
+        raise DataValidationError(
+            [
+                Problem(
+                    rel,
+                    line,
+                    f"character {col}",
+                    repr(raw[exc.start : exc.start + 4]),
+                    f"encoding: not UTF-8 text{hint}",
+                )
+            ]  # fmt: skip
+        ) from None
+    if not text.strip():
+        raise DataValidationError(
+            [Problem(rel, 1, "", "", "empty file: expected a header line and data rows")]
+        )
+    return text
+
+
+def _read_raw(p: Path, rel: str) -> pd.DataFrame:
+    """A CSV data file as strings ('' = empty), every tokenising problem reported with its line.
+
+    Rows with more or fewer fields than the header, an unterminated quote and a duplicated or
+    empty header name are :class:`DataValidationError` problems, all listed together.
+    """
+    text = read_text_file(p, rel)
+    problems: list[Problem] = []
+    rows: list[list[str]] = []
+    csv.field_size_limit(
+        max(csv.field_size_limit(), 1 << 30)
+    )  # a huge cell is a value, not a crash
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+        for row in reader:
+            if not row or (len(row) == 1 and row[0] == "" and len(header) > 1):
+                continue  # a blank line
+            if len(row) != len(header):
+                problems.append(
+                    Problem(
+                        rel,
+                        reader.line_num,
+                        f"{len(row)} fields",
+                        excerpt_row(row),
+                        f"tokenising: this row has {len(row)} fields, the header has "
+                        f"{len(header)} (an unquoted comma or a missing value?)",
+                    )  # fmt: skip
+                )
+                continue
+            rows.append(row)
+    except csv.Error as exc:
+        problems.append(
+            Problem(rel, reader.line_num, "", "", f"tokenising: {exc} (an unclosed quote?)")
+        )
+    except StopIteration:
+        header = []
+    header = [h.strip() for h in header]
+    for j, h in enumerate(header):
+        if h == "":
+            problems.append(Problem(rel, 1, f"column {j + 1}", "", "empty column name"))
+        elif header.index(h) != j:
+            problems.append(Problem(rel, 1, h, h, "duplicate column name"))
+    if problems:
+        raise DataValidationError(problems)
+    return pd.DataFrame(rows, columns=header, dtype=str)
+
+
+def excerpt_row(row: list[str]) -> str:
+    """A short excerpt of a CSV row for a message."""
+    return ",".join(row)
 
 
 # --------------------------------------------------------------------------------------------
 # Codebook-driven validation
 # --------------------------------------------------------------------------------------------
+def _is_float(s: str) -> bool:
+    try:
+        return math.isfinite(float(s))
+    except ValueError:
+        return False
+
+
 def _num(s: str) -> float | None:
     return None if s is None or str(s).strip() == "" else float(s)
 
@@ -196,7 +329,23 @@ def _validate(raw: pd.DataFrame, rel: str, cb: pd.DataFrame) -> tuple[pd.DataFra
         empty = s == ""
         if r.type in ("integer", "float", "boolean"):
             v = pd.to_numeric(s.where(~empty), errors="coerce")
-            bad = ~empty & v.isna()
+            limit = 2.0**53 if r.type in ("integer", "boolean") else 1e300
+            overflow = ~empty & (v.abs() > limit) | (
+                ~empty & v.isna() & s.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+            )
+            for i in np.flatnonzero(overflow.to_numpy()):
+                bad_cells.add((r.column, int(raw.index[i])))
+                problems.append(
+                    Problem(
+                        rel,
+                        int(raw.index[i]) + 2,
+                        r.column,
+                        s.iloc[i],
+                        f"overflow: number too large for a {r.type} column",
+                    )  # fmt: skip
+                )
+            v = v.where(~overflow)
+            bad = ~empty & v.isna() & ~overflow
             for i in np.flatnonzero(bad.to_numpy()):
                 bad_cells.add((r.column, int(raw.index[i])))
                 problems.append(
@@ -352,6 +501,40 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
             problems.append(
                 Problem("codebook.csv", i + 2, "required", r.required, "must be yes or no")
             )
+    for i, r in enumerate(cb.itertuples(index=False)):
+        allowed = r.allowed or ""
+        if allowed.startswith("regex:"):
+            try:
+                re.compile(allowed[len("regex:") :])
+            except re.error as exc:
+                problems.append(
+                    Problem(
+                        "codebook.csv",
+                        i + 2,
+                        "allowed",
+                        allowed,
+                        f"invalid regular expression: {exc}",
+                    )  # fmt: skip
+                )
+        elif allowed and r.type in ("integer", "float", "boolean"):
+            for v in allowed.split("|"):
+                if not _is_float(v):
+                    problems.append(
+                        Problem(
+                            "codebook.csv",
+                            i + 2,
+                            "allowed",
+                            v,
+                            f"not a number, but the column's type is {r.type}",
+                        )  # fmt: skip
+                    )
+                    break
+        for field_name in ("min", "max"):
+            v = getattr(r, field_name)
+            if v.strip() and not _is_float(v):
+                problems.append(
+                    Problem("codebook.csv", i + 2, field_name, v, "must be a number or empty")
+                )
     dup = cb.duplicated(["file", "column"], keep="first")
     for i in np.flatnonzero(dup.to_numpy()):
         problems.append(
@@ -489,9 +672,26 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
 def load_truth(path: str | Path | None = None) -> dict:
     """Load ``truth.json``: the planted parameters of the simulation model."""
     p, _ = _resolve(path, FILES["truth"])
-    if not p.is_file():
-        raise _missing_file(p, FILES["truth"])
-    return json.loads(p.read_text(encoding="utf-8"))
+    text = read_text_file(p, FILES["truth"])
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataValidationError(
+            [
+                Problem(
+                    FILES["truth"], exc.lineno, f"character {exc.colno}", "", f"JSON: {exc.msg}"
+                )
+            ]  # fmt: skip
+        ) from None
+    except RecursionError:
+        raise DataValidationError(
+            [Problem(FILES["truth"], None, "", "", "JSON: nested too deeply")]
+        ) from None
+    if not isinstance(value, dict):
+        raise DataValidationError(
+            [Problem(FILES["truth"], 1, "", "", "JSON: the file must hold an object {...}")]
+        )
+    return value
 
 
 def _block_members(indicators: pd.DataFrame) -> dict[str, list[str]]:
@@ -675,16 +875,6 @@ def likert_items(source: pd.DataFrame, dimension: str) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # Privacy
 # --------------------------------------------------------------------------------------------
-_ID_NAME = re.compile(
-    r"(^|_)(name|names|fullname|full_name|surname|姓名|名字|phone|telephone|tel|mobile|cell|手机|电话|"
-    r"id_?card|id_?number|idno|identity|身份证|身份证号|address|住址|wechat|微信|email)($|_)",
-    re.IGNORECASE,
-)
-_PLACE_PREFIX = ("township", "village", "county", "province", "city")
-_RESIDENT_ID = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-
-
 @dataclass(frozen=True)
 class PrivacyReport:
     """Result of :func:`privacy_report`.
@@ -732,6 +922,13 @@ class PrivacyReport:
 _DEFAULT_QI = ("township", "village", "sex", "age_band", "household_size")
 
 
+def header_like(name: str) -> bool:
+    """True when a column header names a personal identifier (see :mod:`utils.study.privacy`)."""
+    from utils.study.privacy import header_identifier
+
+    return header_identifier(name)
+
+
 def privacy_report(
     df: pd.DataFrame,
     quasi_identifiers: tuple[str, ...] = _DEFAULT_QI,
@@ -765,20 +962,13 @@ def privacy_report(
         raise ValueError(f"k_threshold: must be >= 1, got {k_threshold}")
     found: list[tuple[str, str]] = []
     for c in df.columns:
-        name = str(c)
-        if _ID_NAME.search(name) and not name.lower().startswith(_PLACE_PREFIX):
-            found.append(
-                (name, "column name looks like a personal identifier (name/phone/ID/address)")
-            )
-            continue
         s = df[c]
-        if pd.api.types.is_float_dtype(s):
+        if pd.api.types.is_float_dtype(s) and not header_like(str(c)):
             continue
-        text = s.dropna().astype(str)
-        if text.str.contains(_RESIDENT_ID).any():
-            found.append((name, "values contain an 18-character resident ID number"))
-        elif text.str.contains(_MOBILE).any():
-            found.append((name, "values contain an 11-digit mobile phone number"))
+        values = ["" if pd.isna(v) else str(v) for v in s]
+        hit = column_identifier(str(c), values)
+        if hit:
+            found.append((str(c), _PRIVACY_KINDS[hit[0]]))
     work = df
     qi = tuple(quasi_identifiers)
     if "age_band" in qi and "age_band" not in df.columns and "age" in df.columns:
@@ -804,7 +994,7 @@ def privacy_report(
 
 
 def privacy_gate(data_dir: str | Path | None = None, **kwargs) -> PrivacyReport:
-    """Privacy check of the raw survey file before anything is published.
+    """Privacy check of a data folder (every file: :mod:`utils.study.privacy`) and of the survey.
 
     Loads ``survey/households.csv`` under ``data_dir`` (default the repository's ``data/``)
     as raw text, runs :func:`privacy_report` and raises :class:`PrivacyError` naming the
@@ -812,9 +1002,13 @@ def privacy_gate(data_dir: str | Path | None = None, **kwargs) -> PrivacyReport:
     (call ``report.warning()`` for the k-anonymity warning).
     """
     rel = FILES["survey"]
-    p, _ = _resolve(data_dir, rel)
+    p, root = _resolve(data_dir, rel)
+    if data_dir is None or Path(data_dir).is_dir():  # a folder: every file, every text column
+        from utils.study.privacy import refuse, scan_folder
+
+        refuse(scan_folder(root))
     raw = _read_raw(p, rel)
-    raw = raw.replace("", np.nan)
+    raw = raw.mask(raw == "")
     if "quasi_identifiers" not in kwargs:
         # a file without some of the default quasi-identifiers is still checked for direct
         # identifiers; k-anonymity is measured over the quasi-identifiers it has
@@ -823,8 +1017,222 @@ def privacy_gate(data_dir: str | Path | None = None, **kwargs) -> PrivacyReport:
         )
     report = privacy_report(raw, **kwargs)
     if report.direct_identifiers:
-        cols = "; ".join(f"'{c}' ({why})" for c, why in report.direct_identifiers)
+        cols = "; ".join(f"{excerpt(c)} ({why})" for c, why in report.direct_identifiers)
         raise PrivacyError(
-            f"{rel} ({p}): direct identifier(s) found in column(s) {cols}; remove them before use"
+            f"{rel}: direct identifier(s) found in column(s) {cols}; remove them before use "
+            "(the values are not printed)"
         )
     return report
+
+
+# --------------------------------------------------------------------------------------------
+# The whole folder, checked before any chapter runs
+# --------------------------------------------------------------------------------------------
+#: item non-response (share of empty answers in one survey column): a warning above the first
+#: threshold, an error above the second; a data folder may override them in ``checks.json``
+NONRESPONSE_WARN = 0.20
+NONRESPONSE_ERROR = 0.50
+MIN_HOUSEHOLDS = 30
+MIN_PER_TOWNSHIP = 2
+MIN_PANEL_TOWNSHIPS = 3
+MIN_PANEL_YEARS = 2
+CHECKS_FILE = "checks.json"
+
+
+@dataclass(frozen=True)
+class FolderCheck:
+    """Result of :func:`check_data_folder`: every error and every warning, each a :class:`Problem`."""
+
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _thresholds(root: Path, problems: list[Problem]) -> tuple[float, float]:
+    warn, error = NONRESPONSE_WARN, NONRESPONSE_ERROR
+    path = root / CHECKS_FILE
+    if path.is_file():
+        try:
+            cfg = json.loads(read_text_file(path, CHECKS_FILE))
+            warn = float(cfg.get("nonresponse_warn", warn))
+            error = float(cfg.get("nonresponse_error", error))
+            if not 0 <= warn <= error <= 1:
+                raise ValueError("need 0 <= nonresponse_warn <= nonresponse_error <= 1")
+        except (ValueError, TypeError, AttributeError, DataValidationError) as exc:
+            problems.append(Problem(CHECKS_FILE, None, "", "", f"unreadable thresholds: {exc}"))
+    return warn, error
+
+
+def _attempt(fn, path, rel: str, problems: list[Problem]):
+    """Call a loader; its problems (or any other failure, as a problem) go into ``problems``."""
+    try:
+        return fn(path)
+    except DataValidationError as exc:
+        problems.extend(exc.problems or [Problem(rel, None, "", "", str(exc))])
+    except (ValueError, TypeError, KeyError, OverflowError, RecursionError, re.error) as exc:
+        problems.append(
+            Problem(
+                rel, None, "", excerpt(str(exc), 200), f"could not be read ({type(exc).__name__})"
+            )
+        )
+    return None
+
+
+def check_data_folder(data_dir: str | Path) -> FolderCheck:
+    """Check a whole data folder: every file, every cross-file rule, what the chapters need.
+
+    Runs every loader of this module (so every codebook rule and every parse failure is reported
+    as a :class:`Problem` with file, line, column and rule), then:
+
+    * cross-file rules: each township has every panel year; each expert judged every block
+      (the criteria and each criterion's indicators); each indicator's ``source_column`` is a
+      column of its source file in the codebook and in the file; ``truth.json`` parses when present;
+    * sizes and degeneracies the chapters need: at least ``MIN_HOUSEHOLDS`` households, two
+      townships with ``MIN_PER_TOWNSHIP`` households each (comparisons between townships), no
+      constant Likert item (reliability and factor analysis, chapter 3), ``MIN_PANEL_TOWNSHIPS``
+      townships and ``MIN_PANEL_YEARS`` years in the panel with no constant indicator column
+      (entropy/CRITIC weights and DEA, chapters 2 and 4), at least one expert;
+    * item non-response per survey column: a warning above ``NONRESPONSE_WARN``, an error above
+      ``NONRESPONSE_ERROR`` (override both in the folder's ``checks.json``).
+
+    Never raises for bad data: every finding is in the returned :class:`FolderCheck`.
+    """
+    root = Path(data_dir)
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    warn_at, error_at = _thresholds(root, errors)
+    if not (root / FILES["codebook"]).is_file():
+        warnings.append(
+            Problem(
+                "codebook.csv", None, "", "", "not in the data folder: the repository's is used"
+            )
+        )
+    codebook = _attempt(_codebook_for, root, FILES["codebook"], errors)
+    if codebook is None:
+        return FolderCheck(tuple(errors), tuple(warnings))
+    loaded: dict[str, object] = {}
+    loaders = {
+        "indicators": load_indicators,
+        "survey": load_survey,
+        "townships": load_township_panel,
+        "experts": load_expert_judgments,
+        "background": load_background,
+    }
+    for key, loader in loaders.items():
+        rel = FILES[key]
+        if not (root / rel).is_file():
+            errors.append(Problem(rel, None, "", "", f"file not found; expected {EXPECTED[rel]}"))
+            continue
+        if key == "experts" and "indicators" not in loaded:
+            continue  # the expert blocks are defined by the indicators file, reported above
+        loaded[key] = _attempt(loader, root, rel, errors)
+    if (root / FILES["truth"]).is_file():
+        _attempt(load_truth, root, FILES["truth"], errors)
+    known = set(FILES.values())
+    for f in sorted(set(codebook["file"]) - known):
+        warnings.append(
+            Problem("codebook.csv", None, "file", f, "describes a file the book does not read")
+        )
+
+    survey, panel = loaded.get("survey"), loaded.get("townships")
+    indicators, experts = loaded.get("indicators"), loaded.get("experts")
+    if isinstance(indicators, pd.DataFrame):
+        files = {"survey": FILES["survey"], "township": FILES["townships"]}
+        frames = {"survey": survey, "township": panel}
+        for i, r in enumerate(indicators.itertuples(index=False)):
+            src = getattr(r, "source", None)
+            col = getattr(r, "source_column", None)
+            if r.level != "indicator" or pd.isna(src) or src not in files:
+                continue
+            described = set(codebook.loc[codebook["file"] == files[src], "column"])
+            frame = frames[src]
+            if pd.isna(col) or col not in described:
+                errors.append(Problem(FILES["indicators"], i + 2, "source_column", str(col),
+                                      f"not a column of {files[src]} in the codebook"))  # fmt: skip
+            elif isinstance(frame, pd.DataFrame) and col not in frame.columns:
+                errors.append(Problem(FILES["indicators"], i + 2, "source_column", str(col),
+                                      f"{files[src]} has no such column"))  # fmt: skip
+    if isinstance(panel, pd.DataFrame) and {"township", "year"} <= set(panel.columns):
+        rel = FILES["townships"]
+        years = sorted(int(y) for y in panel["year"].dropna().unique())
+        towns = sorted(panel["township"].dropna().unique())
+        have = panel.groupby("township")["year"].apply(lambda s: set(s.dropna().astype(int)))
+        for t in towns:
+            missing = [y for y in years if y not in have.get(t, set())]
+            if missing:
+                errors.append(Problem(rel, None, "township, year", str(t),
+                                      f"missing year(s) {', '.join(map(str, missing))}: every "
+                                      f"township needs every panel year ({years[0]}-{years[-1]})"))  # fmt: skip
+        if len(towns) < MIN_PANEL_TOWNSHIPS:
+            errors.append(Problem(rel, None, "township", f"{len(towns)} township(s)",
+                                  f"DEA, entropy and CRITIC weights (chapters 2 and 4) need at "
+                                  f"least {MIN_PANEL_TOWNSHIPS} townships"))  # fmt: skip
+        if len(years) < MIN_PANEL_YEARS:
+            errors.append(Problem(rel, None, "year", f"{len(years)} year(s)",
+                                  f"the panel chapters need at least {MIN_PANEL_YEARS} years"))  # fmt: skip
+        if isinstance(indicators, pd.DataFrame) and "source_column" in indicators.columns:
+            used = indicators.loc[indicators["source"] == "township", "source_column"].dropna()
+            for col in used:
+                if col in panel.columns and panel[col].dropna().nunique() < 2 and len(towns) > 1:
+                    errors.append(Problem(rel, None, col, "constant",
+                                          "an indicator that does not vary gives entropy/CRITIC "
+                                          "weights no information (chapter 2): it must vary "
+                                          "between townships"))  # fmt: skip
+    if isinstance(experts, pd.DataFrame) and isinstance(indicators, pd.DataFrame):
+        rel = FILES["experts"]
+        blocks = set(_block_members(indicators.astype(object).where(indicators.notna(), "")))
+        for e, g in experts.groupby("expert_id"):
+            missing = sorted(blocks - set(g["block"]))
+            if missing:
+                errors.append(Problem(rel, None, "expert_id, block", str(e),
+                                      f"missing block(s) {', '.join(missing)}: the group AHP "
+                                      "(chapter 2) needs every block from every expert"))  # fmt: skip
+        if experts["expert_id"].nunique() < 1:
+            errors.append(Problem(rel, None, "expert_id", "", "no expert: chapter 2 needs one"))
+    if survey is None and (root / FILES["survey"]).is_file():
+        # the survey broke a rule (reported above): sizes and non-response are still checked on
+        # the raw text, so one run reports them too
+        raw = _attempt(lambda r: _read_raw(r / FILES["survey"], FILES["survey"]), root, "", [])
+        if isinstance(raw, pd.DataFrame):
+            survey = raw.apply(lambda s: s.str.strip()).replace("", np.nan)
+    if isinstance(survey, pd.DataFrame):
+        rel = FILES["survey"]
+        n = len(survey)
+        if n < MIN_HOUSEHOLDS:
+            errors.append(Problem(rel, None, "household_id", f"{n} household(s)",
+                                  f"the survey analyses (chapters 3-5) need at least "
+                                  f"{MIN_HOUSEHOLDS} households"))  # fmt: skip
+        if "township" in survey.columns:
+            counts = survey["township"].value_counts()
+            if len(counts) < 2:
+                errors.append(Problem(rel, None, "township", f"{len(counts)} township(s)",
+                                      "comparisons between townships (chapters 3-5) need at "
+                                      "least 2 townships"))  # fmt: skip
+            for t, k in counts.items():
+                if k < MIN_PER_TOWNSHIP:
+                    errors.append(Problem(rel, None, "township", str(t),
+                                          f"{k} household(s): comparisons between townships "
+                                          f"need at least {MIN_PER_TOWNSHIP} per township"))  # fmt: skip
+        spec = codebook[codebook["file"] == rel]
+        for r in spec.itertuples(index=False):
+            if r.column not in survey.columns:
+                continue
+            col = survey[r.column]
+            if getattr(r, "group", "") == "likert" and n >= 2 and col.dropna().nunique() < 2:
+                errors.append(Problem(rel, None, r.column, "constant",
+                                      "nobody varies on this item: reliability and factor "
+                                      "analysis (chapter 3) need items that vary"))  # fmt: skip
+            if (r.missing_rule or "").startswith("required if") or n == 0:
+                continue
+            share = float(col.isna().mean())
+            where = f"{share:.0%} empty ({int(col.isna().sum())} of {n})"
+            if share > error_at:
+                errors.append(Problem(rel, None, r.column, where,
+                                      f"item non-response above {error_at:.0%} (error threshold)"))  # fmt: skip
+            elif share > warn_at:
+                warnings.append(Problem(rel, None, r.column, where,
+                                        f"item non-response above {warn_at:.0%} (warning threshold)"))  # fmt: skip
+    return FolderCheck(tuple(errors), tuple(warnings))
