@@ -311,8 +311,130 @@ def test_planted_weights_compose_criterion_and_local():
     }
     t = I.planted_weights(truth, _indicators())
     np.testing.assert_allclose(t["global_weight"], [0.15, 0.45, 0.08, 0.12, 0.2], rtol=1e-12)
-    with pytest.raises(ValueError, match=r"truth: expected keys experts.criteria_weights"):
+    # the current layout (true_weights) gives the same table
+    current = {
+        "true_weights": {
+            "expert_criteria": truth["experts"]["criteria_weights"],
+            "indicator_local": truth["experts"]["indicator_local_weights"],
+        }
+    }
+    pd.testing.assert_frame_equal(I.planted_weights(current, _indicators()), t)
+    with pytest.raises(ValueError, match=r"truth: expected keys true_weights.expert_criteria"):
         I.planted_weights({"experts": {}}, _indicators())
+    with pytest.raises(ValueError, match=r"truth: no planted weight for criteria \['b'\]"):
+        I.planted_weights(
+            {"true_weights": {"expert_criteria": {"a": 1}, "indicator_local": {"a": {}}}},
+            _indicators(),
+        )
+    short = {"a": {"A1": 1.0}, "b": truth["experts"]["indicator_local_weights"]["b"]}
+    with pytest.raises(ValueError, match=r"no planted local weight for indicators \['A2'\]"):
+        I.planted_weights(
+            {"true_weights": {"expert_criteria": {"a": 0.5, "b": 0.5}, "indicator_local": short}},
+            _indicators(),
+        )
+
+
+def test_planted_weights_of_the_shipped_truth_are_the_true_weights():
+    """The shipped truth.json's true_weights, composed by hand: GS1 = 0.27 x 0.30 = 0.081."""
+    truth = data.load_truth("data")
+    t = I.planted_weights(truth, data.load_indicators("data"))
+    tw = truth["true_weights"]
+    c, local = tw["expert_criteria"]["gs"], tw["indicator_local"]["gs"]["GS1"]
+    assert t.loc["GS1", "global_weight"] == pytest.approx(c * local)
+    assert t["global_weight"].sum() == pytest.approx(1.0)
+
+
+# --------------------------------------------------------------------------------------------
+# recovery_ledger
+# --------------------------------------------------------------------------------------------
+def test_recovery_ledger_by_hand():
+    """a: error -0.01 within 0.02 (recovered), planted 0.6 in [0.55, 0.62]; b: error +0.05
+    (not recovered), planted 0.4 outside [0.42, 0.48]; c: no interval (missing)."""
+    planted = pd.Series({"a": 0.6, "b": 0.4, "c": 0.0}, name="planted")
+    estimate = pd.Series({"c": 0.0, "b": 0.45, "a": 0.59})
+    lo = pd.Series({"a": 0.55, "b": 0.42})
+    hi = pd.Series({"a": 0.62, "b": 0.48})
+    led = I.recovery_ledger(planted, estimate, 0.02, lo, hi)
+    assert list(led.index) == ["a", "b", "c"]
+    assert list(led.columns) == [
+        "planted",
+        "estimate",
+        "error",
+        "ci_low",
+        "ci_high",
+        "planted_in_interval",
+        "recovered",
+    ]
+    np.testing.assert_allclose(led["error"], [-0.01, 0.05, 0.0], atol=1e-12)
+    assert led["recovered"].tolist() == [True, False, True]
+    assert led.loc["a", "planted_in_interval"]
+    assert not led.loc["b", "planted_in_interval"]
+    assert pd.isna(led.loc["c", "planted_in_interval"])
+    no_ci = I.recovery_ledger(planted, estimate, 0.02)
+    assert no_ci["planted_in_interval"].isna().all() and no_ci["ci_low"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"tolerance": 0}, r"tolerance: must be a number in \(0, inf\)"),
+        ({"tolerance": -1}, r"tolerance: must be a number"),
+        ({"estimate": pd.Series({"a": 0.5})}, r"estimate: ids \['a'\] differ from planted"),
+        ({"estimate": pd.Series({"a": np.nan, "b": 0.5})}, r"estimate: value for 'a' is not"),
+        ({"ci_low": pd.Series({"a": 0.1, "b": 0.1})}, r"ci_low, ci_high: give both"),
+        ({"planted": [0.5, 0.5]}, r"planted: expected a pandas Series"),
+    ],
+)
+def test_recovery_ledger_validation(kwargs, message):
+    args = {
+        "planted": pd.Series({"a": 0.5, "b": 0.5}),
+        "estimate": pd.Series({"a": 0.4, "b": 0.6}),
+        "tolerance": 0.05,
+    } | kwargs
+    with pytest.raises(ValueError, match=message):
+        I.recovery_ledger(**args)
+
+
+@FAST
+@given(
+    st.lists(st.floats(0, 1), min_size=1, max_size=8),
+    st.lists(st.floats(-0.2, 0.2), min_size=8, max_size=8),
+    st.floats(0.001, 0.3),
+)
+def test_recovery_ledger_verdict_is_the_tolerance_rule(planted, shifts, tol):
+    """Property: recovered exactly when |estimate - planted| <= tolerance; an estimate equal
+    to the planted value is always recovered, one shifted by more than tol never is."""
+    ids = [f"x{k}" for k in range(len(planted))]
+    p = pd.Series(planted, index=ids)
+    e = p + np.array(shifts[: len(ids)])
+    led = I.recovery_ledger(p, e, tol)
+    assert (led["recovered"] == ((e - p).abs() <= tol)).all()
+    assert I.recovery_ledger(p, p, tol)["recovered"].all()
+    assert not I.recovery_ledger(p, p + 2 * tol, tol)["recovered"].any()
+
+
+# --------------------------------------------------------------------------------------------
+# Matched measures
+# --------------------------------------------------------------------------------------------
+def test_matched_columns_equal_the_simulators_matched_measures():
+    """The book's design list and the simulator's truth.json name the same columns, and every
+    one exists in the codebook."""
+    truth = data.load_truth("data")["matched_measures"]
+    codebook = data.load_codebook("data/codebook.csv")
+    for crit, cols in I.MATCHED_COLUMNS.items():
+        assert set(cols) == set(truth[crit]["panel"]) | set(truth[crit]["survey"]), crit
+        assert set(cols) <= set(codebook["column"]), crit
+    assert set(I.THESIS_PROBLEMS) == {"gs", "in", "ss", "ed"}
+
+
+def test_shipped_system_has_a_matched_indicator_for_every_thesis_problem():
+    t = I.indicator_system_table(
+        data.load_indicators("data"), data.load_codebook("data/codebook.csv")
+    )
+    crit_id = data.load_indicators("data").set_index("id")["criterion"]
+    matched = t[t["matches_problem"]]
+    assert set(crit_id[matched.index]) == set(I.THESIS_PROBLEMS)
+    assert (t.loc[crit_id[t.index] == "lc", "problem"] == "").all()
 
 
 # --------------------------------------------------------------------------------------------
@@ -398,6 +520,7 @@ def test_indicator_system_table_maps_sources():
     assert t.loc["A1", "measure"] == "Question one" and t.loc["A1", "unit"] == "Likert 1-5"
     assert t.loc["B2", "measure"] == "Stat two" and t.loc["B2", "unit"] == "percent"
     assert t.loc["B2", "direction"] == "cost"
+    assert (t["problem"] == "").all() and not t["matches_problem"].any()  # no thesis criterion
     with pytest.raises(ValueError, match=r"codebook: no row for 'stat2' in 'townships/panel.csv'"):
         I.indicator_system_table(_indicators(), _codebook().iloc[:4])
     with pytest.raises(ValueError, match=r"codebook: expected the codebook DataFrame"):

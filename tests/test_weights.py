@@ -18,6 +18,7 @@ from utils.methods.weights import (
     AHPResult,
     ahp,
     ahp_group,
+    ahp_group_bootstrap,
     ahp_hierarchy,
     combine_weights,
     critic_weights,
@@ -384,6 +385,83 @@ def test_ahp_group_exclusion_equals_pooling_the_consistent_experts(ws, a, method
 def test_ahp_group_refuses_when_every_matrix_is_inconsistent():
     with pytest.raises(ValueError, match=r"every matrix has a consistency ratio >= 0.1"):
         ahp_group([SAATY_SIZE_MATRIX, SAATY_SIZE_MATRIX], exclude_inconsistent=True)
+
+
+# ------------------------------------------------------------------- bootstrap over experts
+def _two_by_two(x: float) -> pd.DataFrame:
+    return pd.DataFrame([[1, x], [1 / x, 1]], index=["a", "b"], columns=["a", "b"])
+
+
+def test_ahp_group_bootstrap_two_experts_closed_form():
+    """Two experts judging a 2 and 8 times b. A resample of two experts holds both (probability
+    1/2: geometric mean 4, weight 4/5; Aczel & Saaty 1983), only the first (1/4: weight 2/3) or
+    only the second (1/4: weight 8/9), by the multinomial of the nonparametric bootstrap
+    (Efron & Tibshirani 1993, ch. 6). Replicate frequencies within 4 binomial SDs."""
+    r = ahp_group_bootstrap({"E1": _two_by_two(2.0), "E2": _two_by_two(8.0)}, 4000, seed=3)
+    assert r.estimate["a"] == pytest.approx(0.8)
+    values = r.distribution["a"].round(9).value_counts(normalize=True)
+    assert sorted(values.index) == pytest.approx([2 / 3, 0.8, 8 / 9])
+    sd = np.sqrt(0.25 * 0.75 / 4000)
+    assert values[round(2 / 3, 9)] == pytest.approx(0.25, abs=4 * sd)
+    assert values[round(0.8, 9)] == pytest.approx(0.5, abs=4 * np.sqrt(0.25 / 4000))
+    assert (r.ci_low["a"], r.ci_high["a"]) == pytest.approx((2 / 3, 8 / 9))
+    np.testing.assert_allclose(r.distribution.sum(axis=1), 1.0)
+    assert r.confidence == 0.95 and r.method == "percentile"
+
+
+def test_ahp_group_bootstrap_identical_experts_give_a_point():
+    w = np.array([0.5, 0.3, 0.2])
+    m = pd.DataFrame(np.outer(w, 1 / w), index=list("xyz"), columns=list("xyz"))
+    r = ahp_group_bootstrap({"E1": m, "E2": m, "E3": m}, n_resamples=50)
+    np.testing.assert_allclose(r.ci_low, w)
+    np.testing.assert_allclose(r.ci_high, w)
+    np.testing.assert_allclose(r.se, 0, atol=1e-12)
+
+
+def test_ahp_group_bootstrap_excluded_expert_never_counts():
+    """Saaty's (1990) size-of-house matrix (CR 0.117) is excluded: every replicate that drew the
+    consistent expert returns that expert's weights; a replicate of the excluded one alone is
+    NaN (no pooled weights) and left out of the interval."""
+    w = np.array([0.6, 0.3, 0.1])
+    good = pd.DataFrame(w[:, None] / w[None, :])
+    bad = pd.DataFrame(SAATY_SIZE_MATRIX)
+    r = ahp_group_bootstrap({"x": bad, "y": good}, 400, seed=2, exclude_inconsistent=True)
+    drawn = r.distribution.dropna()
+    np.testing.assert_allclose(drawn.to_numpy(), np.tile(w, (len(drawn), 1)))
+    n_nan = r.distribution.isna().any(axis=1).sum()
+    assert 0 < n_nan < 400  # P(only x twice) = 1/4
+    np.testing.assert_allclose(r.ci_low, w)
+
+
+@pytest.mark.parametrize(
+    ("matrices", "kwargs", "message"),
+    [
+        ({"E1": [[1, 2], [0.5, 1]]}, {}, r"matrices: at least 2 experts are needed"),
+        ([[[1, 2], [0.5, 1]]] * 2, {}, r"matrices: expected a dict"),
+        ({"E1": [[1, 2], [0.5, 1]], "E2": [[1, 2], [2, 1]]}, {}, r"not reciprocal"),
+        ({"E1": [[1, 2], [0.5, 1]], "E2": [[1, 3], [1 / 3, 1]]}, {"n_resamples": 1}, "n_resamp"),
+        ({"E1": [[1, 2], [0.5, 1]], "E2": [[1, 3], [1 / 3, 1]]}, {"confidence": 1.5}, "confid"),
+    ],
+)
+def test_ahp_group_bootstrap_validation(matrices, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ahp_group_bootstrap(matrices, **kwargs)
+
+
+@FAST
+@given(
+    st.lists(st.sampled_from([1 / 9, 1 / 5, 1 / 3, 1 / 2, 1, 2, 3, 5, 9]), min_size=2, max_size=6)
+)
+def test_ahp_group_bootstrap_replicates_stay_within_the_experts(judgments):
+    """Property: for 2 x 2 matrices the pooled judgment is a weighted geometric mean of the
+    experts' judgments, so every replicate weight lies between the smallest and largest expert
+    weight, and the interval is ordered."""
+    mats = {f"E{k}": _two_by_two(x) for k, x in enumerate(judgments)}
+    r = ahp_group_bootstrap(mats, n_resamples=60, seed=0)
+    own = np.array([x / (1 + x) for x in judgments])
+    a = r.distribution["a"].to_numpy()
+    assert (a >= own.min() - 1e-12).all() and (a <= own.max() + 1e-12).all()
+    assert r.ci_low["a"] <= r.ci_high["a"] + 1e-12
 
 
 # ------------------------------------------------------------------------------- hierarchy

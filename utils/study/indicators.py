@@ -60,6 +60,9 @@ __all__ = [
     "weights_table",
     "indicator_weights",
     "planted_weights",
+    "recovery_ledger",
+    "THESIS_PROBLEMS",
+    "MATCHED_COLUMNS",
     "indicator_system_table",
 ]
 
@@ -67,6 +70,41 @@ __all__ = [
 SCHEMES = ("combined", "ahp", "entropy", "critic")
 #: Objective methods (the objective half of the combined scheme).
 OBJECTIVE_METHODS = ("entropy", "critic")
+
+#: The four problems the thesis names (its abstract, in English as published), by the id of the
+#: criterion that carries them, with the construct each problem's words name. Living conditions
+#: (``lc``) carries no problem of the thesis.
+THESIS_PROBLEMS: dict[str, tuple[str, str]] = {
+    "gs": ("poor government services", "ratings of the services"),
+    "in": ("inefficient poverty-alleviation industries", "efficiency of the industry funds"),
+    "ss": ("slow progress in social security coverage", "coverage (reach)"),
+    "ed": ("low levels of people's ideological knowledge", "policy knowledge and aspiration"),
+}
+
+#: Source columns (survey items and township statistics) that measure the construct a thesis
+#: problem names (issue 10: "measures that match the thesis' problems"). The simulator records
+#: the same lists in ``truth.json`` (``matched_measures``); ``tests/test_indicators.py`` keeps the
+#: two equal. A design statement of the book, not a result.
+MATCHED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "gs": ("gs1", "gs2", "gs3", "gs4", "gs5", "cadre_visits_per_household"),
+    "in": (
+        "industry_efficiency",
+        "projects_surviving_pct",
+        "participant_income_gain_yuan",
+        "ind_participates",
+        "ind_income_gain_yuan",
+    ),
+    "ss": (
+        "serious_illness_aid_pct",
+        "dibao_coverage_pct",
+        "medical_insurance_pct",
+        "cov_medical_insurance",
+        "cov_pension",
+        "cov_dibao",
+        "cov_serious_illness_aid",
+    ),
+    "ed": ("quiz1", "quiz2", "quiz3", "quiz4", "quiz5", "asp1", "asp2", "asp3", "asp4"),
+}
 
 _TABLE_COLUMNS = [
     "criterion",
@@ -527,8 +565,9 @@ def indicator_weights(
 def planted_weights(truth: Mapping, indicators: pd.DataFrame) -> pd.DataFrame:
     """The planted (true) weights of the simulation model, as an indicator table.
 
-    ``truth["experts"]["criteria_weights"]`` and ``truth["experts"]["indicator_local_weights"]``
-    (``data/truth.json``, written by ``utils.study.simulate``) composed as
+    ``truth["true_weights"]["expert_criteria"]`` and ``truth["true_weights"]["indicator_local"]``
+    (``data/truth.json``, written by ``utils.study.simulate``; older truth files:
+    ``truth["experts"]["criteria_weights"]`` and ``["indicator_local_weights"]``) composed as
     ``global = criterion * local``. Only simulated data have a truth; real data do not.
 
     Parameters
@@ -542,22 +581,129 @@ def planted_weights(truth: Mapping, indicators: pd.DataFrame) -> pd.DataFrame:
     -------
     pd.DataFrame
         Same layout as :attr:`IndicatorWeights.table`.
+
+    Raises
+    ------
+    ValueError
+        If the truth has neither layout, or lacks a criterion or indicator of the system.
+
+    Examples
+    --------
+    >>> ind = pd.DataFrame({"id": ["a", "A1", "A2"], "level": ["criterion"] + ["indicator"] * 2,
+    ...     "criterion": ["a", "a", "a"], "label_en": ["A", "a1", "a2"],
+    ...     "direction": ["", "benefit", "benefit"], "source": ["", "survey", "survey"],
+    ...     "source_column": ["", "q1", "q2"]})
+    >>> truth = {"true_weights": {"expert_criteria": {"a": 1.0},
+    ...                           "indicator_local": {"a": {"A1": 0.25, "A2": 0.75}}}}
+    >>> planted_weights(truth, ind)["global_weight"].tolist()
+    [0.25, 0.75]
     """
     try:
-        cw = truth["experts"]["criteria_weights"]
-        lw = truth["experts"]["indicator_local_weights"]
+        if isinstance(truth, Mapping) and "true_weights" in truth:
+            cw = truth["true_weights"]["expert_criteria"]
+            lw = truth["true_weights"]["indicator_local"]
+        else:
+            cw = truth["experts"]["criteria_weights"]
+            lw = truth["experts"]["indicator_local_weights"]
     except (KeyError, TypeError):
         raise ValueError(
-            "truth: expected keys experts.criteria_weights and experts.indicator_local_weights "
-            "(data/truth.json of the simulated data)"
+            "truth: expected keys true_weights.expert_criteria and true_weights.indicator_local "
+            "(or experts.criteria_weights and experts.indicator_local_weights; data/truth.json "
+            "of the simulated data)"
         ) from None
     ind = indicator_table(indicators)
     crit = _criteria_order(indicators)
-    h = _w.ahp_hierarchy(
-        pd.Series({c: cw[c] for c in crit}),
-        {c: pd.Series(lw[c]).reindex(list(ind.index[ind["criterion"] == c])) for c in crit},
-    )
+    missing = [c for c in crit if c not in cw or c not in lw]
+    if missing:
+        raise ValueError(f"truth: no planted weight for criteria {missing}")
+    local = {}
+    for c in crit:
+        ids = [str(i) for i in ind.index[ind["criterion"] == c]]
+        absent = [i for i in ids if i not in lw[c]]
+        if absent:
+            raise ValueError(f"truth: no planted local weight for indicators {absent} of {c!r}")
+        local[c] = pd.Series({i: lw[c][i] for i in ids}, dtype=float)
+    h = _w.ahp_hierarchy(pd.Series({c: cw[c] for c in crit}, dtype=float), local)
     return weights_table(h.set_index("indicator")["global_weight"], ind)
+
+
+def recovery_ledger(
+    planted: pd.Series,
+    estimate: pd.Series,
+    tolerance: float,
+    ci_low: pd.Series | None = None,
+    ci_high: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Planted-versus-found ledger: is each planted value recovered within a stated tolerance?
+
+    For every id: ``error = estimate - planted`` and the verdict
+    ``recovered = |error| <= tolerance`` (the tolerance is stated before looking, in the
+    units of the values). With an interval, ``planted_in_interval`` says whether
+    ``ci_low <= planted <= ci_high`` (missing when the interval is missing). On simulated data
+    this checks the *method* against what the simulation planted; it says nothing about the real
+    county.
+
+    Parameters
+    ----------
+    planted, estimate : pd.Series
+        Indexed by the same ids (order of ``planted`` is kept).
+    tolerance : float
+        Largest absolute error still counted as recovered (> 0).
+    ci_low, ci_high : pd.Series, optional
+        Interval of the estimate (both or neither), indexed like ``planted``.
+
+    Returns
+    -------
+    pd.DataFrame
+        Index the ids; columns ``planted, estimate, error, ci_low, ci_high,
+        planted_in_interval, recovered``.
+
+    Raises
+    ------
+    ValueError
+        Ids that differ, non-finite planted values or estimates, a tolerance that is not a
+        positive number, or only one interval limit.
+
+    Examples
+    --------
+    >>> led = recovery_ledger(pd.Series({"a": 0.6, "b": 0.4}), pd.Series({"a": 0.59, "b": 0.45}),
+    ...                       tolerance=0.02)
+    >>> led["recovered"].tolist(), led["error"].round(2).tolist()
+    ([True, False], [-0.01, 0.05])
+    """
+    for name, s in (("planted", planted), ("estimate", estimate)):
+        if not isinstance(s, pd.Series):
+            raise ValueError(f"{name}: expected a pandas Series indexed by id")
+    if set(planted.index) != set(estimate.index):
+        raise ValueError(
+            f"estimate: ids {sorted(map(str, estimate.index))} differ from planted "
+            f"{sorted(map(str, planted.index))}"
+        )
+    tol = check_in_range(tolerance, "tolerance", 0, np.inf, low_open=True, high_open=True)
+    p = planted.astype(float)
+    e = estimate.reindex(p.index).astype(float)
+    for name, s in (("planted", p), ("estimate", e)):
+        bad = s.index[~np.isfinite(s.to_numpy())]
+        if len(bad):
+            raise ValueError(f"{name}: value for {bad[0]!r} is not a finite number")
+    if (ci_low is None) != (ci_high is None):
+        raise ValueError("ci_low, ci_high: give both limits of the interval or neither")
+    lo = pd.Series(np.nan, index=p.index) if ci_low is None else ci_low.reindex(p.index)
+    hi = pd.Series(np.nan, index=p.index) if ci_high is None else ci_high.reindex(p.index)
+    inside = ((lo <= p) & (p <= hi)).astype("boolean").mask(lo.isna() | hi.isna())
+    out = pd.DataFrame(
+        {
+            "planted": p,
+            "estimate": e,
+            "error": e - p,
+            "ci_low": lo.astype(float),
+            "ci_high": hi.astype(float),
+            "planted_in_interval": inside,
+            "recovered": (e - p).abs() <= tol,
+        }
+    )
+    out.index.name = planted.index.name
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -568,7 +714,10 @@ def indicator_system_table(indicators: pd.DataFrame, codebook: pd.DataFrame) -> 
 
     Each indicator is mapped to its survey item or township statistic (``source_column``) and
     that column's wording and unit from the codebook, so the reader sees exactly what is
-    measured.
+    measured, and to the thesis problem its criterion carries (:data:`THESIS_PROBLEMS`) with
+    whether it measures what the problem's words name (:data:`MATCHED_COLUMNS`): coverage for
+    social security, knowledge or aspiration for "ideological knowledge", efficiency for the
+    industries, service ratings for government services.
 
     Parameters
     ----------
@@ -582,7 +731,9 @@ def indicator_system_table(indicators: pd.DataFrame, codebook: pd.DataFrame) -> 
     pd.DataFrame
         Index ``indicator``; columns ``criterion`` (the criterion's English label),
         ``indicator_en``, ``indicator_zh``, ``direction``, ``source``, ``column``, ``measure``
-        (codebook wording) and ``unit``.
+        (codebook wording), ``unit``, ``problem`` (the thesis problem of the criterion, empty
+        when none) and ``matches_problem`` (True when the indicator measures the construct the
+        problem names).
 
     Raises
     ------
@@ -617,6 +768,8 @@ def indicator_system_table(indicators: pd.DataFrame, codebook: pd.DataFrame) -> 
                 r["source_column"],
                 c["label_en"],
                 unit,
+                THESIS_PROBLEMS.get(r["criterion"], ("", ""))[0],
+                r["source_column"] in MATCHED_COLUMNS.get(r["criterion"], ()),
             )
         )
     out = pd.DataFrame(
@@ -631,6 +784,8 @@ def indicator_system_table(indicators: pd.DataFrame, codebook: pd.DataFrame) -> 
             "column",
             "measure",
             "unit",
+            "problem",
+            "matches_problem",
         ],
     ).set_index("indicator")
     return out
