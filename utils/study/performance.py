@@ -890,22 +890,26 @@ def verdict_figure(
     labels: dict | None = None,
     *,
     neutral: float = 50.0,
+    low_share_threshold: float = 0.25,
     title: str = "",
 ):
-    """Two panels, one row per dimension: the score against the neutral answer, and the
-    leave-one-out gap against 0, each with its simultaneous interval.
+    """Three panels, one row per dimension: the score against the neutral answer, the share of
+    low ratings against its threshold, and the leave-one-out gap against 0, each with its
+    simultaneous interval.
 
-    A point whose interval lies wholly left of the dashed line fails that standard. Drawn in the
-    house theme; markers by the leave-one-out outcome (greyscale-safe).
+    A filled square marks an interval wholly on the failing side of the dashed line (below the
+    neutral score, above the low-ratings threshold, below a zero gap). Drawn in the house theme;
+    greyscale-safe.
 
     Parameters
     ----------
     verdicts : DataFrame
-        From :func:`dimension_verdicts` (columns ``score, score_low, score_high, gap, gap_low,
-        gap_high, problem``).
+        From :func:`dimension_verdicts` (columns ``score, score_low, score_high, low_share,
+        low_share_low, low_share_high, gap, gap_low, gap_high``).
     labels : dict, optional
         Dimension id -> label for the axis.
     neutral : float, default 50
+    low_share_threshold : float, default 0.25
     title : str
 
     Returns
@@ -915,69 +919,69 @@ def verdict_figure(
     Examples
     --------
     >>> v = pd.DataFrame({"score": [46.0, 67.0], "score_low": [43.0, 64.0],
-    ...                   "score_high": [49.0, 70.0], "gap": [-5.0, 15.0],
-    ...                   "gap_low": [-8.0, 12.0], "gap_high": [-2.0, 18.0],
-    ...                   "problem": [True, False]}, index=["gs", "lc"])
+    ...                   "score_high": [49.0, 70.0], "low_share": [0.4, 0.1],
+    ...                   "low_share_low": [0.3, 0.05], "low_share_high": [0.5, 0.15],
+    ...                   "gap": [-5.0, 15.0], "gap_low": [-8.0, 12.0],
+    ...                   "gap_high": [-2.0, 18.0]}, index=["gs", "lc"])
     >>> len(verdict_figure(v).axes)
-    2
+    3
     """
+    import textwrap
+
     import matplotlib as mpl
 
     from utils import plots
 
-    need = ["score", "score_low", "score_high", "gap", "gap_low", "gap_high", "problem"]
+    need = ["score", "score_low", "score_high", "low_share", "low_share_low", "low_share_high",
+            "gap", "gap_low", "gap_high"]  # fmt: skip
     if not isinstance(verdicts, pd.DataFrame) or any(c not in verdicts.columns for c in need):
         raise ValueError(f"verdicts: expected a table with columns {need}")
     if verdicts.empty:
         raise ValueError("verdicts: has no rows")
     labels = labels or {}
     order = verdicts.sort_values("score").index  # lowest at the bottom
-    names = [str(labels.get(c, c)) for c in order]
+    names = [textwrap.fill(str(labels.get(c, c)), 22) for c in order]
     y = np.arange(len(order))
+    v = verdicts.loc[order]
+    panels = (
+        ("score", 1.0, float(neutral), -1, "Score (0-100)\ndashed: neutral answer"),
+        ("low_share", 100.0, 100 * float(low_share_threshold), 1,
+         "Low ratings (%)\ndashed: threshold"),
+        ("gap", 1.0, 0.0, -1, "Gap to the other\ndimensions (points)"),
+    )  # fmt: skip
     with mpl.rc_context(plots.house_rc()):
         fig = plots.BookFigure(
-            figsize=(plots.BOOK_WIDTH, 1.4 + 0.5 * len(order)), layout="constrained"
+            figsize=(plots.BOOK_WIDTH, 1.9 + 0.55 * len(order)), layout="constrained"
         )
-        ax1, ax2 = fig.subplots(1, 2, sharey=True)
-        for ax, col, ref, xlabel in (
-            (ax1, "score", float(neutral), "Score (0-100; dashed: neutral answer)"),
-            (ax2, "gap", 0.0, "Gap to the other dimensions (points)"),
-        ):
-            v = verdicts.loc[order]
-            fails = (v[f"{col}_high"] < ref).to_numpy()
-            ax.hlines(y, v[f"{col}_low"], v[f"{col}_high"], color="0.25", linewidth=2.5)
+        axes = fig.subplots(1, 3, sharey=True)
+        for ax, (col, scale, ref, side, xlabel) in zip(axes, panels, strict=True):
+            lo, hi, est = (v[f"{col}_low"] * scale, v[f"{col}_high"] * scale, v[col] * scale)
+            fails = ((hi < ref) if side < 0 else (lo > ref)).to_numpy()
+            ax.hlines(y, lo, hi, color="0.25", linewidth=2.5)
             ax.scatter(
-                v[col][~fails],
+                est[~fails],
                 y[~fails],
                 marker="o",
-                s=45,
+                s=40,
                 color="white",
                 edgecolor="0.1",
                 zorder=3,
-                label="interval not wholly below the line",
+                label="interval crosses the line or passes",
             )
-            ax.scatter(v[col][fails], y[fails], marker="s", s=45, color="0.1", zorder=3,
-                       label="interval wholly below the line")  # fmt: skip
+            ax.scatter(est[fails], y[fails], marker="s", s=40, color="0.1", zorder=3,
+                       label="interval wholly on the failing side")  # fmt: skip
             ax.axvline(ref, color="0.35", linestyle="--", linewidth=1.2)
-            ax.set_xlabel(xlabel)
-        ax1.set_yticks(y, names)
-        ax1.set_ylim(-0.6, len(order) - 0.4)
-        handles, labs = ax1.get_legend_handles_labels()
-        if not handles:
-            handles, labs = ax2.get_legend_handles_labels()
-        fig.legend(*_unique(handles, labs, ax2), loc="outside lower center", ncols=2,
-                   frameon=False)  # fmt: skip
+            ax.set_xlabel(xlabel, fontsize=9)
+        axes[0].set_yticks(y, names, fontsize=8.5)
+        axes[0].set_ylim(-0.6, len(order) - 0.4)
+        seen: dict = {}
+        for ax in axes:
+            for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+                seen.setdefault(lab, h)
+        fig.legend(list(seen.values()), list(seen), loc="outside lower center", ncols=2,
+                   frameon=False, fontsize=8.5)  # fmt: skip
         fig.suptitle(title or "Dimensions against the two standards")
     return fig
-
-
-def _unique(handles, labs, other_ax):
-    """Legend entries of both panels, each label once."""
-    h2, l2 = other_ax.get_legend_handles_labels()
-    seen: dict = {}
-    for h, lab in zip([*handles, *h2], [*labs, *l2], strict=True):
-        seen.setdefault(lab, h)
-    return list(seen.values()), list(seen)
 
 
 def efficiency_figure(table: pd.DataFrame, title: str = ""):
