@@ -430,7 +430,8 @@ def simultaneous_intervals(
     Parameters
     ----------
     estimate, se : pandas.Series
-        m estimates and their standard errors (same index; ``se > 0``).
+        m estimates and their standard errors (same index; ``se >= 0``; an estimate with
+        ``se = 0`` has a zero-width interval and ``t = +-inf`` unless it equals the reference).
     replicates : pandas.DataFrame, optional
         ``R x m`` replicate estimates with the estimates' labels as columns (needed by
         ``"max-t"``).
@@ -475,9 +476,9 @@ def simultaneous_intervals(
         )
     est = estimate.astype(float)
     s = se.astype(float)
-    if not (np.isfinite(s) & (s > 0)).all():
-        bad = s.index[~(np.isfinite(s) & (s > 0))][0]
-        raise ValueError(f"se: must be positive and finite, got {s[bad]!r} for {bad!r}")
+    if not (np.isfinite(s) & (s >= 0)).all():
+        bad = s.index[~(np.isfinite(s) & (s >= 0))][0]
+        raise ValueError(f"se: must be non-negative and finite, got {s[bad]!r} for {bad!r}")
     ref = (
         reference.reindex(est.index).astype(float)
         if isinstance(reference, pd.Series)
@@ -485,7 +486,8 @@ def simultaneous_intervals(
     )
     if ref.isna().any():
         raise ValueError(f"reference: no value for {ref.index[ref.isna()][0]!r}")
-    t = (est - ref) / s
+    with np.errstate(divide="ignore", invalid="ignore"):  # se = 0: an exact estimate
+        t = ((est - ref) / s).where(s > 0, np.sign(est - ref) * np.inf).fillna(0.0)
     m = est.size
     if method == "max-t":
         if not isinstance(replicates, pd.DataFrame):
@@ -496,7 +498,9 @@ def simultaneous_intervals(
         theta = replicates[list(est.index)].to_numpy(dtype=float)
         if theta.shape[0] < 2 or not np.isfinite(theta).all():
             raise ValueError("replicates: need at least 2 rows of finite replicate estimates")
-        dev = np.abs(theta - theta.mean(axis=0)) / s.to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dev = np.abs(theta - theta.mean(axis=0)) / s.to_numpy()
+        dev[:, (s <= 0).to_numpy()] = 0.0  # an estimate without spread cannot set the maximum
         T = dev.max(axis=1)
         crit = float(np.quantile(T, conf, method="higher"))
         p_adj = (1 + (T[:, None] >= np.abs(t.to_numpy())[None, :]).sum(axis=0)) / (T.size + 1)
