@@ -212,19 +212,19 @@ def _grades() -> pd.DataFrame:
 
 
 def test_performance_scores_by_hand():
-    """Hand-derived two-level FCE (weighted-average operator, scores 20k):
+    """Hand-derived two-level FCE (weighted-average operator, 0-100 scale s_k = 25 (k - 1)):
 
     memberships over grades 1..5: A1 (1, 2, 5 answered) = (1/3, 1/3, 0, 0, 1/3);
     A2 all 3 = e3; A3 two households in grade 1, two in 5 = (1/2, 0, 0, 0, 1/2);
     B1 (4, 4, 5, 5) = (0, 0, 0, 1/2, 1/2); B2 = (1/2, 0, 0, 0, 1/2).
-    Scores: A1 = 20 (1 + 2 + 5)/3 = 53.33, A2 = 60, A3 = 60 -> S_A = .4 53.33 + .4 60 + .2 60
-    = 57.33; B1 = 90, B2 = 60 -> S_B = .6 90 + .4 60 = 78; S = (57.33 + 78)/2 = 67.67.
+    Scores: A1 = 25 (0 + 1 + 4)/3 = 41.67, A2 = 50, A3 = 50 -> S_A = .4 41.67 + .4 50 + .2 50
+    = 46.67; B1 = 87.5, B2 = 50 -> S_B = .6 87.5 + .4 50 = 72.5; S = (46.67 + 72.5)/2.
     """
     s = P.performance_scores(_grades(), _weights(), _indicators())
     assert list(s.index) == ["overall", "A", "B"]
-    assert s["A"] == pytest.approx(0.4 * 160 / 3 + 0.4 * 60 + 0.2 * 60)
-    assert s["B"] == pytest.approx(78.0)
-    assert s["overall"] == pytest.approx((0.4 * 160 / 3 + 36 + 78) / 2)
+    assert s["A"] == pytest.approx(0.4 * 125 / 3 + 0.4 * 50 + 0.2 * 50)
+    assert s["B"] == pytest.approx(72.5)
+    assert s["overall"] == pytest.approx((0.4 * 125 / 3 + 30 + 72.5) / 2)
     # the memberships and the criterion-A grade vector behind those scores
     R = scoring.likert_membership(_grades(), levels=range(1, 6))
     assert R.loc["A3", [1, 5]].tolist() == [0.5, 0.5]
@@ -243,47 +243,151 @@ def test_performance_scores_validation():
         P.performance_scores(_grades().assign(A2=7.0), _weights(), _indicators())
 
 
+# ------------------------------------------------------------------------------ fce_statistic
 @FAST
 @given(
     arrays(float, (12, 5), elements=st.integers(1, 5).map(float)),
     arrays(float, 5, elements=st.floats(0.01, 1)),
+    arrays(float, 12, elements=st.floats(0.1, 10)),
 )
-def test_bootstrap_kernels_equal_library_path_and_scores_in_range(G, wv):
-    """The bootstrap's statistic (scoring kernels on arrays) reproduces performance_scores."""
+def test_fce_statistic_equals_library_path_and_identities(G, wv, hh):
+    """With unit household weights the statistic reproduces performance_scores (the library
+    path); scores stay in [0, 100]; the overall is the criterion-weighted mean; the leave-one-out
+    gap satisfies S_c - S = (1 - W_c) loo_c; scaling all household weights changes nothing."""
     grades = pd.DataFrame(G, columns=["A1", "A2", "A3", "B1", "B2"])
     w = pd.Series(wv, index=grades.columns)
     lib = P.performance_scores(grades, w, _indicators())
-    boot = P.bootstrap_performance(grades, w, _indicators(), n_resamples=2)
-    assert np.allclose(lib.to_numpy(), boot["score"].to_numpy())
-    assert lib.between(20 - 1e-9, 100 + 1e-9).all()
-    # the overall score is the criterion-weighted mean of the dimension scores
-    hw = P.hierarchy_weights(w, _indicators())
-    assert lib["overall"] == pytest.approx(float(hw.criteria @ lib[["A", "B"]]))
+    stat = P.fce_statistic(grades, w, _indicators())
+    s = stat(grades, np.ones(12))
+    assert s[["overall", "score:A", "score:B"]].to_numpy() == pytest.approx(lib.to_numpy())
+    assert s.filter(like="score").between(-1e-9, 100 + 1e-9).all()
+    assert s.filter(like="low").between(-1e-12, 1 + 1e-12).all()
+    W = P.hierarchy_weights(w, _indicators()).criteria
+    for c in ("A", "B"):
+        assert s[f"score:{c}"] - s["overall"] == pytest.approx((1 - W[c]) * s[f"loo:{c}"])
+    assert stat(grades, hh).to_numpy() == pytest.approx(stat(grades, 7.5 * hh).to_numpy())
 
 
-def test_bootstrap_performance_brackets_estimate_and_validates():
-    rng = np.random.default_rng(1)
-    G = pd.DataFrame(rng.integers(1, 6, size=(60, 5)).astype(float), columns=list(_weights().index))
-    b = P.bootstrap_performance(G, _weights(), _indicators(), n_resamples=200, seed=3)
-    est = P.performance_scores(G, _weights(), _indicators())
-    assert np.allclose(b["score"], est)
-    assert (b["ci_low"] <= b["score"]).all() and (b["score"] <= b["ci_high"]).all()
-    assert b.loc["overall", ["gap", "gap_low", "gap_high"]].tolist() == [0, 0, 0]
-    assert b.loc["A", "gap"] == pytest.approx(est["A"] - est["overall"])
-    with pytest.raises(ValueError, match="n_resamples: must be an integer >= 2, got 1"):
-        P.bootstrap_performance(G, _weights(), _indicators(), n_resamples=1)
-    with pytest.raises(ValueError, match="confidence: must be a number strictly between 0 and 1"):
-        P.bootstrap_performance(G, _weights(), _indicators(), n_resamples=5, confidence=95)
-    assert b.attrs == {"n_resamples": 200, "confidence": 0.95}
+def test_fce_statistic_by_hand_with_weights():
+    """Household weights (1, 1, 2, 2) on the toy survey (hand-derived):
+    A1 answered (1, 2, 5) with weights (1, 1, 2) -> points 25 (0 + 1 + 2 * 4) / 4 = 56.25;
+    A2 = 50; A3 grades (1, 1, 5, 5) -> 100 * 4 / 6 = 66.67; S_A = .4 56.25 + .4 50 + .2 66.67;
+    B1 (4, 4, 5, 5) -> 25 (3 + 3 + 8 + 8) / 6 = 91.67; B2 like A3 = 66.67;
+    S_B = .6 91.67 + .4 66.67; low:A = .4 (2/4) + .4 * 0 + .2 (2/6); low:B = .4 (2/6)."""
+    stat = P.fce_statistic(_grades(), _weights(), _indicators())
+    s = stat(_grades(), np.array([1.0, 1, 2, 2]))
+    S_A = 0.4 * 56.25 + 0.4 * 50 + 0.2 * 200 / 3
+    S_B = 0.6 * 275 / 3 + 0.4 * 200 / 3
+    assert s["score:A"] == pytest.approx(S_A) and s["score:B"] == pytest.approx(S_B)
+    assert s["overall"] == pytest.approx((S_A + S_B) / 2)
+    assert s["low:A"] == pytest.approx(0.4 * 0.5 + 0.2 / 3)
+    assert s["low:B"] == pytest.approx(0.4 / 3)
+    assert s["loo:A"] == pytest.approx(S_A - S_B)
 
 
-def test_bootstrap_gap_sign_for_planted_difference():
-    """A criterion answered 5 by everyone vs one answered 1: gaps have known signs, zero width."""
-    G = pd.DataFrame({"A1": 1.0, "A2": 1.0, "A3": 1.0, "B1": 5.0, "B2": 5.0}, index=range(10))
-    b = P.bootstrap_performance(G, _weights(), _indicators(), n_resamples=20)
-    # S_A = 20, S_B = 100, S = 60: gaps -40 and +40 in every resample
-    assert b.loc["A", ["gap_low", "gap_high"]].tolist() == pytest.approx([-40, -40])
-    assert b.loc["B", ["gap_low", "gap_high"]].tolist() == pytest.approx([40, 40])
+def test_fce_statistic_validation():
+    with pytest.raises(ValueError, match="low_grades: must lie in 1..4, got 5"):
+        P.fce_statistic(_grades(), _weights(), _indicators(), low_grades=5)
+    one = _indicators()
+    one = one[one["criterion"].isin(["", "A"])]
+    with pytest.raises(ValueError, match="needs at least two criteria"):
+        P.fce_statistic(_grades()[["A1", "A2", "A3"]], _weights()[["A1", "A2", "A3"]], one)
+    stat = P.fce_statistic(_grades(), _weights(), _indicators())
+    with pytest.raises(ValueError, match="w: expected 4 household weights"):
+        stat(_grades(), np.ones(3))
+
+
+# ------------------------------------------------------------------------------ verdicts
+def _fake_result(scores, lows, method="bootstrap", se=1.0, n=400, seed=0):
+    """A ReplicateResult whose replicates are independent normal draws around the estimates
+    (standard error ``se`` for scores and gaps, ``se / 100`` for low shares)."""
+    from utils.methods.survey_design import ReplicateResult
+
+    crit = list(scores)
+    W = pd.Series(1 / len(crit), index=crit)
+    S = pd.Series(scores, dtype=float)
+    overall = float(W @ S)
+    loo = S - (overall - W * S) / (1 - W)
+    est = pd.Series(
+        {"overall": overall, **{f"score:{c}": S[c] for c in crit},
+         **{f"low:{c}": lows[c] for c in crit}, **{f"loo:{c}": loo[c] for c in crit}}
+    )  # fmt: skip
+    sd = pd.Series([se / 100 if k.startswith("low") else se for k in est.index], est.index)
+    rng = np.random.default_rng(seed)
+    reps = pd.DataFrame(est.to_numpy() + rng.standard_normal((n, est.size)) * sd.to_numpy(),
+                        columns=est.index)  # fmt: skip
+    return ReplicateResult(est, sd, est - 2 * sd, est + 2 * sd, reps, method, 0.95, 28)
+
+
+def test_dimension_verdicts_can_say_not_supported_and_problem():
+    """All dimensions well above neutral with few low ratings and equal: nothing is a problem
+    ("not supported" is reachable). One dimension 20 points lower and below neutral with many
+    low ratings: it, and only it, is a problem on both standards; a dimension just below
+    neutral but within sampling error passes."""
+    null = _fake_result({"a": 70, "b": 70, "c": 70}, {"a": 0.1, "b": 0.1, "c": 0.1})
+    v = P.dimension_verdicts(null)
+    assert not v["problem"].any() and set(v["verdict"]) == {"not supported"}
+    assert set(v["leave_one_out"]) == {"not different"}
+    planted = _fake_result({"a": 40, "b": 70, "c": 49.5}, {"a": 0.5, "b": 0.1, "c": 0.2})
+    v = P.dimension_verdicts(planted)
+    assert v.loc["a", "verdict"] == P.VERDICTS[(True, True)]
+    assert v.loc["a", "fails_on"] == "score below neutral and too many low ratings"
+    assert v.loc["c", "absolute_standard"] == "passes"  # 49.5 is within sampling error of 50
+    assert v.loc["b", "leave_one_out"] == "higher" and not v.loc["b", "problem"]
+    # the simultaneous critical value exceeds the pointwise one and Bonferroni's bounds it
+    assert 1.96 < v.attrs["critical_absolute"] <= 2.9
+
+
+def test_dimension_verdicts_absolute_only_and_relative_only():
+    """Four low dimensions and one high: each low one fails the absolute standard although it
+    is not lower than the (mostly low) others; a dimension above neutral but far below the
+    others is a problem relative to the others only."""
+    most_weak = _fake_result(
+        {"a": 44, "b": 45, "c": 44.5, "d": 45.5, "e": 68},
+        {"a": 0.4, "b": 0.4, "c": 0.4, "d": 0.4, "e": 0.1},
+    )
+    v = P.dimension_verdicts(most_weak)
+    assert v.loc[["a", "b", "c", "d"], "absolute_standard"].eq("fails").all()
+    assert v.loc["e", "verdict"] == "not supported"
+    relative = _fake_result({"a": 60, "b": 80, "c": 80}, {"a": 0.1, "b": 0.05, "c": 0.05})
+    v = P.dimension_verdicts(relative)
+    assert v.loc["a", "verdict"] == P.VERDICTS[(False, True)]
+
+
+def test_dimension_verdicts_validation():
+    res = _fake_result({"a": 60, "b": 70}, {"a": 0.1, "b": 0.1}, method="jackknife")
+    with pytest.raises(ValueError, match="'max-t' needs bootstrap replicates"):
+        P.dimension_verdicts(res)
+    assert P.dimension_verdicts(res, method="bonferroni").shape[0] == 2
+    from utils.methods.survey_design import ReplicateResult
+
+    bad = ReplicateResult(pd.Series({"x": 1.0}), pd.Series({"x": 1.0}), None, None,
+                          pd.DataFrame({"x": [1.0, 2.0]}), "bootstrap", 0.95, 10)  # fmt: skip
+    with pytest.raises(ValueError, match="has no 'score:<dimension>' estimates"):
+        P.dimension_verdicts(bad)
+
+
+def test_verdicts_on_design_replicates_end_to_end():
+    """The chapter's path on a small synthetic clustered survey: replicate weights from the
+    design, the statistic, the verdicts. Criterion A is planted low (answers 1-2), B high."""
+    from utils.methods.survey_design import replicate_estimate, survey_design
+
+    rng = np.random.default_rng(5)
+    n = 160
+    frame = pd.DataFrame(
+        {"stratum": np.repeat(["s1", "s2"], n // 2), "psu": np.repeat(np.arange(16), n // 16),
+         "w": rng.uniform(1, 3, n)}
+    )  # fmt: skip
+    G = pd.DataFrame(
+        {"A1": rng.integers(1, 3, n), "A2": rng.integers(1, 4, n), "A3": rng.integers(1, 3, n),
+         "B1": rng.integers(4, 6, n), "B2": rng.integers(3, 6, n)}
+    ).astype(float)  # fmt: skip
+    design = survey_design(frame, weight="w", strata="stratum", psu="psu")
+    stat = P.fce_statistic(G, _weights(), _indicators())
+    res = replicate_estimate(design, stat, n_resamples=200, seed=2)
+    v = P.dimension_verdicts(res)
+    assert v.loc["A", "problem"] and not v.loc["B", "problem"]
+    assert v.loc["A", "leave_one_out"] == "lower" and v.loc["B", "leave_one_out"] == "higher"
 
 
 # ------------------------------------------------------------------------------ DEA
@@ -442,18 +546,24 @@ def test_fund_efficiency_validation():
 
 
 # ------------------------------------------------------------------------------ figure
-def test_dimension_ranking_figure():
+def test_verdict_figure():
     v = pd.DataFrame(
-        {"dimension": ["x", "y", "z"], "score": [60.0, 55, 50], "ci_low": [59.0, 54, 49],
-         "ci_high": [61.0, 56, 51], "rank": [1, 2, 3]}
+        {"score": [46.0, 67.0], "score_low": [43.0, 64.0], "score_high": [49.0, 70.0],
+         "low_share": [0.4, 0.1], "low_share_low": [0.3, 0.05], "low_share_high": [0.5, 0.15],
+         "gap": [-5.0, 15.0], "gap_low": [-8.0, 12.0], "gap_high": [-2.0, 18.0]},
+        index=["gs", "lc"],
     )  # fmt: skip
-    fig = P.dimension_ranking_figure(v, 55.0, title="t")
-    lo, hi = fig.axes[0].get_xlim()
-    assert lo < 49 and hi > 61 and hi - lo < 30
+    fig = P.verdict_figure(v, {"gs": "government services"}, title="t")
+    assert len(fig.axes) == 3
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert ticks == ["government services", "lc"]  # lowest score at the bottom
+    # the failing markers (filled squares) in each panel: gs fails all three standards
+    filled = [len(ax.collections[2].get_offsets()) for ax in fig.axes]
+    assert filled == [1, 1, 1]
     with pytest.raises(ValueError, match="verdicts: expected a table with columns"):
-        P.dimension_ranking_figure(v.drop(columns="ci_low"), 55.0)
-    with pytest.raises(ValueError, match="overall_score: expected a number, got 'a'"):
-        P.dimension_ranking_figure(v, "a")
+        P.verdict_figure(v.drop(columns="gap_low"))
+    with pytest.raises(ValueError, match="verdicts: has no rows"):
+        P.verdict_figure(v.iloc[:0])
 
 
 def test_efficiency_figure():
@@ -532,3 +642,30 @@ def test_interval_figure_orders_by_estimate():
         P.interval_figure(t.drop(columns="ci_low"), "bc")
     with pytest.raises(ValueError, match="table: has no rows"):
         P.interval_figure(t.iloc[:0], "bc")
+
+
+# ------------------------------------------------------------------------------ scenarios
+@pytest.mark.parametrize("name", ["null", "shuffled"])
+def test_verdicts_follow_the_planted_truth_of_each_scenario(tmp_path, name):
+    """The chapter's pipeline (design-weighted FCE, Rao-Wu replicate weights from the design,
+    simultaneous verdicts with the chapter's default parameters) on simulated scenarios of 300
+    households: on ``null`` nothing is a problem; on ``shuffled`` the problem set is exactly
+    the truth file's ``weak_dimensions`` (issue 12: findings follow the data, not the book)."""
+    from utils.methods.survey_design import replicate_estimate, replicate_weights, survey_design
+    from utils.study import data, indicators, simulate
+
+    simulate.write_dataset(tmp_path, n_households=300, scenario_name=name)
+    households = data.load_survey(tmp_path)
+    table = data.load_indicators(tmp_path)
+    weights = indicators.indicator_weights(tmp_path).global_weights
+    grades = P.household_grades(households, data.load_township_panel(tmp_path), table)
+    g, w, t = P.restrict_to_sources(grades, weights, table, "survey")
+    design = survey_design(households, weight="design_weight", strata="stratum", psu="psu")
+    reps = replicate_weights(design, n_resamples=500, seed=20201231)
+    result = replicate_estimate(design, P.fce_statistic(g, w, t), replicates=reps)
+    verdicts = P.dimension_verdicts(result)
+    found = set(verdicts.index[verdicts["problem"]])
+    truth = data.load_truth(tmp_path)
+    assert found == set(truth["weak_dimensions"])
+    if name == "null":
+        assert found == set()

@@ -1,4 +1,4 @@
-"""Tests for utils.methods.resampling: bootstrap and weight sensitivity."""
+"""Tests for utils.methods.resampling: bootstrap, weight sensitivity, simultaneous intervals."""
 
 from __future__ import annotations
 
@@ -14,7 +14,12 @@ from pymcdm.methods import TOPSIS
 from pymcdm.normalizations import vector_normalization
 from scipy import stats
 
-from utils.methods.resampling import BootstrapResult, bootstrap, weight_sensitivity
+from utils.methods.resampling import (
+    BootstrapResult,
+    bootstrap,
+    simultaneous_intervals,
+    weight_sensitivity,
+)
 from utils.methods.scoring import _grey_coefficients, _topsis_distances
 
 SETTINGS = settings(max_examples=50, deadline=None)
@@ -311,3 +316,83 @@ def test_bootstrap_confidence_widens_the_interval():
     wide = bootstrap(np.mean, x, n_resamples=500, seed=1, confidence=0.99)
     assert (narrow.confidence, wide.confidence) == (0.5, 0.99)
     assert wide.ci_low < narrow.ci_low < narrow.ci_high < wide.ci_high
+
+
+# ----------------------------------------------------------------------------- simultaneous intervals
+def test_simultaneous_bonferroni_closed_form():
+    """Bonferroni with m = 2 at 95 %: critical value z_{1 - 0.05/4} = 2.2414 (normal table;
+    scipy.stats.norm.ppf(0.9875)); with df = 28 it is t_{28, 0.9875} = 2.3685 (t table);
+    adjusted p = min(1, 2 m P(Z > |t|))."""
+    est = pd.Series({"a": 1.0, "b": -0.5})
+    se = pd.Series({"a": 0.4, "b": 0.4})
+    tab = simultaneous_intervals(est, se, method="bonferroni")
+    assert tab["critical"].iloc[0] == pytest.approx(2.2414, abs=1e-4)
+    assert tab.loc["a", "p_adjusted"] == pytest.approx(min(1, 4 * stats.norm.sf(2.5)))
+    assert simultaneous_intervals(est, se, method="bonferroni", df=28)["critical"].iloc[
+        0
+    ] == pytest.approx(2.3685, abs=1e-4)
+
+
+def test_simultaneous_max_t_matches_sidak_for_independent_estimates():
+    """Independent standard-normal replicates: the max-|t| quantile solves
+    (2 Phi(c) - 1)^m = 0.95 (Sidak), c = 1.960 for m = 1 and 2.568 for m = 5; perfectly
+    correlated estimates give back the pointwise 1.96 (max-t uses the correlation, Bonferroni
+    cannot)."""
+    rng = np.random.default_rng(0)
+    m, R = 5, 40_000
+    labels = list("abcde")
+    reps = pd.DataFrame(rng.standard_normal((R, m)), columns=labels)
+    est, se = pd.Series(0.0, index=labels), pd.Series(1.0, index=labels)
+    c5 = simultaneous_intervals(est, se, reps)["critical"].iloc[0]
+    sidak = stats.norm.ppf((1 + 0.95 ** (1 / m)) / 2)
+    assert c5 == pytest.approx(sidak, abs=0.03) and sidak == pytest.approx(2.568, abs=1e-3)
+    c1 = simultaneous_intervals(est[["a"]], se[["a"]], reps)["critical"].iloc[0]
+    assert c1 == pytest.approx(1.96, abs=0.03)
+    same = pd.DataFrame(np.repeat(reps[["a"]].to_numpy(), m, axis=1), columns=labels)
+    assert simultaneous_intervals(est, se, same)["critical"].iloc[0] == pytest.approx(c1)
+    bonf = simultaneous_intervals(est, se, method="bonferroni")["critical"].iloc[0]
+    assert c5 <= bonf
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    arrays(float, 4, elements=st.floats(-5, 5)),
+    arrays(float, 4, elements=st.floats(0.1, 3)),
+    st.integers(0, 2**16),
+)
+def test_simultaneous_intervals_properties(est, se, seed):
+    """Intervals contain their estimate, are symmetric, share one critical value at least the
+    pointwise one (up to resampling noise); p-values in (0, 1]; an exact estimate (se = 0) has a
+    zero-width interval and the smallest p-value unless it equals the reference."""
+    labels = list("abcd")
+    rng = np.random.default_rng(seed)
+    reps = pd.DataFrame(rng.standard_normal((400, 4)) * se + est, columns=labels)
+    e, s = pd.Series(est, index=labels), pd.Series(se, index=labels)
+    tab = simultaneous_intervals(e, s, reps, reference=0.0)
+    assert ((tab["ci_low"] <= e) & (e <= tab["ci_high"])).all()
+    assert np.allclose(tab["ci_high"] - e, e - tab["ci_low"])
+    assert tab["critical"].nunique() == 1 and tab["critical"].iloc[0] > 1.7
+    assert tab["p_adjusted"].between(0, 1, inclusive="right").all()
+    s0 = s.copy()
+    s0["a"] = 0.0
+    exact = simultaneous_intervals(e.where(e != 0, 1.0), s0, reps, reference=0.0)
+    assert exact.loc["a", "ci_low"] == exact.loc["a", "ci_high"]
+    assert exact.loc["a", "p_adjusted"] == pytest.approx(1 / 401)
+
+
+def test_simultaneous_intervals_validation():
+    e, s = pd.Series({"a": 1.0}), pd.Series({"a": 1.0})
+    with pytest.raises(ValueError, match="method: must be 'max-t' or 'bonferroni'"):
+        simultaneous_intervals(e, s, method="holm")
+    with pytest.raises(ValueError, match="replicates: method='max-t' needs"):
+        simultaneous_intervals(e, s)
+    with pytest.raises(ValueError, match="se: index"):
+        simultaneous_intervals(e, pd.Series({"b": 1.0}), method="bonferroni")
+    with pytest.raises(ValueError, match="se: must be non-negative and finite"):
+        simultaneous_intervals(e, pd.Series({"a": -1.0}), method="bonferroni")
+    with pytest.raises(ValueError, match="replicates: no column for 'a'"):
+        simultaneous_intervals(e, s, pd.DataFrame({"b": [1.0, 2.0]}))
+    with pytest.raises(ValueError, match="reference: no value for 'a'"):
+        simultaneous_intervals(e, s, reference=pd.Series({"b": 0.0}), method="bonferroni")
+    with pytest.raises(ValueError, match="confidence: must be a number strictly between"):
+        simultaneous_intervals(e, s, method="bonferroni", confidence=95)

@@ -13,10 +13,12 @@ from pymcdm import normalizations as pn
 from pymcdm.methods import TOPSIS
 
 from utils.methods.scoring import (
+    OPERATORS,
     FCEResult,
     GreyResult,
     fuzzy_evaluation,
     fuzzy_evaluation_hierarchy,
+    grade_points,
     grey_relational_grades,
     likert_membership,
     normalize,
@@ -163,11 +165,14 @@ def test_fuzzy_evaluation_by_hand():
 
 
 def test_fuzzy_evaluation_default_scores_follow_likert_order():
-    """Default scores for five grades ordered low -> high are (20, 40, 60, 80, 100): a matrix
-    with all mass on level 5 scores 100 and on level 1 scores 20."""
+    """Default scores for five grades ordered low -> high are the book's 0-100 scale
+    (0, 25, 50, 75, 100): all mass on level 5 scores 100, on level 1 scores 0, on the neutral
+    level 3 scores 50."""
     R = pd.DataFrame([[0, 0, 0, 0, 1.0], [1.0, 0, 0, 0, 0]], columns=[1, 2, 3, 4, 5])
     assert fuzzy_evaluation(R, [1, 0]).score == pytest.approx(100)
-    assert fuzzy_evaluation(R, [0, 1]).score == pytest.approx(20)
+    assert fuzzy_evaluation(R, [0, 1]).score == pytest.approx(0)
+    neutral = pd.DataFrame([[0, 0, 1.0, 0, 0]], columns=[1, 2, 3, 4, 5])
+    assert fuzzy_evaluation(neutral, [1]).score == pytest.approx(50)
     assert fuzzy_evaluation(R, [1, 1]).grade == "1"  # tie -> first grade in column order
 
 
@@ -175,7 +180,7 @@ def test_fuzzy_evaluation_with_likert_membership():
     r = pd.DataFrame({"q1": [5, 5, 4, 4], "q2": [1, 2, 2, 2]})
     out = fuzzy_evaluation(likert_membership(r), [0.5, 0.5])
     np.testing.assert_allclose(out.vector.to_numpy(), [0.125, 0.375, 0, 0.25, 0.25])
-    assert out.score == pytest.approx(0.125 * 20 + 0.375 * 40 + 0.25 * 80 + 0.25 * 100)
+    assert out.score == pytest.approx(0.125 * 0 + 0.375 * 25 + 0.25 * 75 + 0.25 * 100)
     assert out.grade == "2"
 
 
@@ -194,7 +199,7 @@ def test_fuzzy_evaluation_vector_is_distribution_and_score_in_range(rw):
     R = R / R.sum(axis=1, keepdims=True)
     r = fuzzy_evaluation(R, w)
     assert r.vector.sum() == pytest.approx(1)
-    assert 20 - 1e-9 <= r.score <= 100 + 1e-9
+    assert -1e-9 <= r.score <= 100 + 1e-9
 
 
 def test_fuzzy_hierarchy_by_hand():
@@ -434,7 +439,129 @@ def test_results_to_frame():
     R = pd.DataFrame([[0.1, 0.3, 0.6], [0.5, 0.5, 0.0]], index=["q1", "q2"], columns=[1, 2, 3])
     f = fuzzy_evaluation(R, [0.75, 0.25]).to_frame()
     assert list(f.columns) == [1, 2, 3, "score", "grade"] and len(f) == 1
-    assert f.loc[0, "grade"] == "3" and f.loc[0, "score"] == pytest.approx(75.0)
+    assert f.loc[0, "grade"] == "3" and f.loc[0, "score"] == pytest.approx(62.5)
     g = grey_relational_grades(FIGHTER, benefit=[1, 1, 1, -1, 1, 1]).to_frame()
     assert list(g.columns) == [*FIGHTER.columns, "grade", "rank"]
     assert sorted(g["rank"]) == [1, 2, 3, 4]
+
+
+# ------------------------------------------------------------------- the 0-100 scale, weights
+def test_grade_points_maps_answers_to_the_book_scale():
+    """25 (a - 1) for five answers; the middle grade of any odd K is 50; validation."""
+    assert grade_points(5).tolist() == [0.0, 25.0, 50.0, 75.0, 100.0]
+    assert grade_points(3).tolist() == [0.0, 50.0, 100.0]
+    assert grade_points(7)[3] == pytest.approx(50.0)
+    with pytest.raises(ValueError, match="n_grades: must be an integer >= 2, got 1"):
+        grade_points(1)
+
+
+def test_likert_membership_with_survey_weights_by_hand():
+    """q1 answers (1, 2, 2, 3) with weights (2, 1, 1, 1): level 1 weighs 2, level 2 weighs 2,
+    level 3 weighs 1, out of 5 -> (.4, .4, .2); q2 (3, 3, -, 2): (0, 1/4, 3/4)."""
+    r = pd.DataFrame({"q1": [1, 2, 2, 3], "q2": [3, 3, None, 2]})
+    m = likert_membership(r, levels=[1, 2, 3], weights=[2, 1, 1, 1])
+    np.testing.assert_allclose(m.loc["q1"], [0.4, 0.4, 0.2])
+    np.testing.assert_allclose(m.loc["q2"], [0.0, 0.25, 0.75])
+    with pytest.raises(ValueError, match="weights: expected 4 weights"):
+        likert_membership(r, levels=[1, 2, 3], weights=[1, 1])
+    with pytest.raises(ValueError, match="weights: must be non-negative"):
+        likert_membership(r, levels=[1, 2, 3], weights=[1, -1, 1, 1])
+    with pytest.raises(ValueError, match="item 'q1' has zero total weight"):
+        likert_membership(r, levels=[1, 2, 3], weights=[0, 0, 0, 0])
+
+
+@FAST
+@given(
+    arrays(float, (15, 3), elements=st.sampled_from([1.0, 2.0, 3.0, 4.0, 5.0, np.nan])),
+    arrays(float, 15, elements=st.floats(0.1, 10)),
+    arrays(float, 3, elements=st.floats(0.05, 1)),
+)
+def test_fce_score_is_the_weighted_mean_answer(G, hh, w):
+    """The identity the chapter teaches: with (weighted) answer shares as memberships, the
+    weighted-average operator and linear grade scores, the FCE score equals the item-weighted
+    mean of each item's weighted mean answer on the scale 25 (a - 1); unit weights give the
+    unweighted shares; scaling all respondent weights changes nothing."""
+    df = pd.DataFrame(G, columns=["a", "b", "c"])
+    assume(df.notna().any().all())
+    R = likert_membership(df, weights=hh)
+    score = fuzzy_evaluation(R, w).score
+    pts = 25 * (df - 1)
+    means = [np.average(pts[c].dropna(), weights=hh[df[c].notna().to_numpy()]) for c in df]
+    assert score == pytest.approx(np.average(means, weights=w))
+    pd.testing.assert_frame_equal(likert_membership(df, weights=np.ones(15)), likert_membership(df))
+    pd.testing.assert_frame_equal(likert_membership(df, weights=3 * hh), R)
+
+
+# ----------------------------------------------------------------- composition operators
+def test_composition_operators_by_hand():
+    """The clothing example of the FCE textbooks (factors style, colour, price; grades very
+    good .. poor), hand-derived with W = (0.2, 0.5, 0.3):
+
+    - M(^, v): min(w_i, r_ik) rows (.2 .2 .2 .1), (.5 .2 .1 0), (0 .3 .3 .1); column max
+      (.5, .3, .3, .1), normalised by 1.2 -> (5/12, 1/4, 1/4, 1/12); score with
+      (100, 80, 60, 40) = 500/12 + 20 + 15 + 40/12 = 80;
+    - M(., v): w_i r_ik rows (.04 .1 .04 .02), (.35 .1 .05 0), (0 .12 .15 .03); column max
+      (.35, .12, .15, .03), normalised by .65;
+    - M(., (+)): min(1, sum) = the weighted average (0.39, 0.32, 0.24, 0.05), score 81."""
+    R = pd.DataFrame(
+        [[0.2, 0.5, 0.2, 0.1], [0.7, 0.2, 0.1, 0.0], [0.0, 0.4, 0.5, 0.1]],
+        index=["style", "colour", "price"],
+        columns=["very good", "good", "fair", "poor"],
+    )
+    w = pd.Series({"style": 0.2, "colour": 0.5, "price": 0.3})
+    s = [100, 80, 60, 40]
+    mm = fuzzy_evaluation(R, w, s, operator="max-min")
+    np.testing.assert_allclose(mm.vector.to_numpy(), [5 / 12, 1 / 4, 1 / 4, 1 / 12])
+    assert mm.score == pytest.approx(80.0) and mm.grade == "very good"
+    mp = fuzzy_evaluation(R, w, s, operator="max-product")
+    np.testing.assert_allclose(mp.vector.to_numpy(), np.array([0.35, 0.12, 0.15, 0.03]) / 0.65)
+    bs = fuzzy_evaluation(R, w, s, operator="bounded-sum")
+    np.testing.assert_allclose(bs.vector.to_numpy(), [0.39, 0.32, 0.24, 0.05])
+    assert bs.score == pytest.approx(81.0)
+    assert OPERATORS[0] == "weighted-average"
+    with pytest.raises(ValueError, match="operator: 'min' is not one of"):
+        fuzzy_evaluation(R, w, s, operator="min")
+
+
+@FAST
+@given(
+    st.integers(1, 6).flatmap(
+        lambda n: st.tuples(
+            arrays(float, (n, 5), elements=st.floats(0.0, 1.0)),
+            arrays(float, n, elements=st.floats(0.01, 1.0)),
+        )
+    ),
+    st.sampled_from(OPERATORS),
+)
+def test_every_operator_gives_a_distribution_and_a_score_in_range(rw, operator):
+    """Every operator's normalised vector sums to 1 and the score stays on the 0-100 scale;
+    the bounded sum equals the weighted average when the weights sum to 1."""
+    R, w = rw
+    assume(np.all(R.sum(axis=1) > 0.01))
+    R = R / R.sum(axis=1, keepdims=True)
+    r = fuzzy_evaluation(R, w, operator=operator)
+    assert r.vector.sum() == pytest.approx(1)
+    assert -1e-9 <= r.score <= 100 + 1e-9
+    if operator == "bounded-sum":
+        assert r.score == pytest.approx(fuzzy_evaluation(R, w).score)
+
+
+def test_max_min_composition_reproduces_published_clothing_example():
+    """Published output of the clothing evaluation (factors pattern, style, durability, price;
+    grades very welcome .. unwelcome; model M(^, v) "main factor decides"), MATLAB example 8.4
+    at https://e-com-net.com/article/1276296104417181696.htm: with A1 = (.1, .2, .3, .4) the
+    composition gives B1 = (0.2, 0.3, 0.4, 0.1), grade "not very welcome"; with
+    A2 = (.4, .35, .15, .1) it gives B2 = (0.35, 0.4, 0.2, 0.1), grade "fairly welcome". Our
+    vectors are normalised to sum 1 (B2 sums to 1.05), which keeps the grade."""
+    R = pd.DataFrame(
+        [[0.2, 0.5, 0.2, 0.1], [0.7, 0.2, 0.1, 0.0], [0.0, 0.4, 0.5, 0.1], [0.2, 0.3, 0.5, 0.0]],
+        index=["pattern", "style", "durability", "price"],
+        columns=["very welcome", "fairly welcome", "not very welcome", "unwelcome"],
+    )
+    scores = [100, 67, 33, 0]
+    b1 = fuzzy_evaluation(R, [0.1, 0.2, 0.3, 0.4], scores, operator="max-min")
+    np.testing.assert_allclose(b1.vector.to_numpy(), [0.2, 0.3, 0.4, 0.1])
+    assert b1.grade == "not very welcome"
+    b2 = fuzzy_evaluation(R, [0.4, 0.35, 0.15, 0.1], scores, operator="max-min")
+    np.testing.assert_allclose(b2.vector.to_numpy() * 1.05, [0.35, 0.4, 0.2, 0.1])
+    assert b2.grade == "fairly welcome"

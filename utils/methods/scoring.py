@@ -27,6 +27,7 @@ from utils.methods._validation import (
     as_float_matrix,
     as_float_vector,
     check_benefit,
+    check_choice,
     check_weights,
 )
 
@@ -36,6 +37,8 @@ __all__ = [
     "FCEResult",
     "fuzzy_evaluation",
     "fuzzy_evaluation_hierarchy",
+    "grade_points",
+    "OPERATORS",
     "topsis",
     "GreyResult",
     "grey_relational_grades",
@@ -62,9 +65,11 @@ def _minmax(V: np.ndarray, b: np.ndarray, constant: float = 1.0) -> np.ndarray:
     return Z
 
 
-def _memberships(G: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """Share of each level per column of G (NaN = missing): ``r_ik = n_ik / n_i``, (items, levels)."""
-    counts = (G[:, :, None] == levels).sum(axis=0)
+def _memberships(G: np.ndarray, levels: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+    """(Weighted) share of each level per column of G (NaN = missing): ``r_ik = n_ik / n_i``,
+    shape (items, levels); with row weights ``w`` the counts are sums of weights."""
+    onehot = G[:, :, None] == levels
+    counts = onehot.sum(axis=0) if w is None else np.einsum("h,hil->il", w, onehot)
     with np.errstate(invalid="ignore", divide="ignore"):  # an item without answers -> NaN row
         return counts / counts.sum(axis=1, keepdims=True)
 
@@ -73,6 +78,28 @@ def _compose(W: np.ndarray, R: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, n
     """Weighted-average composition M(., +): ``B = W . R`` and scores ``B . s`` (W 1-D or 2-D)."""
     B = W @ R
     return B, B @ s
+
+
+#: Composition operators of fuzzy comprehensive evaluation (Zadeh's max-min composition and its
+#: usual variants): name -> (t-norm "times", s-norm "plus") used as b_k = S_i T(w_i, r_ik).
+OPERATORS = ("weighted-average", "max-min", "max-product", "bounded-sum")
+
+
+def _compose_operator(w: np.ndarray, R: np.ndarray, operator: str) -> np.ndarray:
+    """Grade vector ``b_k = S_i T(w_i, r_ik)`` for one weight vector (before normalisation).
+
+    - ``weighted-average`` M(., +): ``sum_i w_i r_ik``;
+    - ``max-min`` M(^, v): ``max_i min(w_i, r_ik)`` (Zadeh's max-min composition);
+    - ``max-product`` M(., v): ``max_i w_i r_ik``;
+    - ``bounded-sum`` M(., (+)): ``min(1, sum_i w_i r_ik)``.
+    """
+    if operator == "weighted-average":
+        return w @ R
+    if operator == "max-min":
+        return np.minimum(w[:, None], R).max(axis=0)
+    if operator == "max-product":
+        return (w[:, None] * R).max(axis=0)
+    return np.minimum(1.0, w @ R)
 
 
 def _topsis_distances(V: np.ndarray, b: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -197,10 +224,17 @@ def normalize(
 
 
 # ----------------------------------------------------------------------------- fuzzy evaluation
-def likert_membership(responses: pd.DataFrame, levels: Sequence = (1, 2, 3, 4, 5)) -> pd.DataFrame:
-    """Fuzzy membership matrix from Likert answers: share of each grade per item.
+def likert_membership(
+    responses: pd.DataFrame,
+    levels: Sequence = (1, 2, 3, 4, 5),
+    weights: VectorLike | None = None,
+) -> pd.DataFrame:
+    """Fuzzy membership matrix from Likert answers: (weighted) share of each grade per item.
 
-        r_ik = #{respondents answering level k to item i} / #{non-missing answers to item i}
+        r_ik = sum_{h answers k to i} w_h / sum_{h answers i} w_h
+
+    (with all ``w_h = 1``: the number answering level k over the number of non-missing answers).
+    Survey weights make ``r_ik`` the estimated population share of each answer.
 
     Parameters
     ----------
@@ -209,6 +243,8 @@ def likert_membership(responses: pd.DataFrame, levels: Sequence = (1, 2, 3, 4, 5
     levels : sequence, default (1, 2, 3, 4, 5)
         Allowed answers, ordered from lowest to highest (1 = very dissatisfied ... 5 = very
         satisfied); they become the output's columns in this order.
+    weights : array-like, optional
+        One non-negative weight per respondent (e.g. survey design weights); default all 1.
 
     Returns
     -------
@@ -233,6 +269,11 @@ def likert_membership(responses: pd.DataFrame, levels: Sequence = (1, 2, 3, 4, 5
     item
     q1     0.250  0.500  0.250
     q2     0.000  0.333  0.667
+    >>> likert_membership(answers, levels=[1, 2, 3], weights=[2, 1, 1, 1]).round(2)
+    level    1     2     3
+    item
+    q1     0.4  0.40  0.20
+    q2     0.0  0.25  0.75
     """
     if not isinstance(responses, pd.DataFrame):
         raise ValueError(
@@ -255,7 +296,22 @@ def likert_membership(responses: pd.DataFrame, levels: Sequence = (1, 2, 3, 4, 5
                 f"{outside.index.tolist()[0]!r}) outside the levels {levels}"
             )
     G = np.column_stack([responses[c].map(code).to_numpy(dtype=float) for c in responses])
-    R = _memberships(G, np.arange(len(levels), dtype=float))
+    if weights is None:
+        R = _memberships(G, np.arange(len(levels), dtype=float))
+    else:
+        w, _ = as_float_vector(weights, "weights")
+        if w.size != G.shape[0]:
+            raise ValueError(
+                f"weights: expected {G.shape[0]} weights (one per respondent), got {w.size}"
+            )
+        if np.any(w < 0):
+            raise ValueError(f"weights: must be non-negative, got {w[w < 0][0]:g}")
+        R = _memberships(G, np.arange(len(levels), dtype=float), w)
+        empty = np.flatnonzero(~np.isfinite(R).all(axis=1))
+        if empty.size:
+            raise ValueError(
+                f"weights: item {responses.columns[empty[0]]!r} has zero total weight on its answers"
+            )
     return pd.DataFrame(R, index=list(responses.columns), columns=levels).rename_axis(
         index="item", columns="level"
     )
@@ -304,10 +360,37 @@ def _check_membership(membership: MatrixLike, name: str) -> tuple[np.ndarray, li
     return R, rows, cols
 
 
+def grade_points(n_grades: int = 5) -> np.ndarray:
+    """The book's 0-100 scale for ordered grades: grade k of K scores ``100 (k - 1) / (K - 1)``.
+
+    For a five-point answer ``a`` this is ``25 (a - 1)``: 1 -> 0, 3 (neutral) -> 50, 5 -> 100,
+    so the neutral answer sits at 50 and no score can leave [0, 100]. (The 20-100 scale
+    ``100 k / K`` puts the neutral answer at 60, which Chinese readers take for a pass mark.)
+
+    Parameters
+    ----------
+    n_grades : int, default 5
+        Number of grades K (at least 2).
+
+    Returns
+    -------
+    numpy.ndarray
+        K points from 0 to 100.
+
+    Examples
+    --------
+    >>> grade_points(5).tolist()
+    [0.0, 25.0, 50.0, 75.0, 100.0]
+    """
+    if isinstance(n_grades, bool) or not isinstance(n_grades, int | np.integer) or n_grades < 2:
+        raise ValueError(f"n_grades: must be an integer >= 2, got {n_grades!r}")
+    return 100.0 * np.arange(n_grades) / (n_grades - 1)
+
+
 def _grade_scores(grade_scores: VectorLike | None, grades: list) -> np.ndarray:
     k = len(grades)
     if grade_scores is None:
-        return 100.0 * np.arange(1, k + 1) / k
+        return grade_points(k)
     if isinstance(grade_scores, pd.Series):
         if set(grade_scores.index) != set(grades) or grade_scores.index.has_duplicates:
             raise ValueError(
@@ -329,13 +412,29 @@ def _fce_result(B: np.ndarray, score: float, grades: list) -> FCEResult:
 
 
 def fuzzy_evaluation(
-    membership: MatrixLike, weights: VectorLike, grade_scores: VectorLike | None = None
+    membership: MatrixLike,
+    weights: VectorLike,
+    grade_scores: VectorLike | None = None,
+    operator: str = "weighted-average",
 ) -> FCEResult:
-    """One-level fuzzy comprehensive evaluation with the weighted-average operator M(., +).
+    """One-level fuzzy comprehensive evaluation (default: the weighted-average operator M(., +)).
 
-        B = W . R,     b_k = sum_i w_i r_ik,     score = sum_k b_k s_k,
+        B = W o R,     b_k = S_i T(w_i, r_ik),     score = sum_k b~_k s_k,   b~ = B / sum_k b_k,
 
-    grade = argmax_k b_k (maximum-membership principle).
+    grade = argmax_k b_k (maximum-membership principle). The operator ``(T, S)`` is
+
+    - ``"weighted-average"`` M(., +): ``b_k = sum_i w_i r_ik`` (every item counts in proportion
+      to its weight). With answer shares as memberships and linear grade scores, the score is
+      exactly the weighted mean answer on the grade-score scale: ``sum_k b_k s_k =
+      sum_i w_i sum_k r_ik s_k`` (an identity, not an approximation);
+    - ``"max-min"`` M(^, v): ``b_k = max_i min(w_i, r_ik)`` (Zadeh's max-min composition: the
+      grade is decided by the single most decisive item, small weights are capped);
+    - ``"max-product"`` M(., v): ``b_k = max_i w_i r_ik``;
+    - ``"bounded-sum"`` M(., (+)): ``b_k = min(1, sum_i w_i r_ik)``; with weights summing to 1
+      and rows of R summing to 1 no sum exceeds 1, so it equals M(., +).
+
+    The non-additive operators give a vector that need not sum to 1; it is normalised before
+    scoring (``b~``), as is usual.
 
     Parameters
     ----------
@@ -347,12 +446,16 @@ def fuzzy_evaluation(
     grade_scores : Series or array-like, optional
         Score of each grade. Default: grades are taken to be ordered from LOWEST to HIGHEST
         (as :func:`likert_membership` returns 1 = very dissatisfied ... 5 = very satisfied) and
-        scored ``100 k / K`` for k = 1..K, i.e. (20, 40, 60, 80, 100) for five grades. Pass
-        ``(100, 80, 60, 40, 20)`` explicitly for grades ordered high -> low.
+        scored on the book's 0-100 scale :func:`grade_points`, ``100 (k - 1) / (K - 1)``, i.e.
+        (0, 25, 50, 75, 100) for five grades (neutral middle grade = 50). Pass the scores
+        explicitly for grades ordered high -> low.
+    operator : {"weighted-average", "max-min", "max-product", "bounded-sum"}
+        Composition operator (see above).
 
     Returns
     -------
     FCEResult
+        ``vector`` is the normalised grade vector ``b~``.
 
     References
     ----------
@@ -366,12 +469,24 @@ def fuzzy_evaluation(
     ...                  columns=["poor", "fair", "good"])
     >>> res = fuzzy_evaluation(R, pd.Series({"q1": 0.75, "q2": 0.25}))
     >>> res.vector.round(3).tolist(), round(res.score, 2), res.grade
-    ([0.2, 0.35, 0.45], 75.0, 'good')
+    ([0.2, 0.35, 0.45], 62.5, 'good')
+    >>> mm = fuzzy_evaluation(R, pd.Series({"q1": 0.75, "q2": 0.25}), operator="max-min")
+    >>> mm.vector.round(3).tolist(), round(mm.score, 2), mm.grade
+    ([0.217, 0.261, 0.522], 65.22, 'good')
     """
+    check_choice(operator, OPERATORS, "operator")
     R, rows, grades = _check_membership(membership, "membership")
     w = _aligned_weights(weights, rows)
-    B, score = _compose(w, R, _grade_scores(grade_scores, grades))
-    return _fce_result(B, score, grades)
+    s = _grade_scores(grade_scores, grades)
+    if operator == "weighted-average":
+        B, score = _compose(w, R, s)
+        return _fce_result(B, score, grades)
+    B = _compose_operator(w, R, operator)
+    total = B.sum()
+    if total <= 0:
+        raise ValueError(f"operator {operator!r}: the grade vector is all zero, cannot normalise")
+    B = B / total
+    return _fce_result(B, B @ s, grades)
 
 
 def fuzzy_evaluation_hierarchy(
@@ -416,10 +531,10 @@ def fuzzy_evaluation_hierarchy(
     >>> per.round(2)
                  1    2  score grade
     criterion
-    A          0.4  0.6   80.0     2
-    B          0.5  0.5   75.0     1
+    A          0.4  0.6   60.0     2
+    B          0.5  0.5   50.0     1
     >>> overall.vector.round(2).tolist(), round(overall.score, 1)
-    ([0.44, 0.56], 78.0)
+    ([0.44, 0.56], 56.0)
     """
     if not isinstance(criteria_weights, pd.Series):
         raise ValueError("criteria_weights: expected a pandas Series indexed by criterion")

@@ -11,12 +11,17 @@ cells; this module only turns the study's tables into their inputs:
   statistics), the input of the fuzzy memberships;
 - :func:`hierarchy_weights`, :func:`restrict_to_sources`: the two-level weights from global
   indicator weights, and the survey-only variant of the evaluation;
-- :func:`performance_scores`, :func:`bootstrap_performance`: the
-  two-level evaluation of the study's indicator table and its household bootstrap (chapter 5
+- :func:`performance_scores`: the two-level evaluation of the study's indicator table (chapter 5
   reuses the scores);
+- :func:`fce_statistic`, :func:`dimension_verdicts`: the evaluation as a statistic of the
+  household weights (for replicate-weight intervals from the survey design), and the verdict
+  rule that judges each dimension against an absolute standard and against the others;
 - :func:`fund_efficiency_data`, :func:`annual_efficiency_data`: the DEA inputs/outputs (volumes)
   built from the township panel, over the period and year by year (chapter 4b);
-- :func:`dimension_ranking_figure`, :func:`efficiency_figure`: the chapter's two custom figures.
+- :func:`verdict_figure`, :func:`efficiency_figure`: custom figures of chapters 4 and 4b.
+
+Scores are on the book's one 0-100 scale: answer ``a`` of five scores ``25 (a - 1)``
+(:func:`utils.methods.scoring.grade_points`), the neutral answer 50.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -32,7 +37,7 @@ from scipy import stats
 
 from utils.methods import scoring
 from utils.methods._validation import as_float_matrix, check_benefit
-from utils.methods.resampling import bootstrap
+from utils.methods.resampling import simultaneous_intervals
 
 __all__ = [
     "GRADE_NAMES",
@@ -43,10 +48,11 @@ __all__ = [
     "hierarchy_weights",
     "restrict_to_sources",
     "performance_scores",
-    "bootstrap_performance",
+    "fce_statistic",
+    "dimension_verdicts",
     "fund_efficiency_data",
     "annual_efficiency_data",
-    "dimension_ranking_figure",
+    "verdict_figure",
     "efficiency_figure",
     "township_scatter",
     "interval_figure",
@@ -498,7 +504,7 @@ def performance_scores(
     """Two-level fuzzy comprehensive evaluation: scores of the goal and of every criterion.
 
         R_c = memberships of criterion c's indicators (likert_membership of the grade table)
-        B_c = w_.|c . R_c,        B = W . [B_c],        score = B . s,   s_k = 100 k / K
+        B_c = w_.|c . R_c,        B = W . [B_c],        score = B . s,   s_k = 100 (k-1)/(K-1)
 
     (:func:`utils.methods.scoring.likert_membership` and
     :func:`utils.methods.scoring.fuzzy_evaluation_hierarchy`, weighted-average operator M(., +),
@@ -515,7 +521,7 @@ def performance_scores(
     indicators : DataFrame
         Indicator table.
     grade_scores : sequence, optional
-        Score of grades 1..K (default ``100 k / K``).
+        Score of grades 1..K (default the 0-100 scale ``100 (k - 1) / (K - 1)``).
 
     Returns
     -------
@@ -533,9 +539,9 @@ def performance_scores(
     >>> survey, panel, table = _example_tables()
     >>> grades = household_grades(survey, panel, table)
     >>> performance_scores(grades, pd.Series(0.2, index=grades.columns), table).round(2)
-    overall    64.67
-    A          57.78
-    B          75.00
+    overall    55.83
+    A          47.22
+    B          68.75
     Name: score, dtype: float64
     """
     hw = hierarchy_weights(weights, indicators)
@@ -549,87 +555,230 @@ def performance_scores(
     )
 
 
-def bootstrap_performance(
+def fce_statistic(
     grades: pd.DataFrame,
     weights: pd.Series,
     indicators: pd.DataFrame,
-    n_resamples: int = 500,
-    seed: int = 0,
-    confidence: float = 0.95,
-    grade_scores: Sequence[float] | None = None,
-) -> pd.DataFrame:
-    """Bootstrap (over households) intervals of the overall and dimension scores and gaps.
+    n_grades: int = 5,
+    low_grades: int = 2,
+):
+    """The two-level fuzzy evaluation as a function of the household weights.
 
-    Households are resampled with replacement (:func:`utils.methods.resampling.bootstrap`,
-    percentile intervals); on each resample all memberships, the dimension scores S_c and the
-    overall score S are recomputed (township grades stay fixed: they are census statistics, only
-    the household weighting changes). The gap of a dimension is ``S_c - S``; its interval is that
-    of the paired differences. Each resample runs the kernels of
-    :func:`utils.methods.scoring.likert_membership` and
-    :func:`utils.methods.scoring.fuzzy_evaluation_hierarchy` on the validated arrays.
+    Returns ``statistic(data, w)`` for :func:`utils.methods.survey_design.replicate_estimate`:
+    with household weights ``w`` (the design weights, or one replicate's weights) it computes the
+    weighted memberships ``r_ik = sum_{h: g_hi = k} w_h / sum_{h: g_hi observed} w_h``
+    (:func:`utils.methods.scoring.likert_membership` with ``weights``), the dimension grade
+    vectors ``B_c = w_.|c R_c`` and, on the 0-100 scale ``s_k = 100 (k - 1) / (K - 1)``,
+
+        score:c = B_c . s                              (dimension score)
+        low:c   = sum_{k <= low_grades} b_ck           (share of low ratings, 0-1)
+        overall = sum_c W_c score:c                    (= B . s, the overall score)
+        loo:c   = score:c - sum_{d != c} W_d score:d / (1 - W_c)
+                                                       (gap to the weighted mean of the OTHERS)
+
+    The leave-one-out gap compares a dimension with the other dimensions only: the old gap
+    ``score:c - overall`` contains the dimension itself, so with one dimension far above the
+    rest every other one is "below the overall score" by arithmetic.
 
     Parameters
     ----------
-    grades, weights, indicators, grade_scores
-        As :func:`performance_scores`.
-    n_resamples : int, default 500
-        Bootstrap resamples (500 keeps the chapter fast; use 2,000+ for publication).
-    seed : int, default 0
-    confidence : float, default 0.95
+    grades : DataFrame
+        Household x indicator grades 1..K (:func:`household_grades`), rows in the order of the
+        design's data; columns exactly the table's indicators.
+    weights : pd.Series
+        Global indicator weights.
+    indicators : DataFrame
+        Indicator table (at least two criteria).
+    n_grades : int, default 5
+    low_grades : int, default 2
+        Grades counted as low ratings (2: "very poor" and "poor").
 
     Returns
     -------
-    DataFrame
-        Index ``overall`` then the criteria; columns ``score``, ``ci_low``, ``ci_high``,
-        ``se``, ``gap``, ``gap_low``, ``gap_high`` (gap columns are 0 for ``overall``).
-
-    References
-    ----------
-    Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall,
-    ch. 6 and 13.
+    callable ``(data, w) -> pd.Series``
+        ``data`` is ignored except for its length (the grades are bound here).
 
     Examples
     --------
     >>> survey, panel, table = _example_tables()
     >>> g = household_grades(survey, panel, table)
-    >>> b = bootstrap_performance(g, pd.Series(0.2, index=g.columns), table, n_resamples=50, seed=1)
-    >>> b[["score", "ci_low", "ci_high", "gap"]].round(1)
-               score  ci_low  ci_high  gap
-    dimension
-    overall     64.7    43.7     89.4  0.0
-    A           57.8    37.8     84.0 -6.9
-    B           75.0    52.5     97.5 10.3
+    >>> stat = fce_statistic(g, pd.Series(0.2, index=g.columns), table)
+    >>> stat(g, np.ones(4)).round(2)
+    overall     55.83
+    score:A     47.22
+    score:B     68.75
+    low:A        0.39
+    low:B        0.25
+    loo:A      -21.53
+    loo:B       21.53
+    dtype: float64
     """
     ind = _indicator_rows(indicators)
-    hw = hierarchy_weights(weights, indicators)  # validate once, before resampling
-    _memberships(grades, ind, grade_scores)
-    K = 5 if grade_scores is None else len(list(grade_scores))
-    levels = np.arange(1, K + 1, dtype=float)
-    s = 100.0 * levels / K if grade_scores is None else np.asarray(grade_scores, dtype=float)
+    levels = _check_levels(n_grades)
+    K = len(levels)
+    if isinstance(low_grades, bool) or not isinstance(low_grades, Integral):
+        raise ValueError(f"low_grades: must be an integer, got {low_grades!r}")
+    if not 1 <= low_grades < K:
+        raise ValueError(f"low_grades: must lie in 1..{K - 1}, got {low_grades}")
+    hw = hierarchy_weights(weights, indicators)
     crit = list(hw.criteria.index)
+    if len(crit) < 2:
+        raise ValueError("indicators: the leave-one-out gap needs at least two criteria")
+    _memberships(grades, ind, range(K))  # validates columns and grade values
+    codes = grades.set_axis([str(c) for c in grades.columns], axis=1)[list(ind.index)]
+    G = codes.to_numpy(dtype=float)
+    n, n_items = G.shape
+    onehot = (G[:, :, None] == np.arange(1, K + 1)).reshape(n, n_items * K).astype(float)
+    answered = (~np.isnan(G)).astype(float)
     crit_of = ind["criterion"].astype(str).to_numpy()
-    L = np.zeros((len(crit), len(ind)))  # L[c, i] = local weight of indicator i in criterion c
+    L = np.zeros((len(crit), n_items))
     for k, c in enumerate(crit):
         L[k, crit_of == c] = hw.local[c].reindex(ind.index[crit_of == c]).to_numpy()
     W = hw.criteria.to_numpy(dtype=float)
-    labels = pd.Index(["overall", *crit, *(f"gap:{c}" for c in crit)])
-    codes = grades.set_axis([str(c) for c in grades.columns], axis=1)[list(ind.index)]
+    s = scoring.grade_points(K)
+    labels = pd.Index(
+        ["overall", *(f"score:{c}" for c in crit), *(f"low:{c}" for c in crit),
+         *(f"loo:{c}" for c in crit)]
+    )  # fmt: skip
 
-    def stat(G: np.ndarray) -> pd.Series:
-        Bc, s_c = scoring._compose(L, scoring._memberships(G, levels), s)
-        _, s_all = scoring._compose(W, Bc, s)
-        return pd.Series(np.concatenate([[s_all], s_c, s_c - s_all]), index=labels)
+    def statistic(data, w) -> pd.Series:
+        w = np.asarray(w, dtype=float)
+        if w.shape != (n,) or len(data) != n:
+            raise ValueError(
+                f"w: expected {n} household weights aligned with the grades, got {w.shape}"
+            )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            R = (w @ onehot).reshape(n_items, K) / (w @ answered)[:, None]
+        Bc = L @ R
+        score = Bc @ s
+        low = Bc[:, :low_grades].sum(axis=1)
+        overall = W @ score
+        loo = score - (overall - W * score) / (1 - W)
+        return pd.Series(np.concatenate([[overall], score, low, loo]), index=labels)
 
-    f = bootstrap(
-        stat, codes.to_numpy(dtype=float), n_resamples=n_resamples, seed=seed, confidence=confidence
-    ).to_frame()
-    out = f.loc[["overall", *crit]].rename(columns={"estimate": "score"})
-    gap = f.loc[[f"gap:{c}" for c in crit]].set_axis(crit)
-    for col, src in (("gap", "estimate"), ("gap_low", "ci_low"), ("gap_high", "ci_high")):
-        out[col] = gap[src].reindex(out.index).fillna(0.0)
-    out.index.name = "dimension"
-    out.attrs["n_resamples"] = n_resamples
-    out.attrs["confidence"] = confidence
+    return statistic
+
+
+#: Outcomes of the two standards, and the verdict for each combination.
+VERDICTS = {
+    (True, True): "problem: fails the absolute standard and is lower than the others",
+    (True, False): "problem: fails the absolute standard (not lower than the others)",
+    (False, True): "problem relative to the others only (meets the absolute standard)",
+    (False, False): "not supported",
+}
+
+
+def dimension_verdicts(
+    result,
+    *,
+    neutral: float = 50.0,
+    low_share_threshold: float = 0.25,
+    confidence: float = 0.95,
+    method: str = "max-t",
+) -> pd.DataFrame:
+    """Judge every dimension against an absolute standard and against the other dimensions.
+
+    Input: the replicate-weight result of :func:`fce_statistic`
+    (:func:`utils.methods.survey_design.replicate_estimate`). Two standards, each with
+    simultaneous intervals over the dimensions (:func:`utils.methods.resampling.simultaneous_intervals`,
+    max-t from the replicates or Bonferroni), so that the chance of calling any dimension weak
+    when none is stays below ``1 - confidence`` per standard:
+
+    - **absolute standard** (fixed before the data are seen): the dimension *fails* when its
+      whole interval lies below ``neutral`` (the score of the neutral answer) **or** the whole
+      interval of its share of low ratings lies above ``low_share_threshold``; the family is the
+      2 x C intervals of scores and low shares;
+    - **leave-one-out**: the dimension is *lower* when the whole interval of ``loo:c`` (its gap
+      to the weighted mean of the other dimensions) lies below 0, *higher* when above 0.
+
+    ``problem`` = fails the absolute standard or is lower; the verdict says which
+    (:data:`VERDICTS`); "not supported" is reached whenever neither interval excludes its
+    standard.
+
+    Parameters
+    ----------
+    result : utils.methods.survey_design.ReplicateResult
+        Estimates labelled ``score:c``, ``low:c``, ``loo:c`` (and ``overall``).
+    neutral : float, default 50
+        Score of the neutral answer on the 0-100 scale.
+    low_share_threshold : float, default 0.25
+        Largest acceptable share of low ratings (0-1).
+    confidence : float, default 0.95
+        Joint confidence of each family of intervals.
+    method : {"max-t", "bonferroni"}
+        ``"max-t"`` needs bootstrap replicates (their spread is the sampling spread); use
+        ``"bonferroni"`` with jackknife replicates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by dimension id: ``score, score_low, score_high, low_share, low_share_low,
+        low_share_high, gap, gap_low, gap_high, p_score, p_low_share, p_gap`` (adjusted,
+        one-sided p-values are not reported: these are the two-sided adjusted p-values),
+        ``absolute_standard`` ("fails"/"passes"), ``fails_on`` (which part of the absolute
+        standard), ``leave_one_out`` ("lower"/"higher"/"not different"), ``problem``,
+        ``verdict``.
+
+    Examples
+    --------
+    >>> from utils.methods.survey_design import survey_design, replicate_estimate
+    >>> survey, panel, table = _example_tables()
+    >>> g = household_grades(survey, panel, table)
+    >>> stat = fce_statistic(g, pd.Series(0.2, index=g.columns), table)
+    >>> res = replicate_estimate(survey_design(survey.assign(w=1.0), weight="w"), stat,
+    ...                          method="jackknife")
+    >>> dimension_verdicts(res, method="bonferroni")[["absolute_standard", "verdict"]]
+              absolute_standard        verdict
+    dimension
+    A                    passes  not supported
+    B                    passes  not supported
+    """
+    if method == "max-t" and getattr(result, "method", None) != "bootstrap":
+        raise ValueError(
+            "method: 'max-t' needs bootstrap replicates (their spread is the sampling "
+            f"spread); the result has {getattr(result, 'method', None)!r}: use 'bonferroni'"
+        )
+    est, se, reps = result.estimate, result.se, result.replicates
+    crit = [lab.split(":", 1)[1] for lab in est.index if str(lab).startswith("score:")]
+    if not crit:
+        raise ValueError("result: has no 'score:<dimension>' estimates (see fce_statistic)")
+    sc, lo, gp = ([f"{p}:{c}" for c in crit] for p in ("score", "low", "loo"))
+    absolute = sc + lo
+    ref = pd.Series([float(neutral)] * len(sc) + [float(low_share_threshold)] * len(lo), absolute)
+    fam_a = simultaneous_intervals(
+        est[absolute], se[absolute], reps, reference=ref, confidence=confidence,
+        method=method, df=result.df,
+    )  # fmt: skip
+    fam_g = simultaneous_intervals(
+        est[gp], se[gp], reps, reference=0.0, confidence=confidence, method=method,
+        df=result.df,
+    )  # fmt: skip
+    out = pd.DataFrame(index=pd.Index(crit, name="dimension"))
+    for name, keys, fam in (("score", sc, fam_a), ("low_share", lo, fam_a), ("gap", gp, fam_g)):
+        part = fam.loc[keys].set_axis(crit)
+        out[name] = part["estimate"]
+        out[f"{name}_low"] = part["ci_low"]
+        out[f"{name}_high"] = part["ci_high"]
+        out[f"p_{name}"] = part["p_adjusted"]
+    below = out["score_high"] < neutral
+    too_many_low = out["low_share_low"] > low_share_threshold
+    out["absolute_standard"] = np.where(below | too_many_low, "fails", "passes")
+    out["fails_on"] = [
+        " and ".join(w for w, f in (("score below neutral", b), ("too many low ratings", t)) if f)
+        for b, t in zip(below, too_many_low, strict=True)
+    ]
+    lower, higher = out["gap_high"] < 0, out["gap_low"] > 0
+    out["leave_one_out"] = np.select([lower, higher], ["lower", "higher"], "not different")
+    out["problem"] = (below | too_many_low | lower).astype(bool)
+    out["verdict"] = [
+        VERDICTS[(bool(a), bool(b))] for a, b in zip(below | too_many_low, lower, strict=True)
+    ]
+    out.attrs.update(
+        neutral=float(neutral), low_share_threshold=float(low_share_threshold),
+        confidence=float(confidence), method=method,
+        critical_absolute=float(fam_a["critical"].iloc[0]),
+        critical_gap=float(fam_g["critical"].iloc[0]),
+    )  # fmt: skip
     return out
 
 
@@ -853,65 +1002,102 @@ def annual_efficiency_data(
 # --------------------------------------------------------------------------------------------
 # Figures
 # --------------------------------------------------------------------------------------------
-def dimension_ranking_figure(verdicts: pd.DataFrame, overall_score: float, title: str = ""):
-    """Dot plot of dimension scores by rank with their bootstrap intervals and the overall score.
+def verdict_figure(
+    verdicts: pd.DataFrame,
+    labels: dict | None = None,
+    *,
+    neutral: float = 50.0,
+    low_share_threshold: float = 0.25,
+    title: str = "",
+):
+    """Three panels, one row per dimension: the score against the neutral answer, the share of
+    low ratings against its threshold, and the leave-one-out gap against 0, each with its
+    simultaneous interval.
 
-    Built on :func:`utils.plots.ranking_plot` (house theme); adds each dimension's interval
-    ``[ci_low, ci_high]`` as a thick horizontal segment, a dashed line at ``overall_score``, and
-    zooms the axis to the intervals (scores of a fuzzy evaluation vary over a few points).
+    A filled square marks an interval wholly on the failing side of the dashed line (below the
+    neutral score, above the low-ratings threshold, below a zero gap). Drawn in the house theme;
+    greyscale-safe.
 
     Parameters
     ----------
     verdicts : DataFrame
-        Columns ``dimension``, ``score``, ``ci_low``, ``ci_high``, ``rank`` (one row per dimension).
-    overall_score : float
+        From :func:`dimension_verdicts` (columns ``score, score_low, score_high, low_share,
+        low_share_low, low_share_high, gap, gap_low, gap_high``).
+    labels : dict, optional
+        Dimension id -> label for the axis.
+    neutral : float, default 50
+    low_share_threshold : float, default 0.25
     title : str
 
     Returns
     -------
-    matplotlib Figure
+    utils.plots.BookFigure
 
     Examples
     --------
-    >>> table = pd.DataFrame({"dimension": ["a", "b"], "score": [60.0, 55.0],
-    ...                       "ci_low": [58.0, 53.0], "ci_high": [62.0, 57.0], "rank": [1, 2]})
-    >>> len(dimension_ranking_figure(table, 57.5).axes)
-    1
+    >>> v = pd.DataFrame({"score": [46.0, 67.0], "score_low": [43.0, 64.0],
+    ...                   "score_high": [49.0, 70.0], "low_share": [0.4, 0.1],
+    ...                   "low_share_low": [0.3, 0.05], "low_share_high": [0.5, 0.15],
+    ...                   "gap": [-5.0, 15.0], "gap_low": [-8.0, 12.0],
+    ...                   "gap_high": [-2.0, 18.0]}, index=["gs", "lc"])
+    >>> len(verdict_figure(v).axes)
+    3
     """
+    import textwrap
+
+    import matplotlib as mpl
+
     from utils import plots
 
-    need = ["dimension", "score", "ci_low", "ci_high", "rank"]
+    need = ["score", "score_low", "score_high", "low_share", "low_share_low", "low_share_high",
+            "gap", "gap_low", "gap_high"]  # fmt: skip
     if not isinstance(verdicts, pd.DataFrame) or any(c not in verdicts.columns for c in need):
         raise ValueError(f"verdicts: expected a table with columns {need}")
-    if isinstance(overall_score, bool) or not isinstance(overall_score, Real):
-        raise ValueError(f"overall_score: expected a number, got {overall_score!r}")
-    table = verdicts.set_index("dimension")[["score", "rank"]]
-    fig = plots.ranking_plot(
-        table,
-        score_col="score",
-        title=title or "Dimension scores, ranked",
-        xlabel="Fuzzy evaluation score (points of 100)",
-        ylabel="Dimension (rank)",
-        annotate=False,
-    )
-    ax = fig.axes[0]
-    ordered = verdicts.sort_values("rank", kind="stable").iloc[::-1]
-    y = np.arange(len(ordered))
-    ax.hlines(y, ordered["ci_low"], ordered["ci_high"], color="0.15", linewidth=3)
-    ax.axvline(float(overall_score), color="0.35", linestyle="--", linewidth=1.2)
-    ax.annotate(
-        "overall",
-        (float(overall_score), 1.0),
-        xycoords=("data", "axes fraction"),
-        xytext=(3, -2),
-        textcoords="offset points",
-        va="top",
-        fontsize=8.5,
-    )
-    lo = float(min(ordered["ci_low"].min(), overall_score))
-    hi = float(max(ordered["ci_high"].max(), overall_score))
-    pad = max(1.0, 0.15 * (hi - lo))
-    ax.set_xlim(lo - pad, hi + pad)
+    if verdicts.empty:
+        raise ValueError("verdicts: has no rows")
+    labels = labels or {}
+    order = verdicts.sort_values("score").index  # lowest at the bottom
+    names = [textwrap.fill(str(labels.get(c, c)), 22) for c in order]
+    y = np.arange(len(order))
+    v = verdicts.loc[order]
+    panels = (
+        ("score", 1.0, float(neutral), -1, "Score (0-100)\ndashed: neutral answer"),
+        ("low_share", 100.0, 100 * float(low_share_threshold), 1,
+         "Low ratings (%)\ndashed: threshold"),
+        ("gap", 1.0, 0.0, -1, "Gap to the other\ndimensions (points)"),
+    )  # fmt: skip
+    with mpl.rc_context(plots.house_rc()):
+        fig = plots.BookFigure(
+            figsize=(plots.BOOK_WIDTH, 1.9 + 0.55 * len(order)), layout="constrained"
+        )
+        axes = fig.subplots(1, 3, sharey=True)
+        for ax, (col, scale, ref, side, xlabel) in zip(axes, panels, strict=True):
+            lo, hi, est = (v[f"{col}_low"] * scale, v[f"{col}_high"] * scale, v[col] * scale)
+            fails = ((hi < ref) if side < 0 else (lo > ref)).to_numpy()
+            ax.hlines(y, lo, hi, color="0.25", linewidth=2.5)
+            ax.scatter(
+                est[~fails],
+                y[~fails],
+                marker="o",
+                s=40,
+                color="white",
+                edgecolor="0.1",
+                zorder=3,
+                label="interval crosses the line or passes",
+            )
+            ax.scatter(est[fails], y[fails], marker="s", s=40, color="0.1", zorder=3,
+                       label="interval wholly on the failing side")  # fmt: skip
+            ax.axvline(ref, color="0.35", linestyle="--", linewidth=1.2)
+            ax.set_xlabel(xlabel, fontsize=9)
+        axes[0].set_yticks(y, names, fontsize=8.5)
+        axes[0].set_ylim(-0.6, len(order) - 0.4)
+        seen: dict = {}
+        for ax in axes:
+            for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+                seen.setdefault(lab, h)
+        fig.legend(list(seen.values()), list(seen), loc="outside lower center", ncols=2,
+                   frameon=False, fontsize=8.5)  # fmt: skip
+        fig.suptitle(title or "Dimensions against the two standards")
     return fig
 
 
