@@ -489,3 +489,320 @@ def improvement_scenario(
         p_satisfied=(float(base_p[top].sum()), float(scen_p[top].sum())),
         overall_score=(overall(frame), overall(scen)),
     )
+
+
+# =============================================================================================
+# Causes tested, problems judged, countermeasures derived (issue 12, items 4, 5, 9)
+# =============================================================================================
+#: Columns of the problem -> cause -> countermeasure chain in ``thesis_problems.csv``.
+CHAIN_COLUMNS = (
+    "problem",
+    "dimension",
+    "measure",
+    "cause",
+    "cause_id",
+    "proxy_column",
+    "expected_sign",
+    "countermeasure",
+    "countermeasure_id",
+    "monitor_column",
+)
+
+#: The three verdicts a tested cause can get (see :func:`cause_verdict`).
+CAUSE_VERDICTS = ("supported", "not supported", "cannot tell")
+
+#: Dibao coverage is a coverage *of need*: these registered-poverty causes count as need.
+DIBAO_NEED_CAUSES = ("illness", "disability", "lack_of_labour")
+
+
+def problem_chain(path: str | PathLike) -> pd.DataFrame:
+    """The thesis' problem -> cause -> countermeasure chain, with the book's matched columns.
+
+    Read from ``book/content/thesis_problems.csv``: per problem, its dimension, the matched
+    measure (words), the cause and its id, the township proxy column of the cause with its
+    expected sign (+1: a higher proxy should go with a better measure), the countermeasure
+    and its id, and the panel column that monitors the countermeasure. The texts are content;
+    which of them the chapter shows, and with which verdict, is computed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "chain.csv"
+    >>> _ = p.write_text(",".join(CHAIN_COLUMNS) + ",source\\n"
+    ...                  "weak services,gs,ratings,weak role,gov_role,visits,1,cooperate,"
+    ...                  "social_organisations,partners,thesis\\n")
+    >>> row = problem_chain(p).loc["gs"]
+    >>> row["cause_id"], int(row["expected_sign"])
+    ('gov_role', 1)
+    """
+    df = content_table(path, CHAIN_COLUMNS)
+    bad = df.index[~df["expected_sign"].astype(str).isin(["1", "-1"])].tolist()
+    if bad:
+        raise ValueError(f"{path}: row(s) {bad}: column expected_sign must be 1 or -1")
+    df["expected_sign"] = df["expected_sign"].astype(int)
+    if df["dimension"].duplicated().any():
+        raise ValueError(f"{path}: column dimension: a dimension is listed twice")
+    return df.set_index("dimension")
+
+
+def matched_measures(survey: pd.DataFrame) -> pd.DataFrame:
+    """Per household, the measure that matches each thesis problem's words (codebook groups).
+
+    - ``gs``: mean of the service ratings ``gs1..gs5`` (answered items);
+    - ``in``: log income gain from the industry project, participants only
+      (``ind_participates == 1``), ``log(ind_income_gain_yuan)``; empty otherwise;
+    - ``ss``: coverage rate of the schemes that apply to the household: medical insurance
+      (all), pension (``has_elderly``), dibao (need: no labour, or a registered household whose
+      cause is in :data:`DIBAO_NEED_CAUSES`), serious-illness aid (``serious_illness``);
+    - ``ed``: mean of the standardised policy-quiz share (``quiz1..quiz5``) and the
+      standardised aspiration score (``asp1..asp3``, ``asp4`` reversed: ``6 - asp4``).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({**{f"gs{i}": [4, 2] for i in range(1, 6)},
+    ...     "ind_participates": [1, 0], "ind_income_gain_yuan": [np.e * 100, np.nan],
+    ...     "cov_medical_insurance": [1, 1], "cov_pension": [0, np.nan], "cov_dibao": [1, 0],
+    ...     "cov_serious_illness_aid": [np.nan, np.nan], "labour_force": [0, 2],
+    ...     "registered_poor": [1, 0], "poverty_cause": ["illness", np.nan],
+    ...     **{f"quiz{i}": [1, 0] for i in range(1, 6)}, "asp1": [4, 2], "asp2": [4, 2],
+    ...     "asp3": [4, 2], "asp4": [2, 4]})
+    >>> matched_measures(s).round(3)
+        gs     in     ss     ed
+    0  4.0  5.605  0.667  0.707
+    1  2.0    NaN  1.000 -0.707
+    """
+    need_cols = ["labour_force", "registered_poor", "poverty_cause", "ind_participates"]
+    missing = [c for c in need_cols if c not in survey.columns]
+    if missing:
+        raise ValueError(f"survey: missing column(s) {missing} for the matched measures")
+    out = pd.DataFrame(index=survey.index)
+    out["gs"] = survey[[f"gs{i}" for i in range(1, 6)]].astype(float).mean(axis=1)
+    gain = survey["ind_income_gain_yuan"].astype(float)
+    out["in"] = np.log(gain.where((survey["ind_participates"] == 1) & (gain > 0)))
+    need = (survey["labour_force"] == 0) | (
+        (survey["registered_poor"] == 1)
+        & survey["poverty_cause"].astype("string").isin(DIBAO_NEED_CAUSES).fillna(False)
+    )
+    cov = pd.DataFrame(
+        {
+            "medical": survey["cov_medical_insurance"],
+            "pension": survey["cov_pension"],
+            "dibao": survey["cov_dibao"].where(need),
+            "illness": survey["cov_serious_illness_aid"],
+        }
+    ).astype(float)
+    out["ss"] = cov.mean(axis=1)
+
+    def z(s: pd.Series) -> pd.Series:
+        return (s - s.mean()) / s.std()
+
+    quiz = survey[[f"quiz{i}" for i in range(1, 6)]].astype(float).mean(axis=1)
+    asp = survey[["asp1", "asp2", "asp3"]].astype(float).join(6 - survey[["asp4"]].astype(float))
+    out["ed"] = pd.concat([z(quiz), z(asp.mean(axis=1))], axis=1).mean(axis=1)
+    return out
+
+
+def township_proxies(panel: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Township means over the panel years of the cause proxies and controls, standardised.
+
+    Each column is averaged over the years (the proxies are noisy yearly readings of a
+    township's level) and standardised across townships (mean 0, SD 1), so that a model
+    coefficient is "per township SD of the proxy".
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"township": ["A", "A", "B", "B"], "x": [1.0, 3.0, 5.0, 7.0]})
+    >>> township_proxies(p, ["x"])["x"].round(3).tolist()
+    [-0.707, 0.707]
+    """
+    missing = [c for c in ("township", *columns) if c not in panel.columns]
+    if missing:
+        raise ValueError(f"panel: missing column(s) {missing}")
+    means = panel.groupby("township")[list(columns)].mean()
+    sd = means.std()
+    flat = sd.index[~(sd > 0)].tolist()
+    if flat:
+        raise ValueError(f"panel: column(s) {flat} do not vary across townships")
+    return (means - means.mean()) / sd
+
+
+def cause_verdict(ci_low: float, ci_high: float, smallest_effect: float) -> tuple[str, str]:
+    """The verdict on a cause from its signed standardised effect's interval (rule fixed ahead).
+
+    The effect is signed so that positive is the direction the thesis' cause predicts.
+
+    - **supported**: the interval lies above 0 (``ci_low > 0``);
+    - **not supported**: the interval lies below 0 (the other direction), or it lies below
+      ``smallest_effect`` (any association is too small to matter);
+    - **cannot tell**: otherwise (the interval holds 0 and effects of ``smallest_effect`` or
+      more): the data are too few to decide.
+
+    Examples
+    --------
+    >>> cause_verdict(0.1, 0.6, 0.1)[0], cause_verdict(-0.05, 0.08, 0.1)[0]
+    ('supported', 'not supported')
+    >>> cause_verdict(-0.4, -0.1, 0.1)[0], cause_verdict(-0.2, 0.4, 0.1)[0]
+    ('not supported', 'cannot tell')
+    """
+    lo, hi, small = float(ci_low), float(ci_high), float(smallest_effect)
+    if not (np.isfinite(lo) and np.isfinite(hi)) or lo > hi:
+        raise ValueError(f"ci_low, ci_high: need finite ci_low <= ci_high, got {lo}, {hi}")
+    if small < 0:
+        raise ValueError(f"smallest_effect: must be >= 0, got {small}")
+    if lo > 0:
+        return "supported", "interval above 0, in the expected direction"
+    if hi < 0:
+        return "not supported", "interval below 0, the other direction"
+    if hi < small:
+        return "not supported", "interval excludes effects as large as the smallest of interest"
+    return "cannot tell", "interval holds 0 and effects of interest: too wide to decide"
+
+
+def fit_cause_model(
+    frame: pd.DataFrame,
+    outcome: str,
+    predictors: Sequence[str],
+    *,
+    township: str = "township",
+    village: str = "village",
+):
+    """Random-intercept model of a matched measure (statsmodels ``MixedLM``, REML).
+
+    ``outcome ~ predictors`` with random intercepts for the township (groups) and for the
+    village within township (a variance component; the village is the PSU). When the REML
+    optimiser fails on a singular village component (a variance at zero), the fit is retried
+    with Powell's method; the result says which.
+
+    Returns
+    -------
+    statsmodels MixedLMResults (``.fit_method`` added: ``"lbfgs"`` or ``"powell"``)
+    """
+    import warnings
+
+    import statsmodels.formula.api as smf
+
+    missing = [c for c in (outcome, township, village, *predictors) if c not in frame.columns]
+    if missing:
+        raise ValueError(f"frame: missing column(s) {missing}")
+    formula = f"{outcome} ~ " + " + ".join(predictors)
+    model = smf.mixedlm(
+        formula, frame, groups=township, re_formula="1", vc_formula={village: f"0 + C({village})"}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for method in ("lbfgs", "powell"):
+            try:
+                res = model.fit(reml=True, method=method)
+            except (np.linalg.LinAlgError, ValueError):
+                continue
+            if np.isfinite(np.asarray(res.bse)).all():
+                res.fit_method = method
+                return res
+    raise ValueError(f"{outcome}: the mixed model could not be fitted (singular)")
+
+
+def problem_verdict(score_ci_high: float, gap_ci_high: float, neutral: float = 50.0) -> tuple:
+    """Whether a dimension is a problem under the absolute and the leave-one-out standard.
+
+    Absolute: the whole (simultaneous) interval of the 0-100 score lies below the neutral
+    answer ``neutral``. Leave-one-out: the whole interval of the gap to the mean of the other
+    dimensions lies below 0. A problem is "supported" when it fails either standard.
+
+    Examples
+    --------
+    >>> problem_verdict(48.0, 1.0), problem_verdict(55.0, 2.0)
+    (('supported', 'below the neutral answer'), ('not supported', 'meets both standards'))
+    """
+    below = float(score_ci_high) < neutral
+    gap = float(gap_ci_high) < 0
+    if below and gap:
+        return "supported", "below the neutral answer and below the other dimensions"
+    if below:
+        return "supported", "below the neutral answer"
+    if gap:
+        return "supported", "below the other dimensions"
+    return "not supported", "meets both standards"
+
+
+def evidence_chain(
+    chain: pd.DataFrame, dimensions: pd.DataFrame, causes: pd.DataFrame
+) -> pd.DataFrame:
+    """Problem -> measure -> verdict -> tested cause -> countermeasure -> monitor, from results.
+
+    Parameters
+    ----------
+    chain : DataFrame
+        :func:`problem_chain` (index dimension).
+    dimensions : DataFrame
+        Index dimension id; column ``verdict`` (problem verdict) and ``reason``.
+    causes : DataFrame
+        Index cause id; columns ``effect, ci_low, ci_high, verdict``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per problem; the countermeasure column says when its cause is not supported.
+
+    Examples
+    --------
+    >>> ch = pd.DataFrame({"problem": ["p"], "measure": ["m"], "cause": ["c"],
+    ...     "cause_id": ["k"], "countermeasure": ["do x"], "countermeasure_id": ["x"],
+    ...     "monitor_column": ["col"]}, index=pd.Index(["gs"], name="dimension"))
+    >>> dims = pd.DataFrame({"verdict": ["supported"], "reason": ["r"]}, index=["gs"])
+    >>> cs = pd.DataFrame({"effect": [0.01], "ci_low": [-0.2], "ci_high": [0.2],
+    ...                    "verdict": ["cannot tell"]}, index=["k"])
+    >>> evidence_chain(ch, dims, cs)["countermeasure"].iloc[0]
+    'do x (cannot tell whether its cause acts)'
+    """
+    rows = []
+    for dim, r in chain.iterrows():
+        c = causes.loc[r["cause_id"]]
+        cm = r["countermeasure"]
+        if c["verdict"] == "supported":
+            cm_text = f"{cm} (its cause is supported)"
+        elif c["verdict"] == "not supported":
+            cm_text = f"{cm} (not supported: its cause is not supported by the data)"
+        else:
+            cm_text = f"{cm} (cannot tell whether its cause acts)"
+        rows.append(
+            {
+                "dimension": dim,
+                "problem": r["problem"],
+                "matched measure": r["measure"],
+                "problem verdict": f"{dimensions.at[dim, 'verdict']} ({dimensions.at[dim, 'reason']})",
+                "tested cause": r["cause"],
+                "cause verdict": c["verdict"],
+                "countermeasure": cm_text,
+                "indicator to monitor": r["monitor_column"],
+            }
+        )
+    return pd.DataFrame(rows).set_index("dimension")
+
+
+def write_findings(path: str | PathLike, record: dict) -> None:
+    """Write a findings record as JSON atomically (temporary file in the folder + rename).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, json
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "sub" / "f.json"
+    >>> write_findings(p, {"chapter": "x", "causes": []})
+    >>> json.loads(p.read_text())["chapter"]
+    'x'
+    """
+    import json
+    import os
+    import tempfile
+    from pathlib import Path
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(record, indent=1, sort_keys=False, allow_nan=False, default=float)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
