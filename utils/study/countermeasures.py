@@ -670,12 +670,26 @@ def fit_cause_model(
 
     ``outcome ~ predictors`` with random intercepts for the township (groups) and for the
     village within township (a variance component; the village is the PSU). When the REML
-    optimiser fails on a singular village component (a variance at zero), the fit is retried
-    with Powell's method; the result says which.
+    optimiser fails on the village component (a variance estimated at zero makes its matrix
+    singular), the fit is retried with Powell's method and then without the village component
+    (its variance is then taken as zero). ``.fit_note`` on the result says which fit was used.
 
     Returns
     -------
-    statsmodels MixedLMResults (``.fit_method`` added: ``"lbfgs"`` or ``"powell"``)
+    statsmodels MixedLMResults, with ``.fit_note`` (str) added
+
+    Examples
+    --------
+    A township-level predictor with a planted slope of 0.5 (20 townships, 4 villages each):
+
+    >>> rng = np.random.default_rng(0)
+    >>> t = np.repeat(np.arange(20), 40)
+    >>> x = rng.normal(size=20)[t]
+    >>> df = pd.DataFrame({"township": t, "village": t * 4 + np.tile(np.repeat(np.arange(4), 10), 20),
+    ...                    "x": x, "y": 0.5 * x + rng.normal(0, 0.3, 20)[t] + rng.normal(size=800)})
+    >>> res = fit_cause_model(df, "y", ["x"])
+    >>> round(float(res.params["x"]), 1), res.fit_note
+    (0.5, 'township and village random intercepts')
     """
     import warnings
 
@@ -685,18 +699,21 @@ def fit_cause_model(
     if missing:
         raise ValueError(f"frame: missing column(s) {missing}")
     formula = f"{outcome} ~ " + " + ".join(predictors)
-    model = smf.mixedlm(
-        formula, frame, groups=township, re_formula="1", vc_formula={village: f"0 + C({village})"}
+    attempts = (
+        ({village: f"0 + C({village})"}, "lbfgs", "township and village random intercepts"),
+        ({village: f"0 + C({village})"}, "powell", "township and village random intercepts"),
+        (None, "lbfgs", "township random intercept (village variance estimated at zero)"),
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for method in ("lbfgs", "powell"):
+        for vc, method, note in attempts:
+            model = smf.mixedlm(formula, frame, groups=township, re_formula="1", vc_formula=vc)
             try:
                 res = model.fit(reml=True, method=method)
             except (np.linalg.LinAlgError, ValueError):
                 continue
             if np.isfinite(np.asarray(res.bse)).all():
-                res.fit_method = method
+                res.fit_note = note
                 return res
     raise ValueError(f"{outcome}: the mixed model could not be fitted (singular)")
 
