@@ -672,7 +672,8 @@ def fit_cause_model(
     village within township (a variance component; the village is the PSU). When the REML
     optimiser fails on the village component (a variance estimated at zero makes its matrix
     singular), the fit is retried with Powell's method and then without the village component
-    (its variance is then taken as zero). ``.fit_note`` on the result says which fit was used.
+    (its variance is then taken as zero; lbfgs, Powell, Nelder-Mead). A fit is accepted when it
+    converged with finite fixed-effect standard errors. ``.fit_note`` on the result says which fit was used.
 
     Returns
     -------
@@ -703,6 +704,8 @@ def fit_cause_model(
         ({village: f"0 + C({village})"}, "lbfgs", "township and village random intercepts"),
         ({village: f"0 + C({village})"}, "powell", "township and village random intercepts"),
         (None, "lbfgs", "township random intercept (village variance estimated at zero)"),
+        (None, "powell", "township random intercept (village variance estimated at zero)"),
+        (None, "nm", "township random intercept (village variance estimated at zero)"),
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -712,7 +715,10 @@ def fit_cause_model(
                 res = model.fit(reml=True, method=method)
             except (np.linalg.LinAlgError, ValueError):
                 continue
-            if np.isfinite(np.asarray(res.bse)).all():
+            fixed_ok = np.isfinite(np.asarray(res.fe_params)).all() and np.isfinite(
+                np.asarray(res.bse_fe)
+            ).all()
+            if res.converged and fixed_ok:
                 res.fit_note = note
                 return res
     raise ValueError(f"{outcome}: the mixed model could not be fitted (singular)")
