@@ -1,21 +1,26 @@
-"""From attribution to countermeasures: the thesis' four problems, each tied to computed evidence.
+"""From attribution to countermeasures: the thesis' problems, causes and countermeasures, tested.
 
 The thesis finds four problems in M County's precision poverty alleviation, names their causes
 and proposes countermeasures. That argument is **content**: it lives in
-``book/content/thesis_problems.csv`` (problem, performance dimension, cause, countermeasure,
-indicators to monitor, source), read by :func:`thesis_problems` from the path the chapter passes.
-Chapter 5 must let the data *find* these problems rather than assert them; this module holds
-the study's own pieces of that:
+``book/content/thesis_problems.csv`` (problem, dimension, matched measure, cause with its township
+proxy and expected direction, countermeasure with its monitoring column, source), read by
+:func:`problem_chain` from the path the chapter passes. Chapter 5 must let the data *find* the
+problems and *test* the causes rather than assert them; this module holds the study's pieces:
 
 - :func:`model_frame` - overall satisfaction, dimension scores and the household controls of
   :data:`CONTROLS`, coded from the codebook, complete cases only;
-- :func:`support_verdict` / :func:`problem_evidence` - the evidence table with a *computed*
-  verdict for each problem (the rule can fail: see :data:`VERDICTS`);
+- :func:`matched_measures` / :func:`township_proxies` - the household measure matching each
+  problem's words and the standardised township proxies of the causes;
+- :func:`fit_cause_model` / :func:`cause_verdict` - the multilevel model of a measure on the
+  proxies and the verdict rule (supported / not supported / cannot tell), fixed in advance;
+- :func:`problem_verdict` - a problem under the absolute and the leave-one-out standard;
+- :func:`evidence_chain` / :func:`write_findings` - the chain from problem to indicator to monitor,
+  built from results, and the findings record (JSON, written atomically);
 - :func:`improvement_scenario` - how the overall score and the probability of satisfaction move
   when one dimension improves (ordered-logit predictions).
 
-The statistics come from :mod:`utils.methods.attribution`. The survey shipped with the project is
-SIMULATED (``utils.study.simulate``; see ``data/README.md``).
+The statistics come from :mod:`utils.methods.attribution` and statsmodels. The survey and panel
+shipped with the project are SIMULATED (``utils.study.simulate``; see ``data/README.md``).
 """
 
 from __future__ import annotations
@@ -33,14 +38,20 @@ from utils.methods._validation import as_float_vector
 from utils.study.background import content_table
 
 __all__ = [
+    "CAUSE_VERDICTS",
+    "CHAIN_COLUMNS",
     "CONTROLS",
-    "VERDICTS",
     "ScenarioResult",
+    "cause_verdict",
+    "evidence_chain",
+    "fit_cause_model",
     "improvement_scenario",
+    "matched_measures",
     "model_frame",
-    "problem_evidence",
-    "support_verdict",
-    "thesis_problems",
+    "problem_chain",
+    "problem_verdict",
+    "township_proxies",
+    "write_findings",
 ]
 
 #: Household controls built by :func:`model_frame`, with their coding.
@@ -50,57 +61,6 @@ CONTROLS: dict[str, str] = {
     "age_10y": "respondent's age in decades (age / 10)",
     "education_level": "education level, 0 = lowest category of the codebook's order",
 }
-
-#: Verdict words of :func:`support_verdict`, keyed by (low performance, high importance).
-VERDICTS: dict[tuple[bool, bool], str] = {
-    (True, True): "supported: weak and important (concentrate here)",
-    (True, False): "partly supported: weak, but of lower importance",
-    (False, True): "not supported: important, performance at or above average",
-    (False, False): "not supported: performance at or above average",
-}
-
-
-#: Verdict words of :func:`support_verdict`, keyed by (low performance, high importance).
-VERDICTS: dict[tuple[bool, bool], str] = {
-    (True, True): "supported: weak and important (concentrate here)",
-    (True, False): "partly supported: weak, but of lower importance",
-    (False, True): "not supported: important, performance at or above average",
-    (False, False): "not supported: performance at or above average",
-}
-
-_PROBLEM_COLUMNS = ("problem", "dimension", "cause", "countermeasure", "monitor")
-
-
-def thesis_problems(path: str | PathLike) -> pd.DataFrame:
-    """The thesis' problems, causes and countermeasures, from a content CSV.
-
-    Parameters
-    ----------
-    path : str or path-like
-        E.g. ``"../content/thesis_problems.csv"``: columns ``problem, dimension, cause,
-        countermeasure, monitor`` (indicator ids separated by spaces) and ``source``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``problem``; ``monitor`` as a tuple of indicator ids.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "problems.csv"
-    >>> _ = p.write_text("problem,dimension,cause,countermeasure,monitor,source\\n"
-    ...                  "weak services,gs,weak role,cooperate,GS2 GS3,thesis\\n")
-    >>> thesis_problems(p).loc["weak services", "monitor"]
-    ('GS2', 'GS3')
-    """
-    df = content_table(path, _PROBLEM_COLUMNS)
-    if df["problem"].duplicated().any():
-        raise ValueError(
-            f"{path}: problem {df['problem'][df['problem'].duplicated()].iloc[0]!r} is listed twice"
-        )
-    df["monitor"] = [tuple(str(m).split()) for m in df["monitor"]]
-    return df.set_index("problem")
 
 
 # ----------------------------------------------------------------------------- model frame
@@ -188,163 +148,6 @@ def model_frame(
     out[outcome] = out[outcome].astype(int)
     out.attrs["dropped"] = int(len(frame) - len(complete))
     return out
-
-
-def support_verdict(
-    performance: float, importance: float, performance_cut: float, importance_cut: float
-) -> str:
-    """Whether the data support a problem: performance below, importance at/above the cuts.
-
-    The rule is the importance-performance quadrant (Martilla & James 1977), with "high"
-    meaning ``>=`` the cut as in :func:`utils.methods.attribution.importance_performance`:
-
-    - low performance and high importance ("concentrate here"): "supported";
-    - low performance, low importance: "partly supported";
-    - performance at or above the cut: "not supported".
-
-    Returns
-    -------
-    str
-        One of :data:`VERDICTS`.
-
-    Examples
-    --------
-    >>> support_verdict(performance=52.0, importance=0.30, performance_cut=60.0, importance_cut=0.2)
-    'supported: weak and important (concentrate here)'
-    >>> support_verdict(70.0, 0.30, 60.0, 0.2)
-    'not supported: important, performance at or above average'
-
-    References
-    ----------
-    Martilla, J. A. & James, J. C. (1977). Importance-performance analysis. *Journal of
-    Marketing*, 41(1), 77-79.
-    """
-    vals = {
-        "performance": performance,
-        "importance": importance,
-        "performance_cut": performance_cut,
-        "importance_cut": importance_cut,
-    }
-    for name, v in vals.items():
-        if isinstance(v, bool) or not isinstance(v, Real) or not np.isfinite(v):
-            raise ValueError(f"{name}: must be a finite number, got {v!r}")
-    return VERDICTS[(performance < performance_cut, importance >= importance_cut)]
-
-
-def problem_evidence(
-    ipa: pd.DataFrame,
-    problems: pd.DataFrame,
-    low_share: pd.Series | None = None,
-    indicators: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Problem -> evidence -> verdict -> cause -> countermeasure -> indicators to monitor.
-
-    For each problem the evidence is its dimension's row of the importance-performance table
-    (``performance``, ``importance``, ``quadrant``), the gap to the performance cut, the
-    dimension's importance rank among all dimensions (1 = most important) and, if given, the
-    share of low ratings; the ``verdict`` is :func:`support_verdict` at the table's cuts
-    (``ipa.attrs``), so it is computed, not asserted.
-
-    Parameters
-    ----------
-    ipa : DataFrame
-        From :func:`utils.methods.attribution.importance_performance` (index = dimensions; columns
-        ``importance``, ``performance``, ``quadrant``; cuts in ``attrs``).
-    problems : DataFrame
-        :func:`thesis_problems` (index ``problem``; columns ``dimension, cause,
-        countermeasure, monitor``).
-    low_share : Series, optional
-        Share of low ratings per dimension (computed in chapter 5).
-    indicators : DataFrame, optional
-        ``data/indicators.csv`` (:func:`utils.study.data.load_indicators`); when given the monitored
-        ids are checked against it and shown with their labels.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``problem``; columns ``dimension, performance, performance_gap, importance,
-        importance_rank, low_rating_share`` (if given), ``quadrant, verdict, evidence, cause,
-        countermeasure, monitor``.
-
-    Examples
-    --------
-    >>> ipa = _attr.importance_performance(pd.Series({"gs": 0.3, "in": 0.1, "ss": 0.2}),
-    ...                                    pd.Series({"gs": 50.0, "in": 55.0, "ss": 70.0}))
-    >>> problems = pd.DataFrame({"dimension": ["gs", "in"], "cause": ["c1", "c2"],
-    ...                          "countermeasure": ["m1", "m2"], "monitor": [("GS2",), ("IN1",)]},
-    ...                         index=pd.Index(["weak services", "weak industry"], name="problem"))
-    >>> problem_evidence(ipa, problems)["verdict"].tolist()
-    ['supported: weak and important (concentrate here)', 'partly supported: weak, but of lower importance']
-    """
-    if not isinstance(ipa, pd.DataFrame):
-        raise ValueError(f"ipa: expected a pandas DataFrame, got {type(ipa).__name__}")
-    need = [c for c in ("importance", "performance", "quadrant") if c not in ipa.columns]
-    if need:
-        raise ValueError(
-            f"ipa: missing column(s) {need}; use utils.methods.attribution.importance_performance"
-        )
-    cuts = [c for c in ("importance_cut", "performance_cut") if c not in ipa.attrs]
-    if cuts:
-        raise ValueError(
-            f"ipa: attrs lack {cuts}; use utils.methods.attribution.importance_performance"
-        )
-    if not isinstance(problems, pd.DataFrame) or problems.empty:
-        raise ValueError("problems: expected the non-empty DataFrame of thesis_problems")
-    lack = [c for c in _PROBLEM_COLUMNS[1:] if c not in problems.columns]
-    if lack:
-        raise ValueError(f"problems: missing column(s) {lack}; use thesis_problems")
-    ic, pc = float(ipa.attrs["importance_cut"]), float(ipa.attrs["performance_cut"])
-    ranks = ipa["importance"].rank(ascending=False, method="min").astype(int)
-    labels = None
-    if indicators is not None:
-        if not {"id", "label_en"} <= set(indicators.columns):
-            raise ValueError("indicators: needs the columns 'id' and 'label_en'")
-        labels = dict(zip(indicators["id"], indicators["label_en"], strict=True))
-    rows = []
-    for problem, spec in problems.iterrows():
-        d = spec["dimension"]
-        if d not in ipa.index:
-            raise ValueError(
-                f"ipa: has no row for dimension {d!r} (problem {problem!r}); "
-                f"rows are {list(ipa.index)}"
-            )
-        perf, imp = float(ipa.at[d, "performance"]), float(ipa.at[d, "importance"])
-        row = {
-            "problem": problem,
-            "dimension": d,
-            "performance": perf,
-            "performance_gap": perf - pc,
-            "importance": imp,
-            "importance_rank": int(ranks[d]),
-        }
-        evidence = (
-            f"performance {perf:.1f} vs cut {pc:.1f} ({perf - pc:+.1f}); importance "
-            f"{imp:.3g}, rank {int(ranks[d])} of {len(ipa)}"
-        )
-        if low_share is not None:
-            if d not in low_share.index:
-                raise ValueError(f"low_share: has no value for dimension {d!r}")
-            row["low_rating_share"] = float(low_share[d])
-            evidence += f"; {100 * float(low_share[d]):.0f} % low ratings"
-        if labels is not None:
-            unknown = [m for m in spec["monitor"] if m not in labels]
-            if unknown:
-                raise ValueError(
-                    f"problems: monitor ids {unknown} of {problem!r} are not in indicators"
-                )
-            monitor = "; ".join(f"{m} {labels[m]}" for m in spec["monitor"])
-        else:
-            monitor = "; ".join(spec["monitor"])
-        row.update(
-            quadrant=str(ipa.at[d, "quadrant"]),
-            verdict=support_verdict(perf, imp, pc, ic),
-            evidence=evidence,
-            cause=spec["cause"],
-            countermeasure=spec["countermeasure"],
-            monitor=monitor,
-        )
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("problem")
 
 
 # ----------------------------------------------------------------------------- scenario
@@ -715,9 +518,10 @@ def fit_cause_model(
                 res = model.fit(reml=True, method=method)
             except (np.linalg.LinAlgError, ValueError):
                 continue
-            fixed_ok = np.isfinite(np.asarray(res.fe_params)).all() and np.isfinite(
-                np.asarray(res.bse_fe)
-            ).all()
+            fixed_ok = (
+                np.isfinite(np.asarray(res.fe_params)).all()
+                and np.isfinite(np.asarray(res.bse_fe)).all()
+            )
             if res.converged and fixed_ok:
                 res.fit_note = note
                 return res
