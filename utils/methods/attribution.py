@@ -1,4 +1,4 @@
-"""Problem attribution: which factors drive the (simulated) satisfaction and performance results.
+"""Problem attribution: which factors are associated with the (simulated) satisfaction results.
 
 The attribution chapter of the book uses these functions to find, from the data rather than by
 assertion, the problems the thesis names (government services, industries, social security,
@@ -7,6 +7,10 @@ education) and their causes:
 - :func:`ordered_logit` / :func:`predict_proba` - ordered logit (or probit) of an ordinal
   satisfaction rating on household and service characteristics, with average marginal effects
   on each category's probability (statsmodels ``OrderedModel``);
+- :func:`weighted_ordered_logit` / :func:`ame_probability` - the same model by weighted
+  pseudo-likelihood (for replicate weights) and the AME on ``P(y >= m)``;
+- :func:`brant_test` - Brant's (1990) test of the proportional-odds assumption;
+- :func:`ordered_dominance` - general dominance on McFadden's pseudo-R^2 of the ordered logit;
 - :func:`importance_performance` - Martilla & James (1977) importance-performance quadrants;
 - :func:`dominance_analysis` - general dominance (Shapley decomposition of OLS R^2);
 - :func:`group_differences` - differences between townships / household types (one-way ANOVA
@@ -29,11 +33,15 @@ from utils.methods._validation import as_float_matrix, as_float_vector, check_ch
 __all__ = [
     "GroupDiffResult",
     "OrderedLogitResult",
+    "ame_probability",
+    "brant_test",
     "dominance_analysis",
     "group_differences",
     "importance_performance",
+    "ordered_dominance",
     "ordered_logit",
     "predict_proba",
+    "weighted_ordered_logit",
 ]
 
 QUADRANTS = {
@@ -700,9 +708,7 @@ def _ologit_negll(theta: np.ndarray, code: np.ndarray, X: np.ndarray, w: np.ndar
     np.add.at(g_cut, code[code < J - 1], (w * du / p)[code < J - 1])
     np.add.at(g_cut, code[code > 0] - 1, -(w * dl / p)[code > 0])
     # chain rule: d cut_j / d raw_0 = 1; d cut_j / d raw_m = exp(raw_m) for j >= m
-    g_raw = np.array(
-        [g_cut.sum()] + [g_cut[m:].sum() * np.exp(raw[m]) for m in range(1, J - 1)]
-    )
+    g_raw = np.array([g_cut.sum()] + [g_cut[m:].sum() * np.exp(raw[m]) for m in range(1, J - 1)])
     return -float(w @ np.log(p)), np.r_[g_beta, -g_raw]
 
 
@@ -713,7 +719,7 @@ def weighted_ordered_logit(
 
     The same model as :func:`ordered_logit` (``P(y <= j | x) = F(tau_j - x'beta)``), with
     weights, so that a statistic of the fit can be recomputed under each replicate weight of a
-    survey design (Binder 1983's pseudo-likelihood). With equal weights it reproduces
+    survey design (pseudo-likelihood; Rao & Wu 1988 for the replicate weights). With equal weights it reproduces
     :func:`ordered_logit`. Analytic gradient, BFGS.
 
     Parameters
@@ -744,8 +750,9 @@ def weighted_ordered_logit(
 
     References
     ----------
-    Binder, D. A. (1983). On the variances of asymptotically normal estimators from complex
-    surveys. *International Statistical Review*, 51(3), 279-292.
+    McCullagh, P. (1980). Regression models for ordinal data. *JRSS B*, 42(2), 109-142.
+    Rao, J. N. K., & Wu, C. F. J. (1988). Resampling inference with complex survey data.
+    *JASA*, 83(401), 231-241. https://doi.org/10.1080/01621459.1988.10478591
     """
     from scipy.optimize import minimize
 
@@ -940,7 +947,8 @@ def ordered_dominance(
     ----------
     Azen, R., & Traxel, N. (2009). Using dominance analysis to determine predictor importance
     in logistic regression. *Journal of Educational and Behavioral Statistics*, 34(3),
-    319-347. https://doi.org/10.3102/1076998609332754
+    319-347 (as implemented for GLMs in the R package ``dominanceanalysis``,
+    https://cran.r-project.org/web/packages/dominanceanalysis/vignettes/da-logistic-regression.html).
     """
     _check_frame(df)
     preds = _check_columns(df, predictors, "predictors")
