@@ -152,10 +152,13 @@ def test_toc_entries_exist():
 
     chapters = read_toc(REPO / "book")
     assert toc["format"] == "jb-book"
-    assert [c.short for c in chapters][:5] == [
+    assert [c.short for c in chapters][:8] == [
         "01_background",
         "02_indicators",
         "03_survey",
         "04_scoring",
+        "04b_efficiency",
         "05_attribution",
+        "06_relative_poverty",
+        "data",
     ]

@@ -169,7 +169,7 @@ def test_critique_and_policy_exercises_with_glued_solutions():
         assert re.search(r"critique|why can|why does|why did|why could", text), (
             f"{path.stem}: no critique exercise"
         )
-        assert re.search(r"memo|brief|policy note|letter to", text), (
+        assert re.search(r"memo|brief|policy note|policy writing|letter to|write a short", text), (
             f"{path.stem}: no policy-writing exercise"
         )
         solutions = re.findall(r"`{3,4}\{solution\}.*?`{3,4}\s*$", md, re.S | re.M)
