@@ -1480,18 +1480,6 @@ def build_codebook() -> pd.DataFrame:
         ),
         E(
             H,
-            "village",
-            "Administrative village (anonymised id)",
-            "行政村（匿名编号）",
-            "string",
-            allowed=r"regex:^T\d{2}-V\d{2}$",
-            group="id",
-            required="no",
-            description="NOT PUBLISHED in the shipped survey (the pseudonymous psu code is the cluster id; "
-            "see data/README.md, release). If a file has it: code '<township>-Vnn', prefix = township.",
-        ),
-        E(
-            H,
             "stratum",
             "Design stratum (township remoteness quartile)",
             "抽样层（乡镇偏远程度四分位）",
