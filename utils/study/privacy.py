@@ -433,7 +433,8 @@ def individual_risk(fk: np.ndarray | pd.Series, Fk: np.ndarray | pd.Series) -> n
     References
     ----------
     Franconi, L. and Polettini, S. (2004). Individual risk estimation in mu-Argus: a review.
-    *Privacy in Statistical Databases*, LNCS 3050, 262-272. Springer.
+    *Privacy in Statistical Databases*, LNCS 3050, 262-272. Springer (cited by sdcMicro's
+    ``indivRisk``: https://search.r-project.org/CRAN/refmans/sdcMicro/html/indivRisk.html).
     Templ, M., Kowarik, A. and Meindl, B. (2015), *Journal of Statistical Software* 67(4),
     https://doi.org/10.18637/jss.v067.i04 (sdcMicro, function ``indivRisk``).
 
