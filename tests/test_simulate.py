@@ -286,7 +286,7 @@ def test_inconsistent_experts_scenario(scenario_dirs):
 def _village_icc(s: pd.DataFrame, dim: str) -> float:
     """One-way ANOVA ICC of the household dimension mean between villages."""
     y = s[D.likert_items(s, dim)].astype(float).mean(axis=1)
-    g = s["village"].astype(str)
+    g = s["psu"].astype(str)  # the village (PSU) of each household
     k = y.groupby(g).size().mean()
     msb = (y.groupby(g).mean() - y.mean()).pow(2).mul(y.groupby(g).size()).sum() / (g.nunique() - 1)
     msw = (y - y.groupby(g).transform("mean")).pow(2).sum() / (len(y) - g.nunique())

@@ -883,13 +883,26 @@ class PrivacyReport:
     ----------
     direct_identifiers : tuple of (column, reason)
     k_min : int
-        Smallest equivalence-class size over the quasi-identifiers (k-anonymity).
+        Smallest sample frequency ``fk`` of a key (k-anonymity: Sweeney, 2002).
     small_cells : DataFrame
-        Quasi-identifier combinations with fewer than ``k_threshold`` rows, smallest first
-        (column ``n`` = count).
+        The risky keys, smallest first: one row per key with the key variables, ``n`` (= ``fk``,
+        sample records) and, for a weighted file, ``Fk`` (estimated population units). A key is
+        risky when its ``Fk < k_threshold`` (weighted file) or its ``fk < k_threshold``.
     n_rows : int
     quasi_identifiers : tuple of str
+        The key variables.
     k_threshold : int
+    weight : str or None
+        The sampling-weight column used for ``Fk`` (None: unweighted, ``Fk = fk``).
+    Fk_min : float
+        Smallest estimated population frequency of a key (``= k_min`` without weights).
+    n_sample_unique : int
+        Records whose key is unique in the sample (``fk = 1``).
+    risk_max : float
+        Largest individual re-identification risk (Benedetti-Franconi,
+        :func:`utils.study.privacy.individual_risk`; ``1 / fk`` without weights).
+    expected_reidentifications : float
+        Sum of the individual risks (the expected number of correct re-identifications).
     """
 
     direct_identifiers: tuple[tuple[str, str], ...]
@@ -898,24 +911,66 @@ class PrivacyReport:
     n_rows: int
     quasi_identifiers: tuple[str, ...] = ()
     k_threshold: int = 5
+    weight: str | None = None
+    Fk_min: float = float("nan")
+    n_sample_unique: int = 0
+    risk_max: float = float("nan")
+    expected_reidentifications: float = float("nan")
+
+    @property
+    def rule(self) -> str:
+        """The rule the warning applies: ``"Fk < k"`` (weighted file) or ``"fk < k"``."""
+        return f"Fk < {self.k_threshold}" if self.weight else f"fk < {self.k_threshold}"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row summary: rows, key variables, weight, k_min, Fk_min, uniques, risks, rule."""
+        return pd.DataFrame(
+            [
+                {
+                    "n_rows": self.n_rows,
+                    "keys": ", ".join(self.quasi_identifiers),
+                    "weight": self.weight or "",
+                    "k_min": self.k_min,
+                    "Fk_min": self.Fk_min,
+                    "n_sample_unique": self.n_sample_unique,
+                    "risk_max": self.risk_max,
+                    "expected_reidentifications": self.expected_reidentifications,
+                    "rule": self.rule,
+                    "risky_keys": len(self.small_cells),
+                }
+            ]
+        )
 
     def warning(self) -> str | None:
-        """Text for the runner when ``k_min < k_threshold`` (else None)."""
-        if self.k_min >= self.k_threshold:
+        """Text for the runner when a key is risky by :attr:`rule` (else None)."""
+        if self.small_cells.empty:
             return None
-        head = self.small_cells.head(10)
-        lines = [
-            f"k-anonymity warning: k_min = {self.k_min} < {self.k_threshold} over "
-            f"({', '.join(self.quasi_identifiers)}); {len(self.small_cells)} cell(s) have fewer "
-            f"than {self.k_threshold} of {self.n_rows} rows. Smallest cells:"
-        ]
-        for r in head.itertuples(index=False):
-            lines.append(
-                "  "
-                + ", ".join(f"{q}={v}" for q, v in zip(self.quasi_identifiers, r[:-1], strict=True))
-                + f": n={r[-1]}"
+        qi = self.quasi_identifiers
+        if self.weight:
+            head = (
+                f"re-identification warning (rule {self.rule}, Fk = estimated population "
+                f"frequency = sum of '{self.weight}' over the key): min Fk = {self.Fk_min:.1f} "
+                f"< {self.k_threshold} over ({', '.join(qi)}); {len(self.small_cells)} key(s) "
+                f"represent fewer than {self.k_threshold} population units (k_min = {self.k_min} "
+                f"in the sample of {self.n_rows} rows). Riskiest keys:"
             )
-        lines.append("Coarsen or drop quasi-identifiers before sharing the data.")
+        else:
+            head = (
+                f"k-anonymity warning (rule {self.rule}, no sampling weight declared): k_min = "
+                f"{self.k_min} < {self.k_threshold} over ({', '.join(qi)}); "
+                f"{len(self.small_cells)} cell(s) have fewer than {self.k_threshold} of "
+                f"{self.n_rows} rows. Smallest cells:"
+            )
+        lines = [head]
+        for r in self.small_cells.head(10).to_dict("records"):
+            cell = ", ".join(f"{q}={r[q]}" for q in qi) + f": n={r['n']}"
+            if self.weight:
+                cell += f", Fk={r['Fk']:.1f}"
+            lines.append("  " + cell)
+        lines.append(
+            "Coarsen or drop key variables (or suppress rare combinations) before sharing the data "
+            "(data/README.md, 'How the survey was prepared for release')."
+        )
         return "\n".join(lines)
 
 
@@ -929,33 +984,95 @@ def header_like(name: str) -> bool:
     return header_identifier(name)
 
 
+def disclosure_roles(
+    codebook: pd.DataFrame, rel: str = "survey/households.csv"
+) -> tuple[tuple[str, ...], str | None] | None:
+    """Key variables and sampling weight of file ``rel`` declared in the codebook.
+
+    The codebook field ``disclosure`` marks a column ``key`` (a quasi-identifier) or ``weight``
+    (the sampling weight). Returns ``(keys, weight)``, or None when the codebook has no such
+    field or declares no key for the file (then the default quasi-identifiers are used).
+
+    Examples
+    --------
+    >>> cb = pd.DataFrame({"file": ["f.csv"] * 3, "column": ["sex", "age", "w"],
+    ...                    "disclosure": ["key", "key", "weight"]})
+    >>> disclosure_roles(cb, "f.csv")
+    (('sex', 'age'), 'w')
+    """
+    if "disclosure" not in codebook.columns:
+        return None
+    rows = codebook[codebook["file"] == rel]
+    role = rows["disclosure"].fillna("").astype(str).str.strip().str.lower()
+    keys = tuple(rows.loc[role == "key", "column"].astype(str))
+    weights = list(rows.loc[role == "weight", "column"].astype(str))
+    if not keys:
+        return None
+    if len(weights) > 1:
+        raise ValueError(
+            f"codebook.csv: {rel} declares {len(weights)} weight columns {weights}; at most one"
+        )
+    return keys, (weights[0] if weights else None)
+
+
 def privacy_report(
     df: pd.DataFrame,
     quasi_identifiers: tuple[str, ...] = _DEFAULT_QI,
     k_threshold: int = 5,
+    weight: str | None = None,
 ) -> PrivacyReport:
-    """Find direct identifiers and measure k-anonymity (Sweeney, 2002).
+    """Find direct identifiers and measure the re-identification risk of the key variables.
 
     Direct identifiers: columns whose names look like names, phone or ID numbers (name,
     姓名, phone, mobile, id_card, 身份证, address, ...; place names such as ``village_name`` are
-    quasi-identifiers, not direct ones), and any cell holding a Chinese 18-character resident
-    ID ``\\d{17}[\\dXx]`` or an 11-digit mobile number ``1[3-9]\\d{9}``.
+    quasi-identifiers, not direct ones), and any cell holding a resident ID or phone number
+    (:mod:`utils.study.privacy`).
 
-    k-anonymity: ``k_min = min over combinations c of #{rows with quasi-identifiers = c}``;
-    ``age_band`` is made from ``age`` in 10-year bands (``"50-59"``) if only ``age`` exists.
+    Risk over the key variables ``c`` (``age_band`` is made from ``age`` in 10-year bands,
+    ``"50-59"``, when asked for and only ``age`` exists):
+
+    * ``fk`` = sample records sharing a record's key; ``k_min = min fk`` (k-anonymity, Sweeney,
+      2002);
+    * with a sampling ``weight``: ``Fk = sum of w over the key's records``, the estimated number
+      of population units sharing the key (sdcMicro's ``freqCalc``; Templ, Kowarik and Meindl,
+      2015), and the individual risk of Benedetti and Franconi
+      (:func:`utils.study.privacy.individual_risk`).
+
+    A key is risky when ``Fk < k_threshold`` (weighted: a sample-unique record whose key stands
+    for many households is not at risk) or, without a weight, when ``fk < k_threshold``.
 
     Parameters
     ----------
     df : DataFrame
     quasi_identifiers : tuple of str, default (township, village, sex, age_band, household_size)
+        The key variables.
     k_threshold : int, default 5
-        Cells smaller than this are listed in ``small_cells``.
+    weight : str, optional
+        Column of sampling weights (households represented).
 
     Raises
     ------
     ValueError
-        If ``df`` is empty, a quasi-identifier column is missing or k_threshold < 1.
+        If ``df`` is empty, a key or the weight column is missing, a weight is not > 0, or
+        k_threshold < 1.
+
+    References
+    ----------
+    Templ, M., Kowarik, A. and Meindl, B. (2015). Statistical disclosure control for micro-data
+    using the R package sdcMicro. *Journal of Statistical Software*, 67(4).
+    https://doi.org/10.18637/jss.v067.i04
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"sex": ["f", "f", "m"], "w": [10.0, 30.0, 25.0]})
+    >>> rep = privacy_report(df, ("sex",), weight="w")
+    >>> rep.k_min, rep.Fk_min, rep.warning() is None
+    (1, 25.0, True)
+    >>> privacy_report(df, ("sex",)).warning().splitlines()[0][:40]
+    'k-anonymity warning (rule fk < 5, no sam'
     """
+    from utils.study.privacy import individual_risk, key_frequencies
+
     if not isinstance(df, pd.DataFrame) or df.empty:
         raise ValueError("df: expected a non-empty DataFrame")
     if int(k_threshold) < 1:
@@ -980,26 +1097,64 @@ def privacy_report(
         raise ValueError(
             f"quasi_identifiers: column(s) {missing} not in df (age_band can be derived from age)"
         )
-    if not qi:  # nothing to group by: the whole file is one cell
-        empty = pd.DataFrame({"n": pd.Series(dtype=int)})
-        return PrivacyReport(tuple(found), int(len(df)), empty, int(len(df)), qi, int(k_threshold))
-    sizes = work.groupby(list(qi), dropna=False, observed=True).size().rename("n").reset_index()
-    k_min = int(sizes["n"].min())
+    freq = key_frequencies(work, qi, weight)
+    risk = individual_risk(freq["fk"], freq["Fk"]) if weight else 1 / freq["fk"].to_numpy()
+    if qi:
+        per_key = work[list(qi)].assign(n=freq["fk"], Fk=freq["Fk"]).drop_duplicates(list(qi))
+    else:  # nothing to group by: the whole file is one key
+        per_key = freq.head(1).rename(columns={"fk": "n"}).reset_index(drop=True)
+    measure = "Fk" if weight else "n"
     small = (
-        sizes[sizes["n"] < k_threshold]
-        .sort_values(["n", *qi], kind="stable")
+        per_key[per_key[measure] < k_threshold]
+        .sort_values([measure, *qi], kind="stable")
         .reset_index(drop=True)
     )
-    return PrivacyReport(tuple(found), k_min, small, int(len(df)), qi, int(k_threshold))
+    if not weight:
+        small = small.drop(columns="Fk")
+    return PrivacyReport(
+        direct_identifiers=tuple(found),
+        k_min=int(freq["fk"].min()),
+        small_cells=small,
+        n_rows=int(len(df)),
+        quasi_identifiers=qi,
+        k_threshold=int(k_threshold),
+        weight=weight,
+        Fk_min=float(freq["Fk"].min()),
+        n_sample_unique=int((freq["fk"] == 1).sum()),
+        risk_max=float(np.max(risk)),
+        expected_reidentifications=float(np.sum(risk)),
+    )
+
+
+def survey_risk_report(raw: pd.DataFrame, codebook: pd.DataFrame | None, **kwargs) -> PrivacyReport:
+    """:func:`privacy_report` of a raw survey with the keys and weight its codebook declares.
+
+    Keys come from the codebook field ``disclosure`` (:func:`disclosure_roles`); without it, the
+    default quasi-identifiers the file has. The weight is used only when the file has it.
+    """
+    roles = disclosure_roles(codebook, FILES["survey"]) if codebook is not None else None
+    if roles is not None and "quasi_identifiers" not in kwargs:
+        keys, weight = roles
+        kwargs["quasi_identifiers"] = tuple(k for k in keys if k in raw.columns)
+        if weight is not None and weight in raw.columns and "weight" not in kwargs:
+            kwargs["weight"] = weight
+    elif "quasi_identifiers" not in kwargs:
+        # a file without some of the default quasi-identifiers is still checked for direct
+        # identifiers; k-anonymity is measured over the quasi-identifiers it has
+        kwargs["quasi_identifiers"] = tuple(
+            q for q in _DEFAULT_QI if q in raw.columns or (q == "age_band" and "age" in raw.columns)
+        )
+    return privacy_report(raw, **kwargs)
 
 
 def privacy_gate(data_dir: str | Path | None = None, **kwargs) -> PrivacyReport:
     """Privacy check of a data folder (every file: :mod:`utils.study.privacy`) and of the survey.
 
     Loads ``survey/households.csv`` under ``data_dir`` (default the repository's ``data/``)
-    as raw text, runs :func:`privacy_report` and raises :class:`PrivacyError` naming the
-    file and the column(s) if a direct identifier is present; otherwise returns the report
-    (call ``report.warning()`` for the k-anonymity warning).
+    as raw text, runs :func:`privacy_report` over the key variables and with the weight that the
+    codebook declares (field ``disclosure``; see :func:`survey_risk_report`) and raises
+    :class:`PrivacyError` naming the file and the column(s) if a direct identifier is present;
+    otherwise returns the report (call ``report.warning()`` for the risk warning).
     """
     rel = FILES["survey"]
     p, root = _resolve(data_dir, rel)
@@ -1009,13 +1164,11 @@ def privacy_gate(data_dir: str | Path | None = None, **kwargs) -> PrivacyReport:
         refuse(scan_folder(root))
     raw = _read_raw(p, rel)
     raw = raw.mask(raw == "")
-    if "quasi_identifiers" not in kwargs:
-        # a file without some of the default quasi-identifiers is still checked for direct
-        # identifiers; k-anonymity is measured over the quasi-identifiers it has
-        kwargs["quasi_identifiers"] = tuple(
-            q for q in _DEFAULT_QI if q in raw.columns or (q == "age_band" and "age" in raw.columns)
-        )
-    report = privacy_report(raw, **kwargs)
+    try:
+        codebook = _codebook_for(Path(root))
+    except (DataValidationError, ValueError):
+        codebook = None
+    report = survey_risk_report(raw, codebook, **kwargs)
     if report.direct_identifiers:
         cols = "; ".join(f"{excerpt(c)} ({why})" for c, why in report.direct_identifiers)
         raise PrivacyError(

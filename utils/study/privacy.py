@@ -33,10 +33,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 __all__ = [
     "PrivacyError",
     "PrivacyFinding",
     "column_identifier",
+    "individual_risk",
+    "key_frequencies",
     "privacy_gate_folder",
     "scan_folder",
     "text_identifier",
@@ -304,8 +309,10 @@ def privacy_gate_folder(data_dir: str | Path):
     Returns
     -------
     PrivacyReport or None
-        :func:`utils.study.data.privacy_report` of ``survey/households.csv`` when the folder has
-        one that can be read (for the k-anonymity warning), else None.
+        :func:`utils.study.data.survey_risk_report` of ``survey/households.csv`` (key variables
+        and sampling weight as the codebook's ``disclosure`` field declares them; the warning
+        rule is ``Fk < k`` for a weighted file, ``fk < k`` otherwise) when the folder has one
+        that can be read, else None.
     """
     refuse(scan_folder(data_dir))
     survey = Path(data_dir) / "survey" / "households.csv"
@@ -314,13 +321,142 @@ def privacy_gate_folder(data_dir: str | Path):
     from utils.study import data as D
 
     try:
+        codebook = D._codebook_for(Path(data_dir))
+    except ValueError:  # a broken codebook is reported by the data check
+        codebook = None
+    try:
         raw = D._read_raw(survey, D.FILES["survey"])
         raw = raw.mask(raw == "")
-        qi = tuple(
-            q
-            for q in D._DEFAULT_QI
-            if q in raw.columns or (q == "age_band" and "age" in raw.columns)
-        )
-        return D.privacy_report(raw, quasi_identifiers=qi)
-    except ValueError:  # unreadable or empty: the data check reports it
+        return D.survey_risk_report(raw, codebook)
+    except ValueError:  # unreadable, empty or bad weights: the data check reports it
         return None
+
+
+# --------------------------------------------------------------------------------------------
+# Re-identification risk of survey microdata: fk, Fk and the individual risk
+# --------------------------------------------------------------------------------------------
+def key_frequencies(
+    df: pd.DataFrame, keys: tuple[str, ...] | list[str], weight: str | None = None
+) -> pd.DataFrame:
+    """Sample frequency ``fk`` and estimated population frequency ``Fk`` of each record's key.
+
+    The key of a record is its combination of values of the key variables (quasi-identifiers,
+    a missing value being one more category). With ``c(i)`` the key of record ``i``:
+
+    ``fk_i = #{j : c(j) = c(i)}`` (k-anonymity: ``k_min = min fk``; Sweeney, 2002) and
+    ``Fk_i = sum_{j : c(j) = c(i)} w_j``, the Horvitz-Thompson estimate of how many population
+    units share the key (``w`` = sampling weight; ``Fk = fk`` without weights), as ``fk`` and
+    ``Fk`` of sdcMicro's ``freqCalc`` (Templ, Kowarik and Meindl, 2015).
+
+    Parameters
+    ----------
+    df : DataFrame
+    keys : sequence of str
+        Key variables (columns of ``df``); none = the whole file is one key.
+    weight : str, optional
+        Column of sampling weights (numbers > 0).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``fk`` (int) and ``Fk`` (float), index of ``df``.
+
+    Raises
+    ------
+    ValueError
+        If a key or the weight column is missing, or a weight is not a positive number.
+
+    References
+    ----------
+    Templ, M., Kowarik, A. and Meindl, B. (2015). Statistical disclosure control for micro-data
+    using the R package sdcMicro. *Journal of Statistical Software*, 67(4), 1-36.
+    https://doi.org/10.18637/jss.v067.i04
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"sex": ["f", "f", "m"], "w": [10.0, 30.0, 25.0]})
+    >>> key_frequencies(df, ["sex"], weight="w").to_dict("list")
+    {'fk': [2, 2, 1], 'Fk': [40.0, 40.0, 25.0]}
+    """
+    keys = list(keys)
+    missing = [k for k in keys if k not in df.columns]
+    if missing:
+        raise ValueError(f"keys: column(s) {missing} not in the data")
+    if weight is None:
+        w = pd.Series(1.0, index=df.index)
+    else:
+        if weight not in df.columns:
+            raise ValueError(f"weight: column {weight!r} not in the data")
+        w = pd.to_numeric(df[weight], errors="coerce")
+        bad = ~(w > 0) | ~np.isfinite(w)
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValueError(
+                f"weight: column {weight!r}, row {i + 1}: must be a number > 0 (a sampling weight)"
+            )
+        w = w.astype(float)
+    if not keys:
+        return pd.DataFrame({"fk": len(df), "Fk": float(w.sum())}, index=df.index)
+    groups = df[keys].astype("string").fillna("<missing>")
+    by = [groups[k] for k in keys]
+    fk = w.groupby(by, dropna=False).transform("size").astype(int)
+    Fk = w.groupby(by, dropna=False).transform("sum").astype(float)
+    return pd.DataFrame({"fk": fk, "Fk": Fk}, index=df.index)
+
+
+def individual_risk(fk: np.ndarray | pd.Series, Fk: np.ndarray | pd.Series) -> np.ndarray:
+    """Individual re-identification risk of the Benedetti-Franconi model (approximation).
+
+    With ``p = fk / Fk`` (the key's sampling fraction), the risk that an intruder who knows a
+    record's key picks the right population unit (Franconi and Polettini, 2004):
+
+    * ``fk = 1``: ``r = p / (1 - p) * log(1 / p)``;
+    * ``fk = 2``: ``r = p / (1 - p) - (p / (1 - p))**2 * log(1 / p)``;
+    * ``fk > 2``: ``r = p / (fk - (1 - p))`` (the approximation sdcMicro's ``indivRisk`` uses
+      by default);
+    * ``fk = Fk`` (a census of the key): ``r = 1 / fk``.
+
+    Parameters
+    ----------
+    fk, Fk : array-like
+        Sample and estimated population frequency of each record's key (:func:`key_frequencies`).
+
+    Returns
+    -------
+    ndarray of float in (0, 1]
+
+    Raises
+    ------
+    ValueError
+        If an ``fk`` is < 1 or an ``Fk`` is below its ``fk``.
+
+    References
+    ----------
+    Franconi, L. and Polettini, S. (2004). Individual risk estimation in mu-Argus: a review.
+    *Privacy in Statistical Databases*, LNCS 3050, 262-272. Springer (cited by sdcMicro's
+    ``indivRisk``: https://search.r-project.org/CRAN/refmans/sdcMicro/html/indivRisk.html).
+    Templ, M., Kowarik, A. and Meindl, B. (2015), *Journal of Statistical Software* 67(4),
+    https://doi.org/10.18637/jss.v067.i04 (sdcMicro, function ``indivRisk``).
+
+    Examples
+    --------
+    >>> individual_risk([1, 2, 3], [17.0, 100.0, 108.0]).round(5).tolist()
+    [0.17708, 0.01878, 0.0137]
+    """
+    fk = np.asarray(fk, dtype=float)
+    Fk = np.asarray(Fk, dtype=float)
+    if fk.shape != Fk.shape:
+        raise ValueError("fk, Fk: must have the same length")
+    if (fk < 1).any():
+        raise ValueError("fk: every sample frequency must be >= 1")
+    if (Fk < fk - 1e-9).any():
+        raise ValueError("Fk: an estimated population frequency is below its sample frequency")
+    census = np.isclose(Fk, fk)
+    p = np.where(census, 0.5, fk / np.where(census, 1.0, Fk))
+    odds = p / (1 - p)
+    r = np.where(
+        fk == 1,
+        odds * np.log(1 / p),
+        np.where(fk == 2, odds - odds**2 * np.log(1 / p), p / (fk - (1 - p))),
+    )
+    return np.where(census, 1 / fk, r)

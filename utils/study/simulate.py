@@ -229,8 +229,25 @@ MAX_MISSING_SHARE = 0.20
 WRONGLY_EXITED_RATE = 0.008
 MISSED_RATE = 0.006
 #: Quasi-identifier coarsening of the published survey (see data/README.md, privacy).
-AGE_BANDS = ((16, 44, 35), (45, 59, 52), (60, 100, 67))  # (low, high, published value)
-HOUSEHOLD_SIZE_TOP = 5  # household_size published top-coded: 5 = five or more
+#: age is published in five-year groups coded by the group's first year (16 for 16-19), top-coded
+#: at 80 (80 = 80 or older); household size (and labour force) top-coded at 7 (7 = seven or more);
+#: the village code is not published (the pseudonymous PSU code is the cluster id).
+AGE_GROUP_YEARS = 5
+AGE_TOP = 80
+HOUSEHOLD_SIZE_TOP = 7
+
+
+def release_age(age: np.ndarray) -> np.ndarray:
+    """Age as published: five-year group's first year (16 for 16-19), 80 = 80 or older.
+
+    Examples
+    --------
+    >>> release_age(np.array([16, 19, 20, 44, 45, 79, 80, 93])).tolist()
+    [16, 16, 20, 40, 45, 75, 80, 80]
+    """
+    a = np.asarray(age, dtype=int)
+    return np.clip(a // AGE_GROUP_YEARS * AGE_GROUP_YEARS, 16, AGE_TOP)
+
 
 CAUSES = (
     "illness",
@@ -1134,7 +1151,6 @@ def _households(
         {
             "household_id": [f"H{k + 1:04d}" for k in range(n)],
             "township": [TOWNSHIPS[t] for t in t_idx],
-            "village": psu["village"].to_numpy()[k_psu],
             "stratum": psu["stratum"].to_numpy()[k_psu],
             "psu": psu["psu"].to_numpy()[k_psu],
             "design_weight": [f"{x:.6f}" for x in weight],
@@ -1143,10 +1159,10 @@ def _households(
             "village_households": psu["households"].to_numpy()[k_psu].astype(str),
             "village_registered_households": psu["registered"].to_numpy()[k_psu].astype(str),
             "sex": pe["sex"],
-            "age": age.astype(str),
+            "age": release_age(age).astype(str),
             "education": [EDUCATION[e] for e in edu],
-            "household_size": size.astype(str),
-            "labour_force": labour.astype(str),
+            "household_size": np.minimum(size, HOUSEHOLD_SIZE_TOP).astype(str),
+            "labour_force": np.minimum(labour, HOUSEHOLD_SIZE_TOP).astype(str),
             "registered_poor": reg.astype(str),
             "exit_year": np.where(exit_year > 0, exit_year.astype(str), ""),
             "poverty_cause": cause,
@@ -1378,7 +1394,18 @@ CODEBOOK_COLUMNS = (
     "unique",
     "missing_rule",
     "description",
+    "disclosure",
 )
+#: statistical-disclosure-control role of a survey column (codebook field ``disclosure``): ``key``
+#: = quasi-identifier an intruder could know from outside (k-anonymity and Fk are measured over
+#: them), ``weight`` = the sampling weight used to estimate population frequencies
+DISCLOSURE_ROLES = {
+    "township": "key",
+    "sex": "key",
+    "age": "key",
+    "household_size": "key",
+    "design_weight": "weight",
+}
 LIKERT_RULE = f"max {int(MAX_MISSING_SHARE * 100)}% per respondent across Likert items"
 SIMULATED = "SIMULATED (see data/README.md)."
 
@@ -1402,6 +1429,7 @@ def _entry(file, column, label_en, label_zh, type_, *, unit="", allowed="", min_
         "unique": unique,
         "missing_rule": missing_rule,
         "description": description,
+        "disclosure": DISCLOSURE_ROLES.get(column, "") if file == "survey/households.csv" else "",
     }
 
 
@@ -1449,16 +1477,6 @@ def build_codebook() -> pd.DataFrame:
             allowed=tw,
             group="id",
             description="One of M County's 25 townships, anonymised as T01..T25.",
-        ),
-        E(
-            H,
-            "village",
-            "Administrative village (anonymised id)",
-            "行政村（匿名编号）",
-            "string",
-            allowed=r"regex:^T\d{2}-V\d{2}$",
-            group="id",
-            description="Village code '<township>-Vnn'; its prefix must equal the township column.",
         ),
         E(
             H,
@@ -1556,6 +1574,9 @@ def build_codebook() -> pd.DataFrame:
             min_=16,
             max_=100,
             group="demographics",
+            description=f"Published in {AGE_GROUP_YEARS}-year groups coded by the group's first year "
+            f"(16 = 16-19, 20 = 20-24, ...), top-coded: {AGE_TOP} = {AGE_TOP} or older (release, "
+            "data/README.md).",
         ),
         E(
             H,
@@ -1577,6 +1598,8 @@ def build_codebook() -> pd.DataFrame:
             min_=1,
             max_=20,
             group="demographics",
+            description=f"Top-coded: {HOUSEHOLD_SIZE_TOP} = {HOUSEHOLD_SIZE_TOP} or more persons "
+            "(release, data/README.md).",
         ),
         E(
             H,
@@ -1588,7 +1611,8 @@ def build_codebook() -> pd.DataFrame:
             min_=0,
             max_=20,
             group="demographics",
-            description="Must not exceed household_size.",
+            description=f"Must not exceed household_size. Top-coded: {HOUSEHOLD_SIZE_TOP} = "
+            f"{HOUSEHOLD_SIZE_TOP} or more.",
         ),
         E(
             H,
@@ -1654,7 +1678,9 @@ def build_codebook() -> pd.DataFrame:
             "boolean",
             allowed="0|1",
             group="exit_assessment",
-            missing_rule="allowed",
+            # structurally empty for households not assessed (not item non-response); the
+            # loader's conditional check reads single-condition rules only, so this one is text
+            missing_rule="required if registered_poor = 1 and exit_year <= 2017, else empty",
             description="Third-party assessment (2018) of households exited up to 2017 (registered_poor = 1 and "
             "exit_year <= 2017; empty otherwise). The exit rule allows under 2 % wrongly exited. "
             + SIMULATED,
