@@ -285,7 +285,9 @@ def test_likert_out_of_range_always_reported(bad_value, column):
     _, problems = D._validate(raw, "survey/households.csv", _CODEBOOK)
     hits = [p for p in problems if p.line == 4 and p.column == column]
     assert bool(hits) == (bad_value not in (1, 2, 3, 4, 5))
-    assert all(p.rule == "required column is missing" for p in problems if p not in hits)
+    assert all(
+        p.rule == "required column is missing" for p in problems if p not in hits and p.line == 4
+    )
 
 
 _SURVEY_HEAD = pd.read_csv(
