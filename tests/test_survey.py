@@ -276,8 +276,9 @@ def test_factor_correspondence_hand_example():
 # ----------------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_chapter_3_shows_the_dimension_labels_of_its_data_folder(tmp_path):
-    """Relabel the criteria in a copy of data/ and run chapter 3 on it: the executed notebook
-    shows the new labels (tables and glued prose) and none of the shipped ones."""
+    """Relabel the criteria in a copy of data/ without its truth file and run chapter 3 on it:
+    the executed notebook shows the new labels (tables and glued prose) and none of the shipped
+    ones, and skips the planted-vs-found ledgers with a note."""
     from tools.run import run
 
     data = tmp_path / "data"
@@ -288,6 +289,7 @@ def test_chapter_3_shows_the_dimension_labels_of_its_data_folder(tmp_path):
     new = [f"relabelled dimension {code}" for code in table.loc[criteria, "id"]]
     table.loc[criteria, "label_en"] = new
     table.to_csv(data / "indicators.csv", index=False)
+    (data / "truth.json").unlink()  # as with real data: the ledgers must be skipped, with a note
 
     status = run(only=["03_survey"], data_dir=data, build_dir=tmp_path / "build", build=False)
     assert status == 0
@@ -311,6 +313,10 @@ def test_chapter_3_shows_the_dimension_labels_of_its_data_folder(tmp_path):
     for label in shipped:
         assert label not in shown, f"shipped label {label!r} still shown by chapter 3"
     assert glued["ch3_weakest"].strip("'") in new
+    # no truth file: no planted values, no verdict check, and the prose says so
+    assert "no truth file" in glued["ch3_ledger_summary"]
+    assert "no truth file" in glued["ch3_verdict_summary"]
+    assert "no truth file" in glued["ch3_verdict_check"]
     assert glued["ch3_strongest"].strip("'") in new
     # tables for readers (issue 15): no NaN and no scientific notation in any HTML table
     tables = "\n".join(t for t in texts if "<table" in t)
