@@ -43,6 +43,7 @@ __all__ = [
     "dimension_scores",
     "factor_correspondence",
     "group_columns",
+    "planted_county_scores",
     "planted_dimension_scores",
     "poverty_lines",
 ]
@@ -561,6 +562,173 @@ def planted_dimension_scores(truth: Mapping) -> pd.DataFrame:
             "latent_mean": mu,
             "planted_score": 100.0 * expected / thresholds.size,
             "weak": bool(rec.get("weak", False)),
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "dimension"
+    return out
+
+
+#: Fixed standardisation of age and of the education level (0 = none .. 4 = tertiary) in the
+#: simulator's data model (``utils.study.simulate._people``; checked by tests/test_survey.py).
+AGE_CENTRE, AGE_SCALE = 56.0, 12.0
+EDU_CENTRE, EDU_SCALE = 1.5, 1.0
+
+
+def planted_county_scores(
+    truth: Mapping,
+    survey: pd.DataFrame,
+    codebook: pd.DataFrame,
+    *,
+    weight: str = "design_weight",
+) -> pd.DataFrame:
+    """Planted dimension scores of the sample and of the county, on the book's 0-100 scale.
+
+    :func:`planted_dimension_scores` gives ``25 sum_k Phi(mu_d - t_k)``, the expected score of
+    the **sampled** households taken together (the simulator standardises the latent scores
+    ``s_hd`` within the sample, unweighted). A design-weighted estimate targets the **county's**
+    households instead, where registered-poor households (oversampled) weigh less. This function
+    puts the planted value on the same footing as the estimate. The data model is
+    ``s_hd = (f_hd + u_td + u_vd + v_hd - m_d) / S_d`` with the systematic part
+    ``f_hd = T_t' a_d + X_h' b_d + gamma c_t,k(d) [cause active]`` (all coefficients, township
+    characteristics and cause levels are in ``truth.json``), ``X_h`` = (education z, registered,
+    age z) read from the survey, random effects of variance ``tau^2 + nu^2`` and ``v ~ N(0, 1)``.
+    With ``S_d^2 = var(f_d) + 1 + tau^2 + nu^2`` (over the sample), the conditional mean and
+    residual variance of ``s_hd`` are ``m_hd = (f_hd - mean f_d) / S_d`` and
+    ``r_d = (1 + tau^2 + nu^2) / S_d^2``, so for item ``i`` with loading ``lambda``
+
+    ``E[25 (a - 1) | f_hd] = 25 sum_k Phi((mu_d + lambda m_hd - t_k) / sqrt(lambda^2 r_d + 1 -
+    lambda^2))``.
+
+    Averaged over the items and the households, unweighted this is the sample's planted score
+    (it reproduces :func:`planted_dimension_scores` up to the normal approximation of the
+    sample's ``s``); weighted by ``weight`` it is the **planted county score**, the value a
+    design-weighted estimate targets.
+
+    Parameters
+    ----------
+    truth : mapping
+        Parsed ``truth.json``: ``dimensions`` (``id``, ``latent_mean``, ``weak``), ``townships``
+        (``remoteness``, ``funding``, ``cadre_capacity``), ``causes`` (``dimension``, ``active``,
+        ``effect_on_latent_score``, ``township_level``) and ``survey`` (``item_thresholds``,
+        ``loadings``, ``random_effects_sd``, ``township_effects_on_dimensions``,
+        ``household_effects_on_dimensions``).
+    survey : DataFrame
+        The household file: ``township``, ``education``, ``age``, ``registered_poor`` and
+        ``weight``.
+    codebook : DataFrame
+        Gives the order of the education categories (lowest first).
+    weight : str, default "design_weight"
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by dimension id: ``label, weak, planted_sample, planted_county``.
+
+    Raises
+    ------
+    ValueError
+        Missing truth keys or survey columns, a township or education value the truth file or
+        codebook does not know, or non-positive weights.
+
+    Examples
+    --------
+    With no systematic effects every household has the same expectation, so the county and
+    sample values equal the closed form of :func:`planted_dimension_scores`:
+
+    >>> truth = {"dimensions": [{"id": "gs", "latent_mean": 0.0, "weak": False}],
+    ...          "townships": {"T01": {"remoteness": 0.0, "funding": 0.0, "cadre_capacity": 0.0}},
+    ...          "causes": {},
+    ...          "survey": {"item_thresholds": [-1.6, -0.7, 0.2, 1.1], "loadings": {"gs1": 0.7},
+    ...                     "random_effects_sd": {"township": 0.1, "village": 0.1},
+    ...                     "township_effects_on_dimensions": {"gs": {"remoteness": 0.0}},
+    ...                     "household_effects_on_dimensions": {"gs": {"registered_poor": 0.0}}}}
+    >>> hh = pd.DataFrame({"township": ["T01", "T01"], "education": ["none", "primary"],
+    ...                    "age": [50, 70], "registered_poor": [0, 1], "design_weight": [1.0, 9.0]})
+    >>> cb = pd.DataFrame({"file": ["survey/households.csv"], "column": ["education"],
+    ...                    "group": ["demographics"], "allowed": ["none|primary"]})
+    >>> out = planted_county_scores(truth, hh, cb)
+    >>> out[["planted_sample", "planted_county"]].round(2).loc["gs"].tolist()
+    [56.49, 56.49]
+    """
+    from scipy.stats import norm
+
+    if not isinstance(truth, Mapping):
+        raise ValueError("truth: expected the parsed truth.json (a dict)")
+    try:
+        sv = truth["survey"]
+        thresholds = np.asarray(sv["item_thresholds"], dtype=float)
+        loadings = dict(sv["loadings"])
+        re_sd = sv["random_effects_sd"]
+        resid = 1.0 + float(re_sd["township"]) ** 2 + float(re_sd["village"]) ** 2
+        town_fx, house_fx = (
+            sv["township_effects_on_dimensions"],
+            sv["household_effects_on_dimensions"],
+        )
+        townships = pd.DataFrame(truth["townships"]).T
+        causes = dict(truth.get("causes", {}))
+        records = list(truth["dimensions"])
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"truth: planted county scores need key {exc}") from exc
+    if thresholds.ndim != 1 or thresholds.size < 1 or np.any(np.diff(thresholds) <= 0):
+        raise ValueError("truth: survey.item_thresholds must be increasing numbers")
+    need = ["township", "education", "age", "registered_poor", weight]
+    missing = [c for c in need if c not in survey.columns]
+    if missing:
+        raise ValueError(f"survey: missing column(s) {missing}")
+    w = pd.to_numeric(survey[weight], errors="coerce").to_numpy(dtype=float)
+    if not np.all(np.isfinite(w) & (w > 0)):
+        raise ValueError(f"survey: column {weight!r} must hold positive weights")
+    unknown = sorted(set(survey["township"].astype(str)) - set(townships.index))
+    if unknown:
+        raise ValueError(f"survey: column 'township' has values not in truth.json {unknown}")
+    levels = category_order(codebook, "education")
+    edu = survey["education"].map({c: i for i, c in enumerate(levels)})
+    if edu.isna().any():
+        row = int(np.flatnonzero(edu.isna().to_numpy())[0])
+        raise ValueError(
+            f"survey: column 'education' row {row} has {survey['education'].iloc[row]!r}, "
+            f"not one of the codebook's categories {levels}"
+        )
+    x = {
+        "education_z": (edu.astype(float) - EDU_CENTRE) / EDU_SCALE,
+        "registered_poor": survey["registered_poor"].astype(float),
+        "age_z": (survey["age"].astype(float) - AGE_CENTRE) / AGE_SCALE,
+    }
+    town = survey["township"].astype(str)
+    rows = {}
+    for rec in records:
+        d = str(rec["id"])
+        f = pd.Series(0.0, index=survey.index)
+        for k, coef in town_fx.get(d, {}).items():
+            f += float(coef) * town.map(townships[k].astype(float))
+        for k, coef in house_fx.get(d, {}).items():
+            f += float(coef) * x[k]
+        for cause in causes.values():
+            if cause.get("dimension") == d and cause.get("active"):
+                level = town.map({str(t): float(v) for t, v in cause["township_level"].items()})
+                f += float(cause["effect_on_latent_score"]) * level.fillna(0.0)
+        f_arr = f.to_numpy(dtype=float)
+        scale = np.sqrt(f_arr.var() + resid)
+        m = (f_arr - f_arr.mean()) / scale
+        r = resid / scale**2
+        lams = [float(v) for k, v in loadings.items() if k[: len(d)] == d and k[len(d) :].isdigit()]
+        if not lams:
+            raise ValueError(f"truth: survey.loadings has no item of dimension {d!r}")
+        mu = float(rec["latent_mean"])
+        item_scores = [
+            100.0
+            / thresholds.size
+            * norm.cdf((mu + lam * m[:, None] - thresholds) / np.sqrt(lam**2 * r + 1 - lam**2)).sum(
+                axis=1
+            )
+            for lam in lams
+        ]
+        score = np.mean(item_scores, axis=0)
+        rows[d] = {
+            "label": rec.get("label", d),
+            "weak": bool(rec.get("weak", False)),
+            "planted_sample": float(score.mean()),
+            "planted_county": float((w * score).sum() / w.sum()),
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "dimension"
