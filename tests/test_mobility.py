@@ -291,13 +291,17 @@ def test_mover_stayer_interior_solution_hand_checked():
     assert r.chain_stay_probability == pytest.approx(0.75)
     assert r.predicted_always == pytest.approx(0.3375)
     assert r.stayer_share == 0.0
-    # with 2 more always-poor units the excess is positive and the moment equation holds
-    s2 = pd.concat([s, pd.DataFrame([list("ppp")] * 2)], ignore_index=True)
+    # 12 units: 4 ppp, 4 pnn, 2 ppn, 2 nnn. f0 = 10/12, A = 4/12, n_pp = 10, n_p. = 16:
+    # chain p = 0.625 predicts (10/12) 0.625^2 = 0.3255 < A, so there is excess permanence;
+    # g(A) = (f0 - A) m(A)^2 > 0 with m(A) = (10/12 - 2/3) / (16/12 - 2/3) = 1/4: interior root.
+    s2 = pd.DataFrame([list("ppp")] * 4 + [list("pnn")] * 4 + [list("ppn")] * 2 + [list("nnn")] * 2)
     r2 = mover_stayer(s2, "p")
-    assert r2.observed_always > r2.predicted_always
-    sig, f0, m = r2.stayer_share, 8 / 12, r2.mover_stay_probability
-    assert sig + (f0 - sig) * m**2 == pytest.approx(r2.observed_always, abs=1e-10)
-    assert 0 < sig < r2.observed_always
+    assert r2.chain_stay_probability == pytest.approx(0.625)
+    assert r2.predicted_always == pytest.approx(10 / 12 * 0.625**2)
+    sig, f0, m = r2.stayer_share, 10 / 12, r2.mover_stay_probability
+    assert m == pytest.approx((10 / 12 - 2 * sig) / (16 / 12 - 2 * sig))
+    assert sig + (f0 - sig) * m**2 == pytest.approx(4 / 12, abs=1e-10)
+    assert 0 < sig < 4 / 12
 
 
 def test_mover_stayer_rejects_empty_target():
