@@ -185,3 +185,147 @@ def test_shorrocks_matches_giddy_published_output():
     np.testing.assert_allclose(res.matrix.iloc[0, :2], [0.91011236, 0.0886392], atol=5e-9)
     np.testing.assert_allclose(res.matrix.iloc[3, 3], 0.79805014, atol=5e-9)
     assert f"{res.shorrocks:.5f}" == "0.19759"
+
+
+# --------------------------------------------------------------------------------------------
+# time homogeneity (Anderson & Goodman 1957) and the mover-stayer decomposition
+# --------------------------------------------------------------------------------------------
+from scipy.stats import chi2_contingency  # noqa: E402
+
+from utils.methods.mobility import homogeneity_test, mover_stayer  # noqa: E402
+
+# period 1: a->a 8, a->b 2, b->b 8, b->a 2 ; period 2: a->a 2, a->b 8, b->b 2, b->a 8
+OPPOSITE = pd.DataFrame(
+    [
+        list(u)
+        for u, k in {"aaa": 2, "aab": 6, "bab": 2, "aba": 2, "bbb": 2, "bba": 6}.items()
+        for _ in range(k)
+    ]
+)
+
+
+def test_homogeneity_hand_example():
+    # pooled p = 1/2 everywhere; G2 = 2 * [2 periods x 2 rows x (8 ln(0.8/0.5) + 2 ln(0.2/0.5))]
+    expected = 2 * 4 * (8 * np.log(1.6) + 2 * np.log(0.4))
+    res = homogeneity_test(OPPOSITE)
+    assert res.g2 == pytest.approx(expected)
+    assert res.g2 == pytest.approx(15.419581, abs=1e-6)
+    assert res.df == 2  # (T - 1) m (m - 1) = 1 * 2 * 1
+    assert res.contributions.sum() == pytest.approx(res.g2)
+
+
+def test_homogeneity_matches_scipy_g_test_per_origin_row():
+    # reference implementation: Anderson-Goodman's statistic is the sum over origin states of
+    # the likelihood-ratio (G) test of homogeneity of the period x destination table
+    # (scipy.stats.chi2_contingency(lambda_="log-likelihood", correction=False)).
+    rng = np.random.default_rng(3)
+    panel = pd.DataFrame(rng.choice(["x", "y", "z"], size=(300, 4), p=[0.5, 0.3, 0.2]))
+    res = homogeneity_test(panel, order=["x", "y", "z"])
+    total, df = 0.0, 0
+    for a in ["x", "y", "z"]:
+        table = np.array(
+            [
+                [((panel[t] == a) & (panel[t + 1] == b)).sum() for b in ["x", "y", "z"]]
+                for t in range(3)
+            ]
+        )
+        g, _, d, _ = chi2_contingency(table, correction=False, lambda_="log-likelihood")
+        total, df = total + g, df + d
+    assert res.g2 == pytest.approx(total)
+    assert res.df == df == 3 * 3 * 2 - 3 * 2  # (T - 1) m (m - 1) with T = 3, m = 3
+
+
+def test_homogeneity_zero_when_every_period_is_the_same():
+    # both periods have the transitions p->p, n->n, p->n, n->p once: identical annual matrices
+    panel = pd.DataFrame([list("ppp"), list("nnn"), list("pnp"), list("npn")])
+    res = homogeneity_test(panel)
+    assert res.g2 == pytest.approx(0.0, abs=1e-12)
+    assert res.p_value == pytest.approx(1.0)
+
+
+def test_homogeneity_needs_two_transition_periods():
+    with pytest.raises(ValueError, match="three periods"):
+        homogeneity_test(pd.DataFrame({1: ["a", "b"], 2: ["b", "a"]}))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.sampled_from("ab"), min_size=4, max_size=4), min_size=8, max_size=30))
+def test_homogeneity_properties(rows):
+    df = pd.DataFrame(rows)
+    if df.nunique().max() < 2 and df.stack().nunique() < 2:
+        return
+    try:
+        res = homogeneity_test(df, order=["a", "b"])
+    except ValueError:
+        return
+    assert res.g2 >= -1e-9
+    assert 0 <= res.df <= 3 * 2 * 1
+    if res.df > 0:
+        assert 0.0 <= res.p_value <= 1.0
+    # rescaled weights: multiplying every weight by a constant changes nothing
+    w = np.full(len(df), 3.0)
+    assert homogeneity_test(df, order=["a", "b"], weights=w).g2 == pytest.approx(res.g2)
+
+
+def test_mover_stayer_hand_example():
+    # f0 = 3/5, pooled P(stay) = 4/6 -> chain predicts 0.6 (2/3)^2 = 4/15 always poor; observed
+    # 2/5. sigma = 0.4 solves A = s + (f0 - s) m(s)^2 with m(0.4) = (0.8 - 0.8)/(1.2 - 0.8) = 0.
+    s = pd.DataFrame([list("ppp"), list("ppp"), list("pnn"), list("npn"), list("nnn")])
+    r = mover_stayer(s, "p")
+    assert r.predicted_always == pytest.approx(4 / 15)
+    assert r.observed_always == pytest.approx(0.4)
+    assert r.chain_stay_probability == pytest.approx(2 / 3)
+    assert r.stayer_share == pytest.approx(0.4)
+    assert r.stayer_share_of_initial == pytest.approx(2 / 3)
+    assert r.mover_stay_probability == pytest.approx(0.0)
+
+
+def test_mover_stayer_interior_solution_hand_checked():
+    # 10 units, T = 3: 3 ppp, 2 ppn, 1 pnp, 1 npp, 3 nnn. f0 = 6/10, A = 3/10,
+    # n_pp / N = (3*2 + 2*1 + 0 + 1)/10 = 0.9, n_p. / N = (3*2 + 2*2 + 1 + 1)/10 = 1.2.
+    # chain: p = 0.75, predicted 0.6 * 0.5625 = 0.3375 > A -> no stayers.
+    s = pd.DataFrame(
+        [list("ppp")] * 3 + [list("ppn")] * 2 + [list("pnp"), list("npp")] + [list("nnn")] * 3
+    )
+    r = mover_stayer(s, "p")
+    assert r.chain_stay_probability == pytest.approx(0.75)
+    assert r.predicted_always == pytest.approx(0.3375)
+    assert r.stayer_share == 0.0
+    # 12 units: 4 ppp, 4 pnn, 2 ppn, 2 nnn. f0 = 10/12, A = 4/12, n_pp = 10, n_p. = 16:
+    # chain p = 0.625 predicts (10/12) 0.625^2 = 0.3255 < A, so there is excess permanence;
+    # g(A) = (f0 - A) m(A)^2 > 0 with m(A) = (10/12 - 2/3) / (16/12 - 2/3) = 1/4: interior root.
+    s2 = pd.DataFrame([list("ppp")] * 4 + [list("pnn")] * 4 + [list("ppn")] * 2 + [list("nnn")] * 2)
+    r2 = mover_stayer(s2, "p")
+    assert r2.chain_stay_probability == pytest.approx(0.625)
+    assert r2.predicted_always == pytest.approx(10 / 12 * 0.625**2)
+    sig, f0, m = r2.stayer_share, 10 / 12, r2.mover_stay_probability
+    assert m == pytest.approx((10 / 12 - 2 * sig) / (16 / 12 - 2 * sig))
+    assert sig + (f0 - sig) * m**2 == pytest.approx(4 / 12, abs=1e-10)
+    assert 0 < sig < 4 / 12
+
+
+def test_mover_stayer_rejects_empty_target():
+    with pytest.raises(ValueError, match="first period"):
+        mover_stayer(pd.DataFrame([list("nn"), list("np")]), "p")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from("pn"), min_size=4, max_size=4), min_size=5, max_size=40),
+    st.lists(st.floats(0.5, 5.0), min_size=40, max_size=40),
+)
+def test_mover_stayer_properties(rows, wts):
+    df = pd.DataFrame(rows)
+    w = np.array(wts[: len(df)])
+    try:
+        r = mover_stayer(df, "p", weights=w)
+    except (ValueError, ZeroDivisionError):
+        return
+    assert 0.0 <= r.stayer_share <= r.observed_always + 1e-12
+    assert 0.0 <= r.mover_stay_probability <= 1.0 + 1e-12
+    if r.stayer_share > 0:
+        f0 = w @ (df[0] == "p").to_numpy() / w.sum()
+        lhs = r.stayer_share + (f0 - r.stayer_share) * r.mover_stay_probability**3
+        assert lhs == pytest.approx(r.observed_always, abs=1e-8)
+    else:
+        assert r.observed_always <= r.predicted_always + 1e-12

@@ -21,14 +21,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import optimize, stats
 
 from utils.methods.poverty import alkire_foster
 
 __all__ = [
+    "HomogeneityTest",
     "MarkovResult",
+    "MoverStayerResult",
     "alkire_foster_sensitivity",
     "beta_convergence",
+    "homogeneity_test",
     "markov_chain",
+    "mover_stayer",
     "near_line_flags",
     "poverty_states",
     "sigma_convergence",
@@ -226,6 +231,273 @@ def markov_chain(
         steady_state=pd.Series(pi, index=pd.Index(order), name="steady_state"),
         shorrocks=float((m - np.trace(P)) / (m - 1)),
         expected_duration=pd.Series(duration, index=pd.Index(order), name="expected_duration"),
+    )
+
+
+def _codes(states: pd.DataFrame, order) -> tuple[np.ndarray, list]:
+    observed = sorted(pd.unique(states.to_numpy().ravel()).tolist())
+    order = list(order) if order is not None else observed
+    unknown = [s for s in observed if s not in order]
+    if unknown:
+        raise ValueError(f"order: observed states {unknown} are not listed")
+    if len(order) < 2:
+        raise ValueError("states: need at least two different states")
+    index = {s: k for k, s in enumerate(order)}
+    return states.apply(lambda col: col.map(index)).to_numpy(int), order
+
+
+@dataclass(frozen=True)
+class HomogeneityTest:
+    """Likelihood-ratio test that a Markov chain's transition matrix is the same every period.
+
+    Attributes
+    ----------
+    g2 : float
+        :math:`G^2 = 2 \\sum_t \\sum_{a,b} n_{tab} \\ln(\\hat p_{tab} / \\hat p_{ab})`.
+    df : int
+        Degrees of freedom :math:`(T - 1)\\,m\\,(m - 1)` (``T`` transition periods, ``m`` states),
+        less :math:`m - 1` for every state row that is empty in a period.
+    p_value : float
+        Upper tail of :math:`\\chi^2_{df}` at ``g2``.
+    contributions : Series
+        The part of ``g2`` contributed by each period ``(t, t+1)``.
+    n_transitions : float
+        Total count behind the test (after rescaling of weights).
+    """
+
+    g2: float
+    df: int
+    p_value: float
+    contributions: pd.Series
+    n_transitions: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: ``g2``, ``df``, ``p_value``, ``n_transitions``."""
+        return pd.DataFrame(
+            [
+                {
+                    "g2": self.g2,
+                    "df": self.df,
+                    "p_value": self.p_value,
+                    "n_transitions": self.n_transitions,
+                }
+            ]
+        )
+
+
+def homogeneity_test(
+    states: pd.DataFrame,
+    order: Sequence | None = None,
+    weights=None,
+) -> HomogeneityTest:
+    r"""Anderson-Goodman likelihood-ratio test of time homogeneity of a first-order Markov chain.
+
+    H0: the transition probabilities are the same in every period, :math:`p_{tab} = p_{ab}`.
+    With :math:`n_{tab}` the transitions from *a* to *b* between periods *t* and *t+1*,
+    :math:`\hat p_{tab} = n_{tab}/n_{ta\cdot}` and the pooled :math:`\hat p_{ab} = n_{ab}/n_{a\cdot}`,
+
+    .. math:: G^2 = 2 \sum_t \sum_{a,b} n_{tab} \ln \frac{\hat p_{tab}}{\hat p_{ab}}
+              \;\sim\; \chi^2_{(T-1)\,m\,(m-1)}
+
+    under H0 for large counts (Anderson & Goodman 1957, section 3.3); terms with
+    :math:`n_{tab} = 0` are 0. It is the sum over the origin states *a* of the likelihood-ratio
+    test of homogeneity of the :math:`T \times m` table of period x destination.
+
+    The test needs **counts of independent units**. With ``weights`` (e.g. sampling weights) the
+    weighted counts are rescaled to sum to the number of observed transitions, so the test is
+    the naive one that treats the sample as simple random; a design-based test (replicate weights,
+    Wald) is the chapter's job.
+
+    Parameters
+    ----------
+    states : DataFrame
+        Units x periods (at least three columns: two transition periods), categorical states.
+    order : sequence, optional
+        Order of the states.
+    weights : array-like, optional
+        One weight per unit.
+
+    Returns
+    -------
+    HomogeneityTest
+
+    References
+    ----------
+    Anderson, T. W. & Goodman, L. A. (1957). Statistical inference about Markov chains. *Annals of
+    Mathematical Statistics*, 28(1), 89-110. https://doi.org/10.1214/aoms/1177707039
+
+    Examples
+    --------
+    Two periods with opposite matrices (counts 8/2 then 2/8 in both rows): pooled 1/2 everywhere,
+    :math:`G^2 = 4 \cdot 2\,(8 \ln 1.6 + 2 \ln 0.4) = 15.42` on 2 df.
+
+    >>> units = {"aaa": 2, "aab": 6, "bab": 2, "aba": 2, "bbb": 2, "bba": 6}
+    >>> rows = [list(u) for u, k in units.items() for _ in range(k)]
+    >>> res = homogeneity_test(pd.DataFrame(rows))
+    >>> round(res.g2, 3), res.df
+    (15.42, 2)
+    """
+    st = _panel(states, "states")
+    if st.shape[1] < 3:
+        raise ValueError("states: need at least three periods (two transition periods) to test")
+    w = _weights(weights, len(st))
+    codes, order = _codes(st, order)
+    m, T = len(order), codes.shape[1] - 1
+    if weights is not None:
+        w = w * len(st) / w.sum()  # counts on the scale of the sample: a naive (SRS) test
+    n = np.zeros((T, m, m))
+    for t in range(T):
+        np.add.at(n[t], (codes[:, t], codes[:, t + 1]), w)
+    pooled = n.sum(axis=0)
+    p_pool = pooled / np.where(
+        pooled.sum(axis=1, keepdims=True) > 0, pooled.sum(axis=1, keepdims=True), 1
+    )
+    contrib = np.zeros(T)
+    df = 0
+    for t in range(T):
+        rows = n[t].sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p_t = n[t] / rows
+            terms = np.where(n[t] > 0, n[t] * np.log(p_t / p_pool), 0.0)
+        contrib[t] = 2 * terms.sum()
+    # df: (m - 1) free probabilities per origin row observed in a period, minus the pooled ones
+    for a in range(m):
+        periods_with_row = int((n[:, a, :].sum(axis=1) > 0).sum())
+        if periods_with_row > 0:
+            df += (periods_with_row - 1) * (m - 1)
+    g2 = float(contrib.sum())
+    p_value = float(stats.chi2.sf(g2, df)) if df > 0 else float("nan")
+    return HomogeneityTest(
+        g2=g2,
+        df=df,
+        p_value=p_value,
+        contributions=pd.Series(
+            contrib, index=[(st.columns[t], st.columns[t + 1]) for t in range(T)], name="g2"
+        ),
+        n_transitions=float(n.sum()),
+    )
+
+
+@dataclass(frozen=True)
+class MoverStayerResult:
+    """Observed versus chain-predicted permanence in a state, and the implied stayers.
+
+    Attributes
+    ----------
+    observed_always : float
+        Weighted share of units in the target state in every period.
+    predicted_always : float
+        Share a homogeneous first-order chain predicts, :math:`f_0\\,\\hat p^{\\,T-1}`.
+    stayer_share : float
+        Estimated share of all units who are *stayers* (never leave the target state).
+    stayer_share_of_initial : float
+        Stayers as a share of the units in the target in the first period.
+    mover_stay_probability : float
+        Movers' probability of staying in the target from one period to the next.
+    chain_stay_probability : float
+        The pooled chain's :math:`\\hat p` (movers and stayers mixed).
+    n_periods : int
+    """
+
+    observed_always: float
+    predicted_always: float
+    stayer_share: float
+    stayer_share_of_initial: float
+    mover_stay_probability: float
+    chain_stay_probability: float
+    n_periods: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row with every attribute."""
+        return pd.DataFrame([self.__dict__])
+
+
+def mover_stayer(states: pd.DataFrame, target="poor", weights=None) -> MoverStayerResult:
+    r"""Mover-stayer decomposition of permanence in one state (moment estimator).
+
+    A homogeneous first-order chain predicts that a share
+    :math:`\hat A_{\text{chain}} = f_0\,\hat p^{\,T-1}` of units stays in the target state in
+    all *T* periods, with :math:`f_0` the first-period share in the target and :math:`\hat p` the
+    pooled probability of staying. When the observed share :math:`A` is larger, the population
+    is heterogeneous: the mover-stayer model (Blumen, Kogan & McCarthy 1955, discussed by
+    Spilerman 1972) adds a share :math:`\sigma` of *stayers* who never leave the target, the
+    *movers* following a chain with their own probability of staying
+
+    .. math:: m(\sigma) = \frac{n_{tt} - \sigma (T-1)}{n_{t\cdot} - \sigma (T-1)},
+
+    where :math:`n_{tt}` and :math:`n_{t\cdot}` are the pooled target-to-target and from-target
+    transitions per unit (stayers contribute :math:`T - 1` of each). The moment estimator
+    matches the share always in the target:
+
+    .. math:: A = \sigma + (f_0 - \sigma)\, m(\sigma)^{T-1},
+
+    solved for :math:`\sigma \in [0, A]`; :math:`\sigma = 0` when :math:`A \le \hat A_{\text{chain}}`
+    (no excess permanence). This is a moment version of the maximum-likelihood mover-stayer
+    estimators; it uses only the target state's row and the always-in-target count.
+
+    Parameters
+    ----------
+    states : DataFrame
+        Units x periods (at least two), categorical states.
+    target : hashable, default "poor"
+    weights : array-like, optional
+        One weight per unit.
+
+    Returns
+    -------
+    MoverStayerResult
+
+    References
+    ----------
+    Spilerman, S. (1972). Extensions of the mover-stayer model. *American Journal of Sociology*,
+    78(3), 599-626. https://doi.org/10.7916/D8HD85S7 (author's copy, Columbia Academic Commons).
+
+    Examples
+    --------
+    Five units over three periods, two always poor (hand-computed: :math:`f_0 = 3/5`,
+    :math:`\hat p = 4/6`, chain prediction :math:`0.6 \cdot (2/3)^2 = 0.267 < A = 0.4`; at
+    :math:`\sigma = 0.4` the movers never stay, :math:`m = 0`, and the equation holds):
+
+    >>> s = pd.DataFrame([list("ppp"), list("ppp"), list("pnn"), list("npn"), list("nnn")])
+    >>> r = mover_stayer(s, "p")
+    >>> round(r.predicted_always, 4), r.observed_always, round(r.stayer_share, 4)
+    (0.2667, 0.4, 0.4)
+    """
+    st = _panel(states, "states")
+    w = _weights(weights, len(st))
+    w = w / w.sum()
+    inside = st.to_numpy() == target
+    T = inside.shape[1]
+    f0 = float(w @ inside[:, 0])
+    if f0 == 0:
+        raise ValueError(f"states: nobody is in {target!r} in the first period")
+    A = float(w @ inside.all(axis=1))
+    n_from = float(sum(w @ inside[:, t] for t in range(T - 1)))
+    n_stay = float(sum(w @ (inside[:, t] & inside[:, t + 1]) for t in range(T - 1)))
+    p = n_stay / n_from
+    predicted = f0 * p ** (T - 1)
+
+    def movers_p(sig: float) -> float:
+        den = n_from - sig * (T - 1)
+        return max(n_stay - sig * (T - 1), 0.0) / den if den > 0 else 0.0
+
+    def gap(sig: float) -> float:
+        return sig + (f0 - sig) * movers_p(sig) ** (T - 1) - A
+
+    if A <= predicted or T < 2:
+        sigma = 0.0
+    elif abs(gap(A)) < 1e-12:
+        sigma = A
+    else:
+        sigma = float(optimize.brentq(gap, 0.0, A, xtol=1e-14))
+    return MoverStayerResult(
+        observed_always=A,
+        predicted_always=float(predicted),
+        stayer_share=sigma,
+        stayer_share_of_initial=sigma / f0,
+        mover_stay_probability=float(movers_p(sigma)),
+        chain_stay_probability=float(p),
+        n_periods=T,
     )
 
 

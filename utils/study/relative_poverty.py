@@ -64,9 +64,9 @@ def absolute_lines(codebook: pd.DataFrame) -> pd.Series:
     The codebook documents each ``income_YYYY`` column with the line of that year
     (``"Official poverty line 2016: 2952 yuan"``). For the shipped data these are the national
     line at current prices: 2,952 yuan in 2016 (NBS) and about 4,000 yuan in 2020 (SCIO white
-    paper 2021). No official line of 2017-2019 was found (``data/README.md``), so those years
-    are absent here; :func:`income_thresholds` adds the simulation's interpolated thresholds,
-    labelled as such. Reading them from the codebook keeps the chapter in step with whatever
+    paper 2021). No official line of 2017-2019 was found in the sources searched
+    (``data/README.md``), so those years are absent here; :func:`income_thresholds` adds the
+    simulation's interpolated thresholds, labelled as such. Reading them from the codebook keeps the chapter in step with whatever
     data folder it is run on.
 
     Parameters
