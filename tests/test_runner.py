@@ -518,6 +518,8 @@ def test_findings_are_merged_cached_restored_and_never_stale(with_findings, caps
     assert _run(t, only=["four"], parameters={"VALUE": 2}) == 0
     assert _findings(t)["dimensions"][0]["score"] == 42.0
     assert "five" in _findings(t)["chapters"]  # not executed: its file stays
+    assert _run(t, only=["five"]) == 0  # four.json changed: five is a miss
+    assert _summary(t)["five"]["status"] == "ok" and "five saw 42.0" in _printed(t, "five")
     assert _run(t, build=False) == 0
     rows = _summary(t)
     assert rows["four"]["status"] == "ok" and rows["five"]["status"] == "ok"  # four.json changed
