@@ -1046,6 +1046,8 @@ def merge_findings(
     dimensions: dict[str, dict] = {}
     for path in files:
         name = path.stem
+        if name.startswith("."):  # a writer's temporary file, not a record
+            continue
         record = _read_json_object(path)
         if not record:
             merged["skipped"][name] = "not a JSON object (unreadable, truncated or empty)"
