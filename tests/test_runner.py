@@ -250,17 +250,23 @@ def test_stamp_is_removed_before_the_copy_is_replaced(tiny, monkeypatch):
     monkeypatch.setattr(
         runner.os,
         "replace",
-        lambda a, b: (order.append(f"replace {Path(b).name}"), real_replace(a, b)),
+        lambda a, b: (
+            order.append(f"replace {Path(b).parent.name}/{Path(b).name}"),
+            real_replace(a, b),
+        ),
     )
     monkeypatch.setattr(
         Path,
         "unlink",
-        lambda self, **kw: (order.append(f"unlink {self.name}"), real_unlink(self, **kw)),
+        lambda self, **kw: (
+            order.append(f"unlink {self.parent.name}/{self.name}"),
+            real_unlink(self, **kw),
+        ),
     )
     assert _run(tiny, only=["one"]) == 0
-    i_unlink = order.index("unlink one.json")
-    i_copy = order.index("replace one.ipynb")
-    i_stamp = max(i for i, o in enumerate(order) if o == "replace one.json")
+    i_unlink = order.index("unlink chapters/one.json")  # the stamp (cache/chapters/one.json)
+    i_copy = order.index("replace chapters/one.ipynb")
+    i_stamp = max(i for i, o in enumerate(order) if o == "replace chapters/one.json")
     assert i_unlink < i_copy < i_stamp
 
 
