@@ -447,7 +447,10 @@ def check_parameters(
 
 def parameters_help(chapters: Sequence[Chapter]) -> str:
     """Every chapter's parameters with defaults and comments (for ``--help`` and ``make help``)."""
-    lines = ["chapter parameters (set with -p NAME VALUE; DATA_DIR only with --data-dir):"]
+    lines = [
+        "chapter parameters (set with -p NAME VALUE; DATA_DIR only with --data-dir; "
+        "FINDINGS_DIR is set by the runner):"
+    ]
     for c in chapters:
         try:
             declared = chapter_parameters(c)
