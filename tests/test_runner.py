@@ -250,17 +250,23 @@ def test_stamp_is_removed_before_the_copy_is_replaced(tiny, monkeypatch):
     monkeypatch.setattr(
         runner.os,
         "replace",
-        lambda a, b: (order.append(f"replace {Path(b).name}"), real_replace(a, b)),
+        lambda a, b: (
+            order.append(f"replace {Path(b).parent.name}/{Path(b).name}"),
+            real_replace(a, b),
+        ),
     )
     monkeypatch.setattr(
         Path,
         "unlink",
-        lambda self, **kw: (order.append(f"unlink {self.name}"), real_unlink(self, **kw)),
+        lambda self, **kw: (
+            order.append(f"unlink {self.parent.name}/{self.name}"),
+            real_unlink(self, **kw),
+        ),
     )
     assert _run(tiny, only=["one"]) == 0
-    i_unlink = order.index("unlink one.json")
-    i_copy = order.index("replace one.ipynb")
-    i_stamp = max(i for i, o in enumerate(order) if o == "replace one.json")
+    i_unlink = order.index("unlink chapters/one.json")  # the stamp (cache/chapters/one.json)
+    i_copy = order.index("replace chapters/one.ipynb")
+    i_stamp = max(i for i, o in enumerate(order) if o == "replace chapters/one.json")
     assert i_unlink < i_copy < i_stamp
 
 
@@ -420,3 +426,173 @@ def test_a_swap_stopped_halfway_gives_the_last_good_site_back(tiny):
     runner.clean_stale(build)
     assert (build / "html" / "index.html").read_text() == "last good site"
     assert not list(build.glob(".html-old-*"))
+
+
+# ------------------------------------------------------------------------------------------
+# Issue 12 item 9: findings as data (BUILD_DIR/findings/<chapter>.json -> BUILD_DIR/findings.json)
+# ------------------------------------------------------------------------------------------
+
+_FINDINGS_PARAMS = 'DATA_DIR = "."\nFINDINGS_DIR = "../_build/findings"\nVALUE = 1'
+_FOUR = """import json
+from pathlib import Path
+if VALUE < 0:
+    raise ValueError("planted failure before the findings are written")
+rec = {"chapter": "four", "data_dir": str(Path(DATA_DIR).resolve()), "scenario": "thesis",
+       "parameters": {"VALUE": VALUE},
+       "dimensions": [
+           {"id": "gs", "label": "Government services", "score": 40.0 + VALUE, "ci_low": 35.0,
+            "ci_high": 45.0, "problem": True, "verdict": "supported"},
+           {"id": "ss", "label": "Social security", "score": 70.0, "ci_low": float("nan"),
+            "ci_high": 75.0, "problem": False, "verdict": "not supported"}]}
+out = Path(FINDINGS_DIR)
+out.mkdir(parents=True, exist_ok=True)
+(out / "four.json").write_text(json.dumps(rec))
+"""
+_FIVE = """import json
+from pathlib import Path
+f = Path(FINDINGS_DIR) / "four.json"
+print("five saw", json.loads(f.read_text())["dimensions"][0]["score"] if f.is_file() else None)
+rec = {"chapter": "five", "data_dir": str(Path(DATA_DIR).resolve()),
+       "parameters": {"VALUE": VALUE, "N": 3},
+       "causes": [{"id": "gov", "label": "Government role", "effect": 0.3, "ci_low": 0.1,
+                   "ci_high": 0.5, "verdict": "supported"}],
+       "countermeasures": [{"id": "cm1", "cause": "gov", "verdict": "supported",
+                            "monitor": "visits"}],
+       "dimensions": [{"id": "gs", "score": 99.0, "importance": 0.2},
+                      {"id": "iq", "label": "Ideological knowledge", "score": 50.0}]}
+Path(FINDINGS_DIR).mkdir(parents=True, exist_ok=True)
+(Path(FINDINGS_DIR) / "five.json").write_text(json.dumps(rec))
+"""
+
+
+@pytest.fixture()
+def with_findings(tiny) -> dict:
+    """The tiny book with chapters four and five writing findings (five reads four's file)."""
+    chapters = tiny["book"] / "chapters"
+    _notebook(chapters / "four.ipynb", _FOUR, params=_FINDINGS_PARAMS)
+    _notebook(chapters / "five.ipynb", _FIVE, params=_FINDINGS_PARAMS)
+    (tiny["book"] / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/one\n"
+        "  - file: chapters/four\n  - file: chapters/five\n"
+    )
+    return tiny
+
+
+def _findings(t: dict) -> dict:
+    return json.loads((t["build"] / "findings.json").read_text(encoding="utf-8"))
+
+
+def _printed(t: dict, name: str) -> str:
+    nb = nbformat.read(_executed(t, name), as_version=4)
+    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+
+
+@pytest.mark.slow
+def test_findings_are_merged_cached_restored_and_never_stale(with_findings, capsys):
+    t = with_findings
+    assert _run(t, build=False) == 0
+    merged = _findings(t)
+    text = (t["build"] / "findings.json").read_text(encoding="utf-8")
+    assert str(t["data"].parent) not in text and "NaN" not in text  # no absolute path; strict JSON
+    assert merged["data_dir"] == "data" and merged["scenario"] == "thesis"
+    assert merged["parameters"] == {"VALUE": 1, "N": 3}
+    assert set(merged["chapters"]) == {"four", "five"} and merged["skipped"] == {}
+    assert merged["chapters"]["four"]["data_dir"] == "data"
+    dims = {d["id"]: d for d in merged["dimensions"]}
+    assert list(dims) == ["gs", "ss", "iq"]
+    # chapter 4's fields win, chapter 5's add what chapter 4 lacks
+    assert dims["gs"]["score"] == 41.0 and dims["gs"]["importance"] == 0.2
+    assert dims["gs"]["chapters"] == ["four", "five"] and dims["ss"]["ci_low"] is None
+    assert [c["id"] for c in merged["causes"]] == ["gov"] and merged["causes"][0][
+        "chapter"
+    ] == "five"
+    assert merged["countermeasures"][0]["monitor"] == "visits"
+    assert "five saw 41.0" in _printed(t, "five")  # five ran after four, and read its fresh file
+    rows = _summary(t)
+    assert rows["four"]["parameters"]["FINDINGS_DIR"] == "book/_build/findings"
+    assert rows["four"]["findings"] and not rows["one"]["findings"]
+
+    # (c) a cache hit restores the findings files, and the merged file is the same
+    for f in (t["build"] / "findings").glob("*.json"):
+        f.unlink()
+    (t["build"] / "findings.json").unlink()
+    assert _run(t, build=False) == 0
+    assert {r["status"] for r in _summary(t).values()} == {"cached"}
+    assert _findings(t) == merged
+
+    # a chapter taken from the cache keeps its file; five's key follows four's file
+    assert _run(t, only=["four"], parameters={"VALUE": 2}) == 0
+    assert _findings(t)["dimensions"][0]["score"] == 42.0
+    assert "five" in _findings(t)["chapters"]  # not executed: its file stays
+    assert _run(t, only=["five"]) == 0  # four.json changed: five is a miss
+    assert _summary(t)["five"]["status"] == "ok" and "five saw 42.0" in _printed(t, "five")
+    assert _run(t, build=False) == 0
+    rows = _summary(t)
+    assert rows["four"]["status"] == "ok" and rows["five"]["status"] == "ok"  # four.json changed
+    assert "five saw 41.0" in _printed(t, "five")
+    assert _run(t, build=False) == 0 and {r["status"] for r in _summary(t).values()} == {"cached"}
+
+    # a damaged cached findings copy is a miss, never a lie
+    (t["build"] / "cache" / "chapters" / "four.findings.json").write_text("{}")
+    assert _run(t, build=False) == 0
+    assert _summary(t)["four"]["status"] == "ok"
+    assert _findings(t)["dimensions"][0]["score"] == 41.0
+
+    # (a) a chapter about to execute loses its old file: a failed run leaves none
+    assert _run(t, only=["four"], parameters={"VALUE": -1}) == 1
+    assert not (t["build"] / "findings" / "four.json").exists()
+    assert set(_findings(t)["chapters"]) == {"five"}
+    capsys.readouterr()
+
+
+@pytest.mark.slow
+def test_findings_of_another_data_folder_are_not_merged(with_findings, capsys):
+    t = with_findings
+    assert _run(t, build=False) == 0
+    other = t["data"].parent / "other"
+    other.mkdir()
+    (other / "x.csv").write_text("a\n2\n")
+    status = runner.run(
+        book_dir=t["book"], data_dir=other, only=["five"], jobs=1, repo=t["book"].parent
+    )
+    assert status == 0
+    merged = _findings(t)
+    assert merged["data_dir"] == "other" and set(merged["chapters"]) == {"five"}
+    assert "another data folder (data, not other)" in merged["skipped"]["four"]
+    assert "four.json not merged" in capsys.readouterr().out
+
+
+def test_merge_findings_scrubs_paths_and_skips_what_it_cannot_trust(tmp_path):
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    for name in ("four", "five"):
+        _notebook(book / "chapters" / f"{name}.ipynb", params=_FINDINGS_PARAMS)
+    chapters = [runner.Chapter(f"chapters/{n}", book / "chapters" / f"{n}.ipynb") for n in ("four", "five")]  # fmt: skip
+    data = tmp_path / "data"
+    data.mkdir()
+    folder = tmp_path / "findings"
+    folder.mkdir()
+    (folder / "four.json").write_text(json.dumps({
+        "data_dir": "../../data",  # relative to the chapter's folder, as DATA_DIR is
+        "dimensions": [{"id": "gs", "score": float("inf"), "note": f"read {data}/x.csv"}],
+    }))  # fmt: skip
+    (folder / "five.json").write_text('{"data_dir": ')  # truncated
+    (folder / "old_chapter.json").write_text(json.dumps({"data_dir": str(data)}))
+    merged = runner.merge_findings(folder, data, chapters=chapters, repo=tmp_path)
+    assert merged["data_dir"] == "data" and list(merged["chapters"]) == ["four"]
+    assert merged["dimensions"][0]["score"] is None
+    assert merged["dimensions"][0]["note"] == "read data/x.csv"
+    assert "not a JSON object" in merged["skipped"]["five"]
+    assert "not a chapter" in merged["skipped"]["old_chapter"]
+    outside = runner.merge_findings(folder, data, chapters=chapters, repo=book)
+    assert outside["data_dir"] == "data" and str(tmp_path) not in json.dumps(outside)
+    assert runner.merge_findings(tmp_path / "none", data, chapters=chapters) is None
+
+
+def test_findings_dependencies_and_findings_dir_is_the_runners(with_findings, capsys):
+    chapters = runner.read_toc(with_findings["book"])
+    deps = runner.findings_dependencies(chapters)
+    assert [d.short for d in deps["chapters/five"]] == ["four"]
+    assert deps["chapters/four"] == [] and deps["chapters/one"] == []
+    assert _run(with_findings, parameters={"FINDINGS_DIR": "/tmp"}) == 2
+    assert "FINDINGS_DIR cannot be set with -p" in capsys.readouterr().out

@@ -25,7 +25,14 @@ What it does, in order:
    ``touch`` counts as a change, as in ``make``), the parameters, ``requirements.lock`` and the
    runner's own version. The stamp also records the executed copy's SHA-256 and is removed before
    the copy is replaced: a damaged stamp or copy is a miss, never a crash or a lie.
-4. Stages a copy of ``book/`` with the executed notebooks in place and runs
+   Chapters run in parallel, except that a chapter whose notebook names another chapter's
+   findings file (``04_scoring.json``) runs after that chapter, with the file in its key.
+4. Findings as data: a chapter that declares ``FINDINGS_DIR`` gets ``BUILD_DIR/findings``
+   injected and writes ``<chapter>.json`` there. The runner removes that file before the chapter
+   executes (never for a chapter taken from the cache), stores it with the executed copy (a cache
+   hit puts it back), and after the chapters ran merges every file into ``BUILD_DIR/findings.json``
+   (:func:`merge_findings`; schema in the README, "Findings as data").
+5. Stages a copy of ``book/`` with the executed notebooks in place and runs
    ``jupyter-book build -W --keep-going`` on it with execution off (each chapter runs once per build),
    into a temporary folder; only when that succeeds is ``book/_build/html`` replaced by the new site.
 
@@ -74,7 +81,7 @@ import yaml
 
 from utils.escape import excerpt, myst_code, myst_text, one_line
 
-RUNNER_VERSION = "1"
+RUNNER_VERSION = "2"  # 2: stamps record the chapter's findings file
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_BOOK = REPO / "book"
 DEFAULT_DATA = REPO / "data"
@@ -230,7 +237,10 @@ FRACTIONS = {
 }
 _RANGE_COMMENT = re.compile(r"\bin\s*([\[(])\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*([\])])")
 _QUOTED = re.compile(r'"([^"\\]{1,40})"')
-RUNNER_ONLY = {"DATA_DIR": "set the data folder with --data-dir DIR (make ... DATA_DIR=DIR)"}
+RUNNER_ONLY = {
+    "DATA_DIR": "set the data folder with --data-dir DIR (make ... DATA_DIR=DIR)",
+    "FINDINGS_DIR": "the runner sets it to BUILD_DIR/findings (choose the build folder with --build-dir)",
+}
 
 
 class ParameterError(RunnerError):
@@ -437,7 +447,10 @@ def check_parameters(
 
 def parameters_help(chapters: Sequence[Chapter]) -> str:
     """Every chapter's parameters with defaults and comments (for ``--help`` and ``make help``)."""
-    lines = ["chapter parameters (set with -p NAME VALUE; DATA_DIR only with --data-dir):"]
+    lines = [
+        "chapter parameters (set with -p NAME VALUE; DATA_DIR only with --data-dir; "
+        "FINDINGS_DIR is set by the runner):"
+    ]
     for c in chapters:
         try:
             declared = chapter_parameters(c)
@@ -472,6 +485,8 @@ class ChapterResult:
     error: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
     executed: str = ""
+    key: str = ""  # the cache key it ran (or was taken from the cache) under
+    findings: str = ""  # its findings file (BUILD_DIR/findings/<chapter>.json), if it wrote one
 
 
 def _worker(spec_path: str) -> int:
@@ -703,22 +718,33 @@ def execute_chapter(
 ) -> ChapterResult:
     """Execute one chapter unless its cached copy is current; return what happened.
 
-    The cache cannot lie: the stamp records the key **and** the SHA-256 of the executed copy, is
-    removed before the copy is replaced and written after; a missing, unreadable, truncated or
-    non-object stamp, or an executed copy whose hash differs, is a miss (never a crash).
+    The cache cannot lie: the stamp records the key **and** the SHA-256 of the executed copy (and
+    of the chapter's findings file, kept beside the stamp), is removed before the copy is replaced
+    and written after; a missing, unreadable, truncated or non-object stamp, or an executed copy or
+    findings copy whose hash differs, is a miss (never a crash).
+
+    Findings (:func:`merge_findings`): a chapter that declares ``FINDINGS_DIR`` gets
+    ``BUILD_DIR/findings`` injected. Before it executes, its old ``<chapter>.json`` there is
+    removed (a failed run leaves none); after a successful run the file it wrote is stored with
+    the executed copy (``cache/<chapter>.findings.json``), and a cache hit puts it back.
     """
     executed = build_dir / "executed" / f"{chapter.name}.ipynb"
     stamp = build_dir / "cache" / f"{chapter.name}.json"
+    findings = FindingsFiles(build_dir, chapter)
     injected = {"DATA_DIR": _relative_data_dir(data_dir, chapter.source.parent), **parameters}
     shown = {"DATA_DIR": published_data_dir(data_dir, repo), **parameters}
+    if findings.declared:
+        injected["FINDINGS_DIR"] = _relative_data_dir(findings.folder, chapter.source.parent)
+        shown["FINDINGS_DIR"] = published_data_dir(findings.folder, repo)
     if _CANCEL.is_set():
-        return ChapterResult(chapter.name, "cancelled", parameters=shown)
+        return ChapterResult(chapter.name, "cancelled", parameters=shown, key=key)
     if not force and executed.is_file() and stamp.is_file():
         cached = _read_json_object(stamp)
         if (
             cached.get("key") == key
             and cached.get("sha256") == _file_sha256(executed)
             and isinstance(_read_json_object(executed).get("cells"), list)
+            and findings.cached_copy_valid(cached.get("findings_sha256"))
         ):
             say(f"[{chapter.short}] cache hit: inputs unchanged, not re-executed")
             cells = cached.get("cells", 0)
@@ -730,15 +756,22 @@ def execute_chapter(
                 cells if isinstance(cells, int) else 0,
                 parameters=shown,
                 executed=str(executed),
+                key=key,
+                findings=findings.restore(),
             )
         if cached.get("key") == key:
             say(f"[{chapter.short}] cached copy damaged or replaced: executing again")
 
+    findings.remove_current()  # stale: this chapter is about to write its findings again
     work = Path(tempfile.mkdtemp(prefix=f"run-{chapter.short}-", dir=build_dir))
     try:
-        return _execute_in(work, chapter, executed, stamp, injected, shown, key, build_dir)
+        result = _execute_in(
+            work, chapter, executed, stamp, injected, shown, key, build_dir, findings
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    result.key = key
+    return result
 
 
 def _execute_in(
@@ -750,6 +783,7 @@ def _execute_in(
     shown: dict,
     key: str,
     build_dir: Path,
+    findings: FindingsFiles,
 ) -> ChapterResult:
     spec = {
         "input": str(chapter.source),
@@ -790,6 +824,7 @@ def _execute_in(
     seconds = time.monotonic() - start
     if _CANCEL.is_set():
         say(f"[{chapter.short}] stopped (interrupted)")
+        findings.remove_current()  # whatever it wrote before the stop is not a finished run's
         return ChapterResult(chapter.name, "cancelled", seconds, False, cells, parameters=shown)
     outcome = _read_json_object(work / "result.json")
     if outcome.get("status") not in {"ok", "failed"}:
@@ -804,15 +839,29 @@ def _execute_in(
         executed.parent.mkdir(parents=True, exist_ok=True)
         stamp.unlink(missing_ok=True)  # first: a copy without its stamp is a miss, never a lie
         os.replace(work / "out.ipynb", executed)
+        findings_sha = findings.store()
         _atomic_write_text(
             stamp,
             json.dumps(
-                {"key": key, "sha256": _file_sha256(executed), "cells": cells, "seconds": seconds}
+                {
+                    "key": key,
+                    "sha256": _file_sha256(executed),
+                    "findings_sha256": findings_sha,
+                    "cells": cells,
+                    "seconds": seconds,
+                }
             ),
         )
         say(f"[{chapter.short}] done in {seconds:.1f} s")
         return ChapterResult(
-            chapter.name, "ok", seconds, False, cells, parameters=shown, executed=str(executed)
+            chapter.name,
+            "ok",
+            seconds,
+            False,
+            cells,
+            parameters=shown,
+            executed=str(executed),
+            findings=str(findings.current) if findings_sha else "",
         )
 
     failed = build_dir / "failed" / f"{chapter.name}.ipynb"
@@ -820,6 +869,7 @@ def _execute_in(
     if (work / "out.ipynb").is_file():
         os.replace(work / "out.ipynb", failed)
     stamp.unlink(missing_ok=True)
+    findings.remove_current()  # a failed run has no findings (not even the part it wrote)
     cell = outcome.get("cell_index")
     where = f"cell {cell + 1}" if isinstance(cell, int) else "before any cell ran"
     if outcome.get("exec_count"):
@@ -832,6 +882,243 @@ def _execute_in(
         f"[{chapter.short}] partially executed notebook kept at {outcome['partial_notebook'] or '(none)'}"
     )
     return ChapterResult(chapter.name, "failed", seconds, False, cells, outcome, shown)
+
+
+# --------------------------------------------------------------------------------------------
+# Findings as data: BUILD_DIR/findings/<chapter>.json, merged into BUILD_DIR/findings.json
+# --------------------------------------------------------------------------------------------
+
+FINDINGS_FOLDER = "findings"  # BUILD_DIR/findings/<chapter>.json: one file per chapter
+FINDINGS_FILE = "findings.json"  # BUILD_DIR/findings.json: the merged record of the run
+FINDINGS_LISTS = ("causes", "countermeasures")  # concatenated over the chapters, in toc order
+
+
+def _atomic_copy(source: Path, target: Path) -> None:
+    """Copy ``source`` to a temporary file next to ``target`` and rename it over ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.close(fd)
+    try:
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class FindingsFiles:
+    """One chapter's findings file and its cached copy.
+
+    ``current`` is ``BUILD_DIR/findings/<chapter>.json`` (what the chapter writes when the runner
+    injects ``FINDINGS_DIR``); ``cached`` is ``BUILD_DIR/cache/<chapter>.findings.json``, stored
+    with the executed copy and recorded in its stamp, so that a cache hit restores it.
+    """
+
+    def __init__(self, build_dir: Path, chapter: Chapter):
+        self.folder = build_dir / FINDINGS_FOLDER
+        self.current = self.folder / f"{chapter.short}.json"
+        self.cached = build_dir / "cache" / f"{chapter.name}.findings.json"
+        try:
+            self.declared = "FINDINGS_DIR" in chapter_parameters(chapter)
+        except (OSError, ValueError, SyntaxError):
+            self.declared = False
+
+    def remove_current(self) -> None:
+        """Remove the chapter's findings file (it is about to run again, or its run failed)."""
+        self.current.unlink(missing_ok=True)
+
+    def store(self) -> str | None:
+        """After a successful run: keep a copy of the file it wrote; return its SHA-256 (None: none)."""
+        if not self.current.is_file():
+            self.cached.unlink(missing_ok=True)
+            return None
+        _atomic_copy(self.current, self.cached)
+        return _file_sha256(self.cached)
+
+    def cached_copy_valid(self, sha256: object) -> bool:
+        """Whether the stamp's findings hash (None: the run wrote none) matches the cached copy."""
+        if sha256 is None:
+            return True
+        return isinstance(sha256, str) and _file_sha256(self.cached) == sha256
+
+    def restore(self) -> str:
+        """On a cache hit: put the cached run's findings file back (or remove one it did not write)."""
+        if not self.cached.is_file():
+            self.remove_current()
+            return ""
+        if _file_sha256(self.current) != _file_sha256(self.cached):
+            _atomic_copy(self.cached, self.current)
+        return str(self.current)
+
+
+def findings_dependencies(chapters: Sequence[Chapter]) -> dict[str, list[Chapter]]:
+    """For each chapter, the earlier chapters whose findings file its notebook names.
+
+    Chapter 5 reads ``04_scoring.json`` (chapter 4's verdicts, when they exist for the same data
+    folder): it is executed after chapter 4, and the content of that file is part of its cache key
+    (:func:`dependent_key`).
+    """
+    out: dict[str, list[Chapter]] = {}
+    for i, chapter in enumerate(chapters):
+        try:
+            text = chapter.source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        out[chapter.name] = [
+            d for d in chapters[:i] if re.search(rf"(?<![\w.-]){re.escape(d.short)}\.json\b", text)
+        ]
+    return out
+
+
+def dependent_key(key: str, dependencies: Sequence[Chapter], build_dir: Path) -> str:
+    """A chapter's cache key extended by the findings files it reads (their content, or absence)."""
+    if not dependencies:
+        return key
+    h = hashlib.sha256(key.encode())
+    for d in dependencies:
+        h.update(d.short.encode())
+        h.update((_file_sha256(build_dir / FINDINGS_FOLDER / f"{d.short}.json") or "none").encode())
+    return h.hexdigest()
+
+
+def _finite(node: object) -> object:
+    """``NaN`` and infinities become ``None`` (strict JSON), everywhere in a structure."""
+    if isinstance(node, float) and not math.isfinite(node):
+        return None
+    if isinstance(node, list):
+        return [_finite(v) for v in node]
+    if isinstance(node, dict):
+        return {k: _finite(v) for k, v in node.items()}
+    return node
+
+
+def merge_findings(
+    findings_dir: Path,
+    data_dir: Path,
+    *,
+    chapters: Sequence[Chapter] = (),
+    repo: Path = REPO,
+) -> dict | None:
+    """Merge the chapters' findings files into one record (the content of ``findings.json``).
+
+    Each ``findings_dir/<chapter>.json`` is one chapter's record (``chapter``, ``data_dir``,
+    ``parameters``, ``dimensions``, ``causes``, ``countermeasures``, ...). The merged record::
+
+        {"data_dir": "data", "scenario": ..., "parameters": {...},
+         "dimensions": [...], "causes": [...], "countermeasures": [...],
+         "chapters": {"04_scoring": {...}, "05_attribution": {...}}, "skipped": {...}}
+
+    * ``dimensions``: one entry per id, in order of first appearance; the first chapter in toc
+      order that has the id gives its fields (chapter 4), later chapters add the fields it lacks
+      (chapter 5's importance), and ``chapters`` lists who reported it.
+    * ``causes``, ``countermeasures``: concatenated, each tagged with its ``chapter``.
+    * ``parameters``: the union of the chapters' parameters (first chapter wins on a name
+      reported twice; each chapter's own are under ``chapters``).
+    * ``data_dir`` is relative to the repository or the folder's name, never an absolute path;
+      every absolute path of the build machine in a chapter's record is replaced the same way.
+    * A file that is not valid JSON, not a chapter of ``chapters`` (when given), or built on
+      another data folder (an ``--only`` run on other data leaves the others' files) is not merged
+      and is named under ``skipped`` with the reason.
+
+    Returns ``None`` when there is nothing to merge or skip.
+    """
+    published = published_data_dir(data_dir, repo)
+    order = {c.short: i for i, c in enumerate(chapters)}
+    chapter_dirs = {c.short: c.source.parent for c in chapters}
+    files = sorted(
+        findings_dir.glob("*.json") if findings_dir.is_dir() else [],
+        key=lambda f: (order.get(f.stem, len(order)), f.stem),
+    )
+    replacements = sorted(
+        [
+            (str(data_dir.resolve()), published),
+            (str(repo.resolve()) + os.sep, ""),
+            (str(Path.home()) + os.sep, "~" + os.sep),
+        ],
+        key=lambda r: -len(r[0]),
+    )
+    merged: dict = {
+        "data_dir": published,
+        "scenario": None,
+        "parameters": {},
+        "dimensions": [],
+        **{name: [] for name in FINDINGS_LISTS},
+        "chapters": {},
+        "skipped": {},
+    }
+    dimensions: dict[str, dict] = {}
+    for path in files:
+        name = path.stem
+        if name.startswith("."):  # a writer's temporary file, not a record
+            continue
+        record = _read_json_object(path)
+        if not record:
+            merged["skipped"][name] = "not a JSON object (unreadable, truncated or empty)"
+            continue
+        if chapters and name not in order:
+            merged["skipped"][name] = "not a chapter of _toc.yml"
+            continue
+        written = record.get("data_dir")
+        if isinstance(written, str) and written:
+            base = chapter_dirs.get(name, findings_dir)
+            if (base / written).resolve() != data_dir.resolve():
+                merged["skipped"][name] = (
+                    f"built on another data folder ({published_data_dir(base / written, repo)}, "
+                    f"not {published}): rerun that chapter"
+                )
+                continue
+        record = _finite(_scrub(record, replacements))
+        record["data_dir"] = published
+        merged["chapters"][name] = record
+        if merged["scenario"] is None and record.get("scenario") is not None:
+            merged["scenario"] = record["scenario"]
+        if isinstance(record.get("parameters"), dict):
+            for key, value in record["parameters"].items():
+                merged["parameters"].setdefault(key, value)
+        for entry in record.get("dimensions") or []:
+            if not isinstance(entry, dict) or "id" not in entry:
+                continue
+            known = dimensions.get(str(entry["id"]))
+            if known is None:
+                dimensions[str(entry["id"])] = {**entry, "chapters": [name]}
+            else:
+                for key, value in entry.items():
+                    known.setdefault(key, value)
+                known["chapters"].append(name)
+        for list_name in FINDINGS_LISTS:
+            for entry in record.get(list_name) or []:
+                if isinstance(entry, dict):
+                    merged[list_name].append({**entry, "chapter": entry.get("chapter", name)})
+    merged["dimensions"] = list(dimensions.values())
+    if not merged["chapters"] and not merged["skipped"]:
+        return None
+    return merged
+
+
+def write_findings(
+    build_dir: Path, data_dir: Path, chapters: Sequence[Chapter], repo: Path = REPO
+) -> Path | None:
+    """Write :func:`merge_findings` of ``BUILD_DIR/findings/`` to ``BUILD_DIR/findings.json``.
+
+    Written to a temporary file and renamed (a reader never sees half a file); removed when no
+    chapter wrote findings. Returns the path written, or None.
+    """
+    target = build_dir / FINDINGS_FILE
+    merged = merge_findings(build_dir / FINDINGS_FOLDER, data_dir, chapters=chapters, repo=repo)
+    if merged is None:
+        target.unlink(missing_ok=True)
+        return None
+    _atomic_write_text(
+        target, json.dumps(merged, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    )
+    for name, reason in merged["skipped"].items():
+        say(f"[findings] WARNING: {name}.json not merged: {reason}")
+    say(
+        f"[findings] {len(merged['chapters'])} chapter file(s) merged into "
+        f"{published_data_dir(target, repo)}: {len(merged['dimensions'])} dimension(s), "
+        f"{len(merged['causes'])} cause(s), {len(merged['countermeasures'])} countermeasure(s)"
+    )
+    return target
 
 
 # --------------------------------------------------------------------------------------------
@@ -1278,27 +1565,42 @@ def _run_locked(
         f"[runner] {len(chapters)} chapter(s) from {book_dir.name}/_toc.yml, data "
         f"{published_data_dir(data_dir, repo)}, jobs {pool._max_workers}"
     )
-    futures = [
-        pool.submit(
-            execute_chapter,
+    try:
+        toc_chapters = read_toc(book_dir)
+    except RunnerError:
+        toc_chapters = list(chapters)
+    dependencies = findings_dependencies(toc_chapters)
+    futures: dict[str, cf.Future] = {}
+
+    def run_one(c: Chapter) -> ChapterResult:
+        # a chapter that reads another's findings file runs after it, and that file is in its key
+        for d in dependencies.get(c.name, []):
+            if d.name in futures:
+                futures[d.name].result()
+        key = dependent_key(keys[c.name], dependencies.get(c.name, []), build_dir)
+        result = execute_chapter(
             c,
             build_dir=build_dir,
             data_dir=data_dir,
             parameters=per_chapter[c.name],
-            key=keys[c.name],
+            key=key,
             force=force,
             repo=repo,
         )
-        for c in chapters
-    ]
-    results = [f.result() for f in futures]
+        result.key = result.key or key
+        return result
+
+    for c in chapters:  # in toc order: a chapter's dependencies are submitted before it
+        futures[c.name] = pool.submit(run_one, c)
+    results = [futures[c.name].result() for c in chapters]
     if _CANCEL.is_set():
         raise KeyboardInterrupt
+    write_findings(build_dir, data_dir, toc_chapters, repo)
 
     failed = [r for r in results if r.status == "failed"]
     book_status = "not built"
     if not failed and build:
-        key = book_key(book_dir, [keys[c.name] for c in chapters])
+        key = book_key(book_dir, [r.key for r in results])
         stamp = build_dir / "cache" / "book.json"
         current = _read_json_object(stamp).get("key") == key
         if current and (build_dir / "html" / "index.html").is_file():
