@@ -361,7 +361,11 @@ def test_toc_front_and_back_matter():
         "chapters/03_survey",
         "chapters/04_scoring",
     ]
-    assert parts["Chapters"][5:] == ["chapters/04b_efficiency", "chapters/05_attribution", "chapters/06_relative_poverty"] or parts["Chapters"][5:] == ["chapters/05_attribution", "chapters/06_relative_poverty"]
+    assert parts["Chapters"][5:] == [
+        "chapters/04b_efficiency",
+        "chapters/05_attribution",
+        "chapters/06_relative_poverty",
+    ] or parts["Chapters"][5:] == ["chapters/05_attribution", "chapters/06_relative_poverty"]
     assert parts["Back matter"] == [
         "appendix/methods",
         "appendix/data",
