@@ -220,3 +220,71 @@ def test_dea_data_validation():
         dea(X, Yz)
     with pytest.raises(ValueError, match="inputs: contains NaN"):
         dea(X.astype(float).replace(2.0, np.nan), Y)
+
+
+# -- non-discretionary inputs (Banker & Morey 1986) ------------------------------------------
+def test_nondiscretionary_input_hand_example():
+    """Banker, R. D. & Morey, R. C. (1986), Efficiency analysis for exogenously fixed inputs and
+    outputs, *Operations Research* 34(4), 513-521, model (input orientation): the fixed input's
+    constraint is sum_j lambda_j z_j <= z_o, not theta z_o. Two units, one output each:
+    A (funds 2, stock 2), B (funds 4, stock 3). Standard CCR for B: 2 lambda <= 4 theta and
+    2 lambda <= 3 theta with lambda >= 1, so theta = max(2/4, 2/3) = 2/3. With the stock fixed
+    only the funds row scales: theta = 2/4 = 1/2 (A's stock 2 <= 3 holds). By hand."""
+    x = pd.DataFrame({"funds": [2.0, 4.0], "stock": [2.0, 3.0]}, index=["A", "B"])
+    y = pd.DataFrame({"result": [1.0, 1.0]}, index=["A", "B"])
+    std = dea(x, y, model="ccr")
+    nd = dea(x, y, model="ccr", nondiscretionary=["stock"])
+    np.testing.assert_allclose(std["efficiency"], [1.0, 2 / 3], atol=1e-9)
+    np.testing.assert_allclose(nd["efficiency"], [1.0, 0.5], atol=1e-9)
+    # the fixed input has no slack column; B's funds slack is 0 after the radial cut
+    assert "slack_stock" not in nd.columns
+    np.testing.assert_allclose(nd["slack_funds"], [0.0, 0.0], atol=1e-9)
+    assert nd.attrs["nondiscretionary"] == ["stock"]
+
+
+def test_nondiscretionary_input_a_unit_with_less_of_it_cannot_be_copied():
+    """B has less of the fixed input than A, so A cannot be B's peer: under VRS B is efficient
+    although A uses fewer funds (by hand: lambda_A 5 + lambda_B 3 <= 3 with lambda_A +
+    lambda_B = 1 forces lambda_B = 1). Without the stock, B scores 2/4."""
+    x = pd.DataFrame({"funds": [2.0, 4.0], "stock": [5.0, 3.0]}, index=["A", "B"])
+    y = pd.DataFrame({"result": [1.0, 1.0]}, index=["A", "B"])
+    assert dea(x[["funds"]], y, model="bcc")["efficiency"]["B"] == pytest.approx(0.5)
+    nd = dea(x, y, model="bcc", nondiscretionary=["stock"])
+    assert nd["efficiency"]["B"] == pytest.approx(1.0)
+
+
+@SETTINGS
+@given(
+    arrays(np.float64, (6, 3), elements=st.floats(1.0, 10.0)),
+    st.sampled_from(["ccr", "bcc"]),
+)
+def test_nondiscretionary_scores_never_exceed_the_standard_scores(data, model):
+    """Holding an input fixed relaxes its constraint (z lambda <= z_o instead of theta z_o with
+    theta <= 1), so the minimum theta can only fall."""
+    x = pd.DataFrame(data[:, :2], columns=["funds", "stock"])
+    y = pd.DataFrame(data[:, 2:], columns=["out"])
+    std = dea(x, y, model=model)["efficiency"]
+    nd = dea(x, y, model=model, nondiscretionary=["stock"])["efficiency"]
+    assert (nd <= std + 1e-7).all()
+
+
+@SETTINGS
+@given(arrays(np.float64, (6, 2), elements=st.floats(1.0, 10.0)), st.floats(1.0, 5.0))
+def test_a_constant_nondiscretionary_input_changes_nothing_under_vrs(data, z):
+    """Under VRS sum(lambda) = 1, so a fixed input equal for every unit is never binding:
+    the scores equal those of the model without it."""
+    x = pd.DataFrame({"funds": data[:, 0], "stock": z})
+    y = pd.DataFrame({"out": data[:, 1]})
+    with_z = dea(x, y, model="bcc", nondiscretionary=["stock"])["efficiency"]
+    without = dea(x[["funds"]], y, model="bcc")["efficiency"]
+    np.testing.assert_allclose(with_z, without, atol=1e-7)
+
+
+@pytest.mark.parametrize(
+    ("nd", "match"), [(["nope"], "not input columns"), (["funds", "stock"], "at least one")]
+)
+def test_nondiscretionary_validation(nd, match):
+    x = pd.DataFrame({"funds": [2.0, 4.0], "stock": [2.0, 3.0]})
+    y = pd.DataFrame({"result": [1.0, 1.0]})
+    with pytest.raises(ValueError, match=match):
+        dea(x, y, nondiscretionary=nd)

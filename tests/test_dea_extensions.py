@@ -212,3 +212,22 @@ def test_bootstrap_timing_2000_replications_25_units():
     start = time.perf_counter()
     dea_bootstrap(x, y, rts="vrs", n_resamples=2000, seed=1)
     assert time.perf_counter() - start < 30
+
+
+def test_nondiscretionary_inputs_agree_with_dea_across_the_extensions():
+    """radial_efficiency, super_efficiency and the bootstrap use the same Banker-Morey (1986)
+    frontier as utils.methods.dea.dea when an input is non-discretionary."""
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame({"funds": rng.uniform(1, 5, 10), "stock": rng.uniform(1, 5, 10)})
+    y = pd.DataFrame({"out": rng.uniform(1, 5, 10)})
+    for rts, model in (("crs", "ccr"), ("vrs", "bcc")):
+        ref = dea(x, y, model=model, nondiscretionary=["stock"])["efficiency"].to_numpy()
+        got = radial_efficiency(x, y, x, y, rts, "input", nondiscretionary=[False, True])
+        np.testing.assert_allclose(got, ref, atol=1e-7)
+        sup = super_efficiency(x, y, rts=rts, nondiscretionary=["stock"]).to_numpy()
+        ineff = ref < 1 - 1e-6
+        np.testing.assert_allclose(sup[ineff], ref[ineff], atol=1e-7)
+    boot = dea_bootstrap(x, y, rts="vrs", n_resamples=100, seed=1, nondiscretionary=["stock"])
+    ref = dea(x, y, model="bcc", nondiscretionary=["stock"])["efficiency"].to_numpy()
+    np.testing.assert_allclose(boot.table["efficiency"], ref, atol=1e-7)
+    assert (boot.table["bias_corrected"] <= boot.table["efficiency"] + 1e-12).all()

@@ -7,6 +7,7 @@ is the textbook two-phase envelopment formulation, one small LP per decision-mak
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -78,21 +79,23 @@ def _validate(inputs, outputs):
 _HIGHS = {"presolve": False}  # tiny dense LPs: presolve only costs time
 
 
-def _phase1(X, Y, o, rts: str, orientation: str) -> tuple[float, float]:
+def _phase1(X, Y, o, rts: str, orientation: str, nd=None) -> tuple[float, float]:
     """Radial score for unit o: theta (input) or phi (output), and sum(lambda) of the solution.
 
-    rts in {'crs', 'vrs', 'nirs'}.
+    rts in {'crs', 'vrs', 'nirs'}; nd = boolean mask of non-discretionary inputs (input
+    orientation: their constraint is X lambda <= x_o, not theta x_o; Banker & Morey 1986).
     """
     n, m = X.shape
     s = Y.shape[1]
+    nd = np.zeros(m, dtype=bool) if nd is None else nd
     c = np.zeros(n + 1)
     if orientation == "input":
         c[0] = 1.0  # min theta
         A_ub = np.zeros((m + s, n + 1))
-        A_ub[:m, 0] = -X[o]
+        A_ub[:m, 0] = np.where(nd, 0.0, -X[o])
         A_ub[:m, 1:] = X.T
         A_ub[m:, 1:] = -Y.T
-        b_ub = np.concatenate([np.zeros(m), -Y[o]])
+        b_ub = np.concatenate([np.where(nd, X[o], 0.0), -Y[o]])
     else:
         c[0] = -1.0  # max phi
         A_ub = np.zeros((m + s, n + 1))
@@ -116,12 +119,18 @@ def _phase1(X, Y, o, rts: str, orientation: str) -> tuple[float, float]:
     return float(res.x[0]), float(res.x[1:].sum())
 
 
-def _phase2(X, Y, o, score: float, rts: str, orientation: str):
-    """Max-slack LP given the radial score; returns (lambda, s_minus, s_plus)."""
+def _phase2(X, Y, o, score: float, rts: str, orientation: str, nd=None):
+    """Max-slack LP given the radial score; returns (lambda, s_minus, s_plus).
+
+    Slacks of non-discretionary inputs (mask ``nd``) are left out of the objective (Banker &
+    Morey 1986); the caller does not report them.
+    """
     n, m = X.shape
     s = Y.shape[1]
+    nd = np.zeros(m, dtype=bool) if nd is None else nd
     nv = n + m + s
-    c = np.concatenate([np.zeros(n), -np.ones(m + s)])  # maximise the sum of slacks
+    # maximise the sum of the discretionary slacks
+    c = np.concatenate([np.zeros(n), np.where(nd, 0.0, -1.0), -np.ones(s)])
     A_eq = np.zeros((m + s, nv))
     A_eq[:m, :n] = X.T
     A_eq[:m, n : n + m] = np.eye(m)
@@ -132,7 +141,7 @@ def _phase2(X, Y, o, score: float, rts: str, orientation: str):
     # if HiGHS' rounding of the score makes the LP infeasible, retry with a hair of room
     for eps in (0.0, 1e-9, 1e-7):
         if orientation == "input":
-            b_eq = np.concatenate([score * (1 + eps) * X[o], Y[o]])
+            b_eq = np.concatenate([np.where(nd, X[o], score * (1 + eps) * X[o]), Y[o]])
         else:
             b_eq = np.concatenate([X[o], score * (1 - eps) * Y[o]])
         if rts == "vrs":
@@ -155,6 +164,7 @@ def dea(
     outputs: pd.DataFrame,
     model: Literal["ccr", "bcc"] = "ccr",
     orientation: Literal["input", "output"] = "input",
+    nondiscretionary: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     r"""Data envelopment analysis scores, slacks, peers and returns to scale for every unit.
 
@@ -174,7 +184,15 @@ def dea(
     :math:`\mathbf{1}^\top s^- + \mathbf{1}^\top s^+` s.t. :math:`X\lambda + s^- = \theta^* x_o`,
     :math:`Y\lambda - s^+ = y_o` (output orientation: :math:`X\lambda + s^- = x_o`,
     :math:`Y\lambda - s^+ = \varphi^* y_o`). A unit is Pareto-Koopmans (strongly) efficient
-    iff its score is 1 and all slacks are 0. The two-phase method is used instead of a single
+    iff its score is 1 and all slacks are 0.
+
+    **Non-discretionary inputs** (Banker & Morey 1986): an input the unit cannot vary (an
+    exogenously fixed condition such as the size of the task it inherited) is kept out of the
+    radial contraction. In the input orientation its constraint becomes
+    :math:`\sum_j \lambda_j x_{ij} \le x_{io}` (not :math:`\theta x_{io}`): the unit is compared
+    only with combinations of peers that had no more of it, and its slack is left out of the
+    phase-2 objective and not reported. In the output orientation inputs are never scaled, so the
+    option changes nothing. The two-phase method is used instead of a single
     LP with a non-Archimedean :math:`\varepsilon`, which is numerically fragile. The slacks are
     summed on mean-scaled data (each column divided by its mean) for numerical conditioning; DEA
     scores are units-invariant, and the slacks are reported in the original units. When
@@ -194,6 +212,9 @@ def dea(
         Input-oriented scores are :math:`\theta^*`; output-oriented scores are reported as
         :math:`1/\varphi^*` so that in both cases 1 means efficient and scores lie in (0, 1]
         (for CCR the two orientations give the same score).
+    nondiscretionary : sequence of str, optional
+        Names of input columns that are non-discretionary (see above); at least one input must
+        stay discretionary.
 
     Returns
     -------
@@ -216,12 +237,24 @@ def dea(
     Cooper, W. W., Seiford, L. M. & Tone, K. (2007). *Data Envelopment Analysis*, 2nd ed.,
     Springer, ch. 3-5. Fare, R., Grosskopf, S. & Lovell, C. A. K. (1994). *Production
     Frontiers*. Cambridge University Press.
+    Banker, R. D. & Morey, R. C. (1986). Efficiency analysis for exogenously fixed inputs and
+    outputs. *Operations Research*, 34(4), 513-521. https://doi.org/10.1287/opre.34.4.513
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"funds": [2.0, 4.0], "stock": [2.0, 3.0]}, index=["A", "B"])
+    >>> y = pd.DataFrame({"result": [1.0, 1.0]}, index=["A", "B"])
+    >>> dea(x, y)["efficiency"].round(3).tolist()  # B: both inputs shrink radially
+    [1.0, 0.667]
+    >>> dea(x, y, nondiscretionary=["stock"])["efficiency"].round(3).tolist()  # stock fixed
+    [1.0, 0.5]
     """
     if model not in ("ccr", "bcc"):
         raise ValueError(f"model: must be 'ccr' or 'bcc', got {model!r}")
     if orientation not in ("input", "output"):
         raise ValueError(f"orientation: must be 'input' or 'output', got {orientation!r}")
     X, Y, units, in_names, out_names = _validate(inputs, outputs)
+    nd = _nd_mask(nondiscretionary, in_names)
     x_scale, y_scale = X.mean(axis=0), Y.mean(axis=0)
     y_scale = np.where(y_scale > 0, y_scale, 1.0)
     Xs, Ys = X / x_scale, Y / y_scale
@@ -240,8 +273,8 @@ def dea(
     slack_out = np.zeros((n, s))
     lambdas = np.zeros((n, n))
     for o in range(n):
-        raw_crs, lam_sum = _phase1(Xs, Ys, o, "crs", orientation)
-        raw = {"crs": raw_crs, "vrs": _phase1(Xs, Ys, o, "vrs", orientation)[0]}
+        raw_crs, lam_sum = _phase1(Xs, Ys, o, "crs", orientation, nd)
+        raw = {"crs": raw_crs, "vrs": _phase1(Xs, Ys, o, "vrs", orientation, nd)[0]}
         crs[o], vrs[o] = to_eff(raw["crs"]), to_eff(raw["vrs"])
         if abs(crs[o] - vrs[o]) <= RTS_TOLERANCE:
             rts[o] = "constant"
@@ -249,9 +282,9 @@ def dea(
             # this CCR optimum is feasible for NIRS, so NIRS = CRS != VRS: increasing returns
             rts[o] = "increasing"
         else:
-            nirs = to_eff(_phase1(Xs, Ys, o, "nirs", orientation)[0])
+            nirs = to_eff(_phase1(Xs, Ys, o, "nirs", orientation, nd)[0])
             rts[o] = "decreasing" if abs(nirs - vrs[o]) <= RTS_TOLERANCE else "increasing"
-        sol = _phase2(Xs, Ys, o, raw[chosen], chosen, orientation)
+        sol = _phase2(Xs, Ys, o, raw[chosen], chosen, orientation, nd)
         if sol is None:  # pragma: no cover
             continue
         lam, s_minus, s_plus = sol
@@ -270,7 +303,8 @@ def dea(
         index=pd.Index(units),
     )
     for j, name in enumerate(in_names):
-        out[f"slack_{name}"] = slack_in[:, j]
+        if not nd[j]:  # a non-discretionary input has no slack to report
+            out[f"slack_{name}"] = slack_in[:, j]
     for r, name in enumerate(out_names):
         out[f"slack_{name}"] = slack_out[:, r]
     out["peers"] = [", ".join(str(units[j]) for j in np.flatnonzero(row)) for row in lambdas]
@@ -281,4 +315,21 @@ def dea(
     }
     out.attrs["model"] = model
     out.attrs["orientation"] = orientation
+    out.attrs["nondiscretionary"] = [name for name, f in zip(in_names, nd, strict=True) if f]
     return out
+
+
+def _nd_mask(nondiscretionary, in_names) -> np.ndarray:
+    """Boolean mask of the non-discretionary inputs, checked against the input names."""
+    if nondiscretionary is None:
+        return np.zeros(len(in_names), dtype=bool)
+    if isinstance(nondiscretionary, str):
+        nondiscretionary = [nondiscretionary]
+    names = [str(c) for c in in_names]
+    unknown = [c for c in nondiscretionary if str(c) not in names]
+    if unknown:
+        raise ValueError(f"nondiscretionary: {unknown} are not input columns (inputs: {names})")
+    mask = np.array([c in {str(v) for v in nondiscretionary} for c in names])
+    if mask.all():
+        raise ValueError("nondiscretionary: at least one input must stay discretionary")
+    return mask

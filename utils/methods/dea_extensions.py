@@ -33,7 +33,7 @@ import pandas as pd
 from scipy.optimize import linprog
 
 from utils.methods._validation import check_choice, check_fraction
-from utils.methods.dea import _validate
+from utils.methods.dea import _nd_mask, _validate
 
 __all__ = [
     "BootstrapDEAResult",
@@ -93,13 +93,15 @@ class _Frontier:
     output orientation: ``max phi`` s.t. ``X_ref' lam <= x``, ``Y_ref' lam >= phi y``;
     ``sum(lam) = 1`` under VRS; ``lam >= 0``. Returns the Farrell score: ``theta`` (input) or
     ``1 / phi`` (output); ``nan`` when the LP is infeasible (possible for super-efficiency and
-    cross-period distances).
+    cross-period distances). ``nd`` masks non-discretionary inputs: in the input orientation
+    their rows read ``X_ref' lam <= x`` (Banker & Morey 1986).
     """
 
-    def __init__(self, X_ref: np.ndarray, Y_ref: np.ndarray, rts: str, orientation: str):
+    def __init__(self, X_ref: np.ndarray, Y_ref: np.ndarray, rts: str, orientation: str, nd=None):
         self.X, self.Y, self.rts, self.orientation = X_ref, Y_ref, rts, orientation
         self.n, self.m = X_ref.shape
         self.s = Y_ref.shape[1]
+        self.nd = np.zeros(self.m, dtype=bool) if nd is None else np.asarray(nd, dtype=bool)
         self._h = self._build() if _HAVE_HIGHSPY else None
 
     # -- HiGHS model, built once ----------------------------------------------------------------
@@ -110,9 +112,9 @@ class _Frontier:
         A[m : m + s, 1:] = self.Y.T
         inf = np.inf
         if self.orientation == "input":
-            A[:m, 0] = -x
+            A[:m, 0] = np.where(self.nd, 0.0, -x)
             lo = np.r_[np.full(m, -inf), y]
-            up = np.r_[np.zeros(m), np.full(s, inf)]
+            up = np.r_[np.where(self.nd, x, 0.0), np.full(s, inf)]
         else:
             A[m : m + s, 0] = -y
             lo = np.r_[np.full(m, -inf), np.zeros(s)]
@@ -146,7 +148,12 @@ class _Frontier:
         inf = highspy.kHighsInf
         if self.orientation == "input":
             for i in range(m):
-                h.changeCoeff(i, 0, -x[i])
+                h.changeCoeff(i, 0, 0.0 if self.nd[i] else -x[i])
+            if self.nd.any():
+                rows = np.flatnonzero(self.nd).astype(np.int32)
+                h.changeRowsBounds(
+                    len(rows), rows, np.full(len(rows), -inf), x[self.nd].astype(float)
+                )
             h.changeRowsBounds(
                 s, np.arange(m, m + s, dtype=np.int32), y.astype(float), np.full(s, inf)
             )
@@ -189,6 +196,7 @@ def radial_efficiency(
     Y_ref,
     rts: Rts = "crs",
     orientation: Orientation = "input",
+    nondiscretionary=None,
 ) -> np.ndarray:
     r"""Farrell radial efficiency of evaluated points against the frontier of a reference set.
 
@@ -207,6 +215,10 @@ def radial_efficiency(
     rts : {"crs", "vrs"}
         Constant or variable returns to scale.
     orientation : {"input", "output"}
+    nondiscretionary : array-like of bool, optional
+        Mask (one entry per input) of non-discretionary inputs: in the input orientation their
+        constraint is :math:`X_{ref}^\top\lambda \le x_o` instead of :math:`\theta x_o`
+        (Banker & Morey 1986, see :func:`utils.methods.dea.dea`).
 
     Returns
     -------
@@ -225,6 +237,9 @@ def radial_efficiency(
     [1.0, 0.5]
     >>> radial_efficiency([[1]], [[2]], X, Y).round(3).tolist()  # beyond the frontier
     [2.0]
+    >>> X2 = [[2, 2], [4, 3]]; Y2 = [[1], [1]]  # second input non-discretionary
+    >>> radial_efficiency(X2, Y2, X2, Y2, nondiscretionary=[False, True]).round(3).tolist()
+    [1.0, 0.5]
     """
     check_choice(rts, ("crs", "vrs"), "rts")
     check_choice(orientation, ("input", "output"), "orientation")
@@ -234,7 +249,16 @@ def radial_efficiency(
         raise ValueError("inputs and outputs must have the same number of rows")
     if Xe.shape[1] != Xr.shape[1] or Ye.shape[1] != Yr.shape[1]:
         raise ValueError("evaluated and reference data must have the same inputs and outputs")
-    frontier = _Frontier(Xr, Yr, rts, orientation)
+    nd = None
+    if nondiscretionary is not None:
+        nd = np.asarray(nondiscretionary, dtype=bool).ravel()
+        if nd.shape != (Xr.shape[1],):
+            raise ValueError(
+                f"nondiscretionary: expected one flag per input ({Xr.shape[1]}), got {nd.shape[0]}"
+            )
+        if nd.all():
+            raise ValueError("nondiscretionary: at least one input must stay discretionary")
+    frontier = _Frontier(Xr, Yr, rts, orientation, nd)
     return np.array([frontier.score(Xe[k], Ye[k]) for k in range(Xe.shape[0])])
 
 
@@ -243,6 +267,7 @@ def super_efficiency(
     outputs: pd.DataFrame,
     rts: Rts = "crs",
     orientation: Orientation = "input",
+    nondiscretionary=None,
 ) -> pd.Series:
     r"""Andersen-Petersen super-efficiency: each unit against the frontier of the others.
 
@@ -260,6 +285,8 @@ def super_efficiency(
         :func:`utils.methods.dea.dea`).
     rts : {"crs", "vrs"}
     orientation : {"input", "output"}
+    nondiscretionary : sequence of str, optional
+        Input columns held fixed (Banker & Morey 1986; see :func:`utils.methods.dea.dea`).
 
     Returns
     -------
@@ -281,14 +308,15 @@ def super_efficiency(
     """
     check_choice(rts, ("crs", "vrs"), "rts")
     check_choice(orientation, ("input", "output"), "orientation")
-    X, Y, units, _, _ = _validate(inputs, outputs)
+    X, Y, units, in_names, _ = _validate(inputs, outputs)
+    nd = _nd_mask(nondiscretionary, in_names)
     n = X.shape[0]
     if n < 2:
         raise ValueError("super_efficiency needs at least 2 units")
     scores = np.empty(n)
     for o in range(n):
         others = np.arange(n) != o
-        scores[o] = _Frontier(X[others], Y[others], rts, orientation).score(X[o], Y[o])
+        scores[o] = _Frontier(X[others], Y[others], rts, orientation, nd).score(X[o], Y[o])
     return pd.Series(scores, index=pd.Index(units), name="super_efficiency")
 
 
@@ -462,6 +490,7 @@ def dea_bootstrap(
     n_resamples: int = 2000,
     confidence: float = 0.95,
     seed: int | None = None,
+    nondiscretionary=None,
 ) -> BootstrapDEAResult:
     r"""Bias-corrected DEA scores and confidence intervals by the Simar-Wilson smoothed bootstrap.
 
@@ -494,6 +523,10 @@ def dea_bootstrap(
     confidence : float, default 0.95
     seed : int, optional
         Seed of ``numpy.random.default_rng``; results are reproducible given the seed.
+    nondiscretionary : sequence of str, optional
+        Input columns held fixed (Banker & Morey 1986): they enter the frontier as in
+        :func:`utils.methods.dea.dea` and are not rescaled in the pseudo-data (only the
+        discretionary inputs move radially).
 
     Returns
     -------
@@ -526,11 +559,12 @@ def dea_bootstrap(
         raise ValueError(f"n_resamples: must be an integer, got {n_resamples!r}")
     if not 100 <= n_resamples <= 100_000:
         raise ValueError(f"n_resamples: must be between 100 and 100000, got {n_resamples}")
-    X, Y, units, _, _ = _validate(inputs, outputs)
+    X, Y, units, in_names, _ = _validate(inputs, outputs)
+    nd = _nd_mask(nondiscretionary, in_names)
     n = X.shape[0]
     if n < 3:
         raise ValueError("dea_bootstrap needs at least 3 units")
-    theta = radial_efficiency(X, Y, X, Y, rts, orientation)
+    theta = radial_efficiency(X, Y, X, Y, rts, orientation, nd)
     delta = 1.0 / theta
     h = _silverman(delta)
     reflected = np.r_[delta, 2.0 - delta]
@@ -544,10 +578,11 @@ def dea_bootstrap(
         star = beta.mean() + (tilde - beta.mean()) / np.sqrt(1.0 + h * h / sigma2)
         star = np.where(star < 1.0, 2.0 - star, star)
         if orientation == "input":
-            Xs, Ys = X * (theta * star)[:, None], Y
+            Xs = np.where(nd[None, :], X, X * (theta * star)[:, None])
+            Ys = Y
         else:
             Xs, Ys = X, Y / (theta * star)[:, None]
-        reps[b] = 1.0 / radial_efficiency(X, Y, Xs, Ys, rts, orientation)
+        reps[b] = 1.0 / radial_efficiency(X, Y, Xs, Ys, rts, orientation, nd)
     alpha = 1.0 - confidence
     bias = np.nanmean(reps, axis=0) - delta
     q_lo, q_hi = np.nanquantile(reps - delta, [alpha / 2, 1 - alpha / 2], axis=0)
