@@ -176,3 +176,27 @@ def test_critique_and_policy_exercises_with_glued_solutions():
         assert any("{glue:text}" in s or "{glue}" in s for s in solutions), (
             f"{path.stem}: no solution with glued numbers"
         )
+
+
+SCORING_CHAPTERS = ("03_survey", "04_scoring", "05_attribution")
+
+
+@pytest.mark.parametrize("name", SCORING_CHAPTERS)
+def test_one_scale_stated_in_every_chapter_that_shows_scores(name: str):
+    """Issue 12: one 0-100 scale, its mapping of a 1-5 answer, and '60 is not a pass' stated."""
+    nb = json.loads((REPO / "book" / "chapters" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    md = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert re.search(r"25\s*(?:\\,)?\s*\(a\s*-\s*1\)", md), (
+        f"{name}: the 25(a-1) mapping is not stated"
+    )
+    assert re.search(r"not\*{0,2}\s+a\s+pass|is a pass \(及格\) does not apply", md), (
+        f"{name}: the text does not say that 60 is not a pass"
+    )
+
+
+@pytest.mark.slow
+def test_no_score_outside_0_100_in_the_findings(built_book: Path):
+    findings = json.loads((built_book.parent / "findings.json").read_text(encoding="utf-8"))
+    scores = [d["score"] for d in findings.get("dimensions", []) if d.get("score") is not None]
+    assert scores, "findings.json has no dimension scores"
+    assert all(0 <= s <= 100 for s in scores), scores
