@@ -45,19 +45,14 @@ DOI = re.compile(r"10\.\d{4,9}/\S+")
 URL = re.compile(r"https?://\S+")
 
 #: Entries for which no checked DOI or stable address was found (see the module docstring).
-WITHOUT_IDENTIFIER = frozenset({"saaty1980", "saaty2005", "theil1967", "ravallion2016"})
+WITHOUT_IDENTIFIER: frozenset[str] = frozenset()
 
 #: For each exempt entry, identifier-bearing works in ``references.bib`` that can replace it at
 #: the places it is cited: Saaty's journal statements of the eigenvector method, the scale and the
 #: consistency ratio (1977, 1990); the larger random-index table (Saaty and Tran 2007, the second
 #: source already named for it in ``utils/methods/weights.py``); the decomposability of Theil's
 #: index (Bourguignon 1979, beside Shorrocks 1980); relative poverty lines (Ravallion and Chen 2011).
-SUBSTITUTES: dict[str, tuple[str, ...]] = {
-    "saaty1980": ("saaty1990", "saaty1977"),
-    "saaty2005": ("saaty2007",),
-    "theil1967": ("bourguignon1979",),
-    "ravallion2016": ("ravallion2011",),
-}
+SUBSTITUTES: dict[str, tuple[str, ...]] = {}
 
 #: Methods classics and textbooks: cited by the literature chapter for a method, not counted as
 #: empirical or policy studies of poverty alleviation.

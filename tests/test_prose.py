@@ -42,11 +42,11 @@ BIB = BOOK / "references.bib"
 CHAPTERS = sorted((BOOK / "chapters").glob("*.ipynb"))
 
 #: Keys promised to the chapter authors (the project brief's list).
-PROMISED_KEYS = """saaty1980 saaty2005 hwang1981 charnes1978 banker1984 foster1984 alkire2011 alkire2015
+PROMISED_KEYS = """saaty1977 saaty1990 saaty2007 hwang1981 charnes1978 banker1984 foster1984 alkire2011 alkire2015
 cronbach1951 feldt1965 kaiser1974 bartlett1950 horn1965 fornell1981 martilla1977 zadeh1965 deng1982
-diakoulaki1995 shannon1948 budescu1993 azen2003 mccullagh1980 efron1993 theil1967 shorrocks1980
+diakoulaki1995 shannon1948 budescu1993 azen2003 mccullagh1980 efron1993 bourguignon1979 shorrocks1980
 heiberger2014 cooper2007 forman1998 aczel1983 cpc2015decision gov2016assessment gov2016exit
-gov2018revitalization scio2021 nbs ravallion2016 haughton2009""".split()
+gov2018revitalization scio2021 nbs ravallion2011 haughton2009""".split()
 
 
 def numbers(text: str) -> list[str]:
