@@ -28,15 +28,25 @@ def _code(path: Path) -> str:
     return "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
 
 
+def _trees(code: str) -> list[ast.AST]:
+    """The syntax tree of the code, or of each part that parses (IPython magics do not)."""
+    try:
+        return [ast.parse(code)]
+    except SyntaxError:
+        trees = []
+        for part in code.split("\n\n"):
+            try:
+                trees.append(ast.parse(part))
+            except SyntaxError:
+                continue
+        return trees
+
+
 def _glued_keys(code: str) -> set[str]:
     """Keys glued by the code: ``glue("key", ...)``, ``glue_figure("key", ...)`` and
     ``glue_facts("ch4", name=...)``."""
     keys = set(re.findall(r"""\bglue(?:_figure)?\(\s*["']([A-Za-z0-9_]+)["']""", code))
-    for cell in code.split("\n\n"):
-        try:
-            tree = ast.parse(cell)
-        except SyntaxError:  # IPython magics: fall back to the regex above
-            continue
+    for tree in _trees(code):
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Call)
@@ -140,3 +150,26 @@ def test_chapter_has_the_parts_of_a_chapter(path: Path):
         f"{name}: no exercise asks to rerun with another parameter"
     )
     assert re.search(r"\{cite(:[pt])?\}`", md), f"{name}: no citation"
+
+
+def _glued_key_list(code: str) -> list[str]:
+    """Every glue key of the code, with repetitions (glue, glue_figure and glue_facts calls)."""
+    keys = re.findall(r"""\bglue(?:_figure)?\(\s*["']([A-Za-z0-9_]+)["']""", code)
+    for tree in _trees(code):
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", None)) == "glue_facts"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                keys += [f"{node.args[0].value}_{kw.arg}" for kw in node.keywords if kw.arg]
+    return keys
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_no_glue_key_is_glued_twice(path: Path):
+    """myst-nb warns on a duplicate glue key, and the book is built with warnings as errors."""
+    keys = _glued_key_list(_code(path))
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    assert not dupes, f"{path.stem}: glue keys glued more than once: {dupes}"
