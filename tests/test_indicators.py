@@ -251,6 +251,76 @@ def test_indicator_matrix_validation():
 
 
 # --------------------------------------------------------------------------------------------
+# survey_matrix, township_matrix, objective_weights: each source on its own units
+# --------------------------------------------------------------------------------------------
+def test_survey_and_township_matrices_by_hand():
+    """Hand-derived: survey block = households that answered every survey item (H4 lacks q1);
+    township block = every panel township once (T3 is not surveyed but is a township), its
+    statistic the mean over the years: T1 stat1 (10 + 20) / 2 = 15, T2 40, T3 0."""
+    sx = I.survey_matrix(_survey(), _indicators())
+    assert list(sx.columns) == ["A1", "B1", "B3"] and list(sx.index) == ["H1", "H2", "H3"]
+    assert len(I.survey_matrix(_survey(), _indicators(), dropna=False)) == 4
+    tx = I.township_matrix(_panel(), _indicators())
+    assert list(tx.columns) == ["A2", "B2"] and list(tx.index) == ["T1", "T2", "T3"]
+    assert tx["A2"].tolist() == [15.0, 40.0, 0.0] and tx["B2"].tolist() == [0.5, 1.5, 9.0]
+    assert I.township_matrix(_panel(), _indicators(), year=2020)["A2"].tolist() == [20, 50, 0]
+    with pytest.raises(ValueError, match=r"year: must be one of the panel years"):
+        I.township_matrix(_panel(), _indicators(), year=2018)
+    with pytest.raises(ValueError, match=r"panel: column 'stat2' \(source of indicator 'B2'\)"):
+        I.township_matrix(_panel().drop(columns="stat2"), _indicators())
+    with pytest.raises(ValueError, match=r"survey: column 'q2' \(source of indicator 'B1'\)"):
+        I.survey_matrix(_survey().drop(columns="q2"), _indicators())
+    with pytest.raises(ValueError, match=r"no household answered every survey indicator item"):
+        I.survey_matrix(_survey().assign(q1=np.nan), _indicators())
+
+
+def test_objective_weights_blocks_by_hand():
+    """Hand-derived entropy (Shannon 1948; min-max variant of the chapter's formula) on the
+    township block: A2 scores z = (15, 40, 0) / 40 = (0.375, 1, 0), p = (3/11, 8/11, 0);
+    B2 (cost) z = (9 - (0.5, 1.5, 9)) / 8.5 = (1, 7.5/8.5, 0). Block shares: 3 survey and 2
+    township indicators of 5, so the survey block carries 3/5 and the township block 2/5."""
+    sx = I.survey_matrix(_survey(), _indicators())
+    tx = I.township_matrix(_panel(), _indicators())
+    w = I.objective_weights(sx, tx, _indicators(), "entropy")
+    assert list(w.index) == ["A1", "A2", "B1", "B2", "B3"] and w.sum() == pytest.approx(1)
+    assert w[["A1", "B1", "B3"]].sum() == pytest.approx(3 / 5)
+    assert w[["A2", "B2"]].sum() == pytest.approx(2 / 5)
+
+    def ent(z):
+        p = np.asarray(z) / np.sum(z)
+        p = p[p > 0]
+        return -(p * np.log(p)).sum() / np.log(3)
+
+    d = np.array([1 - ent([0.375, 1, 0]), 1 - ent([1, 7.5 / 8.5, 0])])
+    np.testing.assert_allclose(w[["A2", "B2"]], 2 / 5 * d / d.sum())
+    c = I.objective_weights(sx, tx, _indicators(), "critic")
+    np.testing.assert_allclose(
+        c[["A1", "B1", "B3"]], 3 / 5 * weights.critic_weights(sx, ["benefit"] * 3)
+    )
+    with pytest.raises(ValueError, match=r"method: 'ahp' is not one of"):
+        I.objective_weights(sx, tx, _indicators(), "ahp")
+    with pytest.raises(ValueError, match=r"every indicator once; missing \['A2', 'B2'\]"):
+        I.objective_weights(sx, tx.iloc[:, :0], _indicators())
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=1, max_value=6))
+def test_township_weights_do_not_depend_on_households_per_township(copies):
+    """The defect of the household layout: repeating one township's households changed the
+    township indicators' weights. On township rows, the number of surveyed households of a
+    township cannot matter."""
+    s = _survey()
+    more = pd.concat(
+        [s] + [s[s.township == "T1"].assign(household_id=f"X{k}") for k in range(copies)]
+    )
+    more["household_id"] = [f"H{k}" for k in range(len(more))]
+    tx = I.township_matrix(_panel(), _indicators())
+    base = I.objective_weights(I.survey_matrix(s, _indicators()), tx, _indicators())
+    grown = I.objective_weights(I.survey_matrix(more, _indicators()), tx, _indicators())
+    np.testing.assert_allclose(base[["A2", "B2"]], grown[["A2", "B2"]])
+
+
+# --------------------------------------------------------------------------------------------
 # weights_table
 # --------------------------------------------------------------------------------------------
 def _table(global_weights) -> pd.DataFrame:

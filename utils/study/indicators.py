@@ -10,8 +10,10 @@ indicator:
   rest by the element-wise geometric mean (AIJ); the criterion and indicator (local) priorities
   are composed into global weights by :func:`utils.methods.weights.ahp_hierarchy`;
 * **objective** weights (entropy or CRITIC, :func:`utils.methods.weights.entropy_weights`,
-  :func:`utils.methods.weights.critic_weights`) from a households x indicators data matrix built by
-  :func:`indicator_matrix` (design choice documented there);
+  :func:`utils.methods.weights.critic_weights`), each source on its own units
+  (:func:`objective_weights`): survey indicators on household rows (:func:`survey_matrix`),
+  township indicators on the panel's township rows (:func:`township_matrix`), each source
+  keeping the share of the indicators it holds;
 * **combined** weights, the linear mix ``alpha * AHP + (1 - alpha) * objective``
   (:func:`utils.methods.weights.combine_weights` with ``method="linear"``).
 
@@ -57,6 +59,9 @@ __all__ = [
     "indicator_table",
     "group_ahp_weights",
     "indicator_matrix",
+    "survey_matrix",
+    "township_matrix",
+    "objective_weights",
     "weights_table",
     "indicator_weights",
     "planted_weights",
@@ -142,9 +147,12 @@ class IndicatorWeights:
         Expert matrices left out of the AHP aggregation (columns ``expert``, ``block``,
         ``consistency_ratio``); empty when none was excluded or ``exclude_inconsistent=False``.
     n_households : int
-        Households (complete cases) in the objective data matrix.
+        Households (complete cases among the survey items) behind the survey indicators'
+        objective weights.
     year : int or None
         Township-statistics year used by the objective matrix (None = mean over all years).
+    n_townships : int
+        Townships (rows of the panel) behind the township indicators' objective weights.
     """
 
     table: pd.DataFrame
@@ -155,6 +163,7 @@ class IndicatorWeights:
     excluded: pd.DataFrame
     n_households: int
     year: int | None
+    n_townships: int = 0
 
     @property
     def global_weights(self) -> pd.Series:
@@ -320,7 +329,11 @@ def indicator_matrix(
     year: int | None = None,
     dropna: bool = True,
 ) -> pd.DataFrame:
-    """Households x indicators data matrix for the objective weights.
+    """Households x indicators data matrix (township values repeated per household).
+
+    Not used for the weights any more: it mixes units (a township statistic repeated for
+    every household of the township); :func:`indicator_weights` uses :func:`survey_matrix` and
+    :func:`township_matrix` instead. Kept to show the household view of all indicators.
 
     Design (a modelling choice of this book, stated because objective weights depend on it):
 
@@ -416,6 +429,240 @@ def indicator_matrix(
     return X
 
 
+def _check_sources(ind: pd.DataFrame) -> None:
+    bad_src = ind.index[~ind["source"].isin(["survey", "township"])]
+    if len(bad_src):
+        i = bad_src[0]
+        raise ValueError(
+            f"indicators: indicator {i!r} has source {ind.at[i, 'source']!r}; must be 'survey' "
+            f"or 'township'"
+        )
+
+
+def survey_matrix(
+    survey: pd.DataFrame, indicators: pd.DataFrame, dropna: bool = True
+) -> pd.DataFrame:
+    """Households x survey indicators: the rows on which survey indicators get objective weights.
+
+    One row per surveyed household, one column per indicator whose ``source`` is ``survey``
+    (its questionnaire item, ``source_column``). With ``dropna`` only households that answered
+    every survey item are kept (complete cases *among the survey items*; the township
+    indicators play no part): CRITIC needs the correlations of the items on one common set of
+    households (pairwise-deleted correlation matrices need not be coherent), and the entropy
+    weights use the same rows so that the two objective schemes describe the same data.
+    Design weights are not used: the weights describe the dispersion of the answers in the
+    sample.
+
+    Parameters
+    ----------
+    survey : pd.DataFrame
+        From :func:`utils.study.data.load_survey` (``household_id`` and the items).
+    indicators : pd.DataFrame
+        From :func:`utils.study.data.load_indicators`.
+    dropna : bool, default True
+
+    Returns
+    -------
+    pd.DataFrame
+        Index ``household_id``; columns the survey indicator ids (float), in file order.
+
+    Raises
+    ------
+    ValueError
+        Unknown source, no survey indicator, a missing ``household_id`` or item column, or no
+        complete household left.
+
+    Examples
+    --------
+    >>> ind = pd.DataFrame({"id": ["a", "A1", "A2", "A3"], "level": ["criterion"] + ["indicator"] * 3,
+    ...     "criterion": ["a"] * 4, "label_en": ["A", "a1", "a2", "a3"],
+    ...     "direction": ["", "benefit", "benefit", "cost"],
+    ...     "source": ["", "survey", "survey", "township"], "source_column": ["", "q1", "q2", "s"]})
+    >>> sv = pd.DataFrame({"household_id": ["H1", "H2", "H3"], "q1": [1, 2, None], "q2": [3, 4, 5]})
+    >>> survey_matrix(sv, ind).to_numpy().tolist()
+    [[1.0, 3.0], [2.0, 4.0]]
+    """
+    ind = indicator_table(indicators)
+    _check_sources(ind)
+    if not isinstance(survey, pd.DataFrame):
+        raise ValueError("survey: expected a DataFrame")
+    if "household_id" not in survey.columns:
+        raise ValueError("survey: missing column(s) ['household_id']")
+    items = ind[ind["source"] == "survey"]
+    if items.empty:
+        raise ValueError("indicators: no indicator has source 'survey'")
+    for i, r in items.iterrows():
+        if r["source_column"] not in survey.columns:
+            raise ValueError(
+                f"survey: column {r['source_column']!r} (source of indicator {i!r}) is missing"
+            )
+    X = pd.DataFrame(
+        {
+            i: pd.to_numeric(survey[r["source_column"]], errors="coerce").astype(float)
+            for i, r in items.iterrows()
+        }
+    )
+    X.index = pd.Index(survey["household_id"].astype(str), name="household_id")
+    X.columns.name = "indicator"
+    if dropna:
+        X = X.dropna()
+        if X.empty:
+            raise ValueError("survey: no household answered every survey indicator item")
+    return X
+
+
+def township_matrix(
+    panel: pd.DataFrame, indicators: pd.DataFrame, year: int | None = None
+) -> pd.DataFrame:
+    """Townships x township indicators: the rows on which township indicators get objective weights.
+
+    One row per township of the panel (all of them, not only the surveyed ones: a township
+    statistic describes a township, so its dispersion is measured across townships, each
+    counted once), one column per indicator whose ``source`` is ``township``. By default
+    (``year=None``) a statistic is the township's **mean over the panel years** (in the final
+    year some statistics are constant, e.g. poverty incidence 0 everywhere at the end of 2020,
+    which would give them zero objective weight); with ``year=<int>`` that year's value.
+
+    Parameters
+    ----------
+    panel : pd.DataFrame
+        From :func:`utils.study.data.load_township_panel` (``township``, ``year``, statistics).
+    indicators : pd.DataFrame
+        From :func:`utils.study.data.load_indicators`.
+    year : int, optional
+
+    Returns
+    -------
+    pd.DataFrame
+        Index ``township``; columns the township indicator ids (float), in file order.
+
+    Raises
+    ------
+    ValueError
+        Unknown source, no township indicator, missing columns, a year not in the panel, or a
+        missing statistic.
+
+    Examples
+    --------
+    >>> ind = pd.DataFrame({"id": ["a", "A1", "A2"], "level": ["criterion"] + ["indicator"] * 2,
+    ...     "criterion": ["a"] * 3, "label_en": ["A", "a1", "a2"],
+    ...     "direction": ["", "benefit", "cost"], "source": ["", "survey", "township"],
+    ...     "source_column": ["", "q1", "s"]})
+    >>> pn = pd.DataFrame({"township": ["T1", "T1", "T2", "T2"], "year": [2019, 2020] * 2,
+    ...                    "s": [1.0, 3.0, 5.0, 5.0]})
+    >>> township_matrix(pn, ind)["A2"].tolist(), township_matrix(pn, ind, year=2019)["A2"].tolist()
+    ([2.0, 5.0], [1.0, 5.0])
+    """
+    ind = indicator_table(indicators)
+    _check_sources(ind)
+    if not isinstance(panel, pd.DataFrame):
+        raise ValueError("panel: expected a DataFrame")
+    miss = [c for c in ("township", "year") if c not in panel.columns]
+    if miss:
+        raise ValueError(f"panel: missing column(s) {miss}")
+    stats_ind = ind[ind["source"] == "township"]
+    if stats_ind.empty:
+        raise ValueError("indicators: no indicator has source 'township'")
+    for i, r in stats_ind.iterrows():
+        if r["source_column"] not in panel.columns:
+            raise ValueError(
+                f"panel: column {r['source_column']!r} (source of indicator {i!r}) is missing"
+            )
+    cols = list(dict.fromkeys(stats_ind["source_column"]))
+    years = sorted(int(y) for y in pd.unique(panel["year"].astype(int)))
+    p = panel.assign(township=panel["township"].astype(str))
+    if year is None:
+        stats = p.groupby("township")[cols].mean()
+    else:
+        if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or year not in years:
+            raise ValueError(f"year: must be one of the panel years {years} or None, got {year!r}")
+        stats = p[p["year"].astype(int) == int(year)].set_index("township")[cols]
+    X = pd.DataFrame({i: stats[r["source_column"]].astype(float) for i, r in stats_ind.iterrows()})
+    X.index.name = "township"
+    X.columns.name = "indicator"
+    if X.isna().any().any():
+        t, c = X.stack(future_stack=True).loc[lambda v: v.isna()].index[0]
+        raise ValueError(f"panel: township {t!r} has no value for indicator {c!r}")
+    return X
+
+
+def objective_weights(
+    survey_x: pd.DataFrame,
+    township_x: pd.DataFrame,
+    indicators: pd.DataFrame,
+    method: str = "entropy",
+) -> pd.Series:
+    """Objective global weights, each source on its own units.
+
+    The survey block (households x survey indicators, :func:`survey_matrix`) and the township
+    block (townships x township indicators, :func:`township_matrix`) get the method's weights
+    separately, ``w_j^(b)`` summing to 1 within block ``b``; each block then keeps the share of
+    the indicators it holds:
+
+        w_j = (n_b / n) * w_j^(b),     j in block b,
+
+    with ``n_b`` the block's indicators and ``n`` all indicators. Local weights within a
+    criterion then follow from :func:`weights_table` (``local = global / criterion sum``). A
+    block of a single indicator gives it its whole share.
+
+    Parameters
+    ----------
+    survey_x, township_x : pd.DataFrame
+        The two blocks (columns: indicator ids).
+    indicators : pd.DataFrame
+        From :func:`utils.study.data.load_indicators` (directions and order).
+    method : {"entropy", "critic"}, default "entropy"
+
+    Returns
+    -------
+    pd.Series
+        Named ``"<method>"``, indexed by indicator id in file order; sums to 1.
+
+    Raises
+    ------
+    ValueError
+        Unknown method, or blocks whose columns are not exactly the indicators of the file.
+
+    Examples
+    --------
+    >>> ind = pd.DataFrame({"id": ["a", "A1", "A2", "A3"], "level": ["criterion"] + ["indicator"] * 3,
+    ...     "criterion": ["a"] * 4, "label_en": ["A", "a1", "a2", "a3"],
+    ...     "direction": ["", "benefit", "benefit", "cost"],
+    ...     "source": ["", "survey", "survey", "township"], "source_column": ["", "q1", "q2", "s"]})
+    >>> sx = pd.DataFrame({"A1": [1.0, 2.0, 3.0], "A2": [1.0, 1.0, 3.0]})
+    >>> tx = pd.DataFrame({"A3": [4.0, 5.0]})
+    >>> w = objective_weights(sx, tx, ind)
+    >>> round(float(w["A3"]), 4), round(float(w[["A1", "A2"]].sum()), 4)
+    (0.3333, 0.6667)
+    """
+    check_choice(method, OBJECTIVE_METHODS, "method")
+    ind = indicator_table(indicators)
+    fn = _w.entropy_weights if method == "entropy" else _w.critic_weights
+    parts = []
+    for name, block in (("survey_x", survey_x), ("township_x", township_x)):
+        if not isinstance(block, pd.DataFrame) or block.shape[1] == 0:
+            continue
+        unknown = [c for c in block.columns if c not in ind.index]
+        if unknown:
+            raise ValueError(f"{name}: column(s) {unknown} are not indicators of the system")
+        if block.shape[1] == 1:
+            w = pd.Series(1.0, index=block.columns)
+        else:
+            w = fn(block, ind.loc[block.columns, "direction"].tolist())
+        parts.append(w * block.shape[1])
+    out = pd.concat(parts) if parts else pd.Series(dtype=float)
+    missing = [i for i in ind.index if i not in out.index]
+    if missing or out.index.duplicated().any():
+        raise ValueError(
+            f"survey_x, township_x: the two blocks must hold every indicator once; missing "
+            f"{missing}"
+        )
+    out = out.reindex(ind.index).astype(float)
+    out = out / len(ind)
+    out.name = method
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # Weights of the indicator system
 # --------------------------------------------------------------------------------------------
@@ -480,7 +727,9 @@ def indicator_weights(
     consistency ratio, matrices whose ratio is not below ``consistency_threshold`` excluded when
     ``exclude_inconsistent``, geometric-mean aggregation, hierarchic composition). Objective:
     :func:`utils.methods.weights.entropy_weights` or :func:`utils.methods.weights.critic_weights`
-    on the households x indicators matrix of :func:`indicator_matrix`. Combined: the linear mix
+    with each source on its own units (:func:`objective_weights`: survey indicators on the
+    households that answered every survey item, township indicators on the panel's townships,
+    each source keeping its share of the indicators). Combined: the linear mix
     (:func:`utils.methods.weights.combine_weights`, ``method="linear"``; Ma et al. 1999)
 
         w_i = alpha * w_i^AHP + (1 - alpha) * w_i^obj.
@@ -530,16 +779,14 @@ def indicator_weights(
     ahp_table, excluded = group_ahp_weights(
         matrices, indicators, exclude_inconsistent, consistency_threshold, ri
     )
-    X = indicator_matrix(
-        _data.load_survey(data_dir), _data.load_township_panel(data_dir), indicators, year
-    )
+    sx = survey_matrix(_data.load_survey(data_dir), indicators)
+    tx = township_matrix(_data.load_township_panel(data_dir), indicators, year)
     ind = indicator_table(indicators)
-    benefit = ind.loc[X.columns, "direction"].tolist()
     components = pd.DataFrame(
         {
             "ahp": ahp_table["global_weight"],
-            "entropy": _w.entropy_weights(X, benefit),
-            "critic": _w.critic_weights(X, benefit),
+            "entropy": objective_weights(sx, tx, indicators, "entropy"),
+            "critic": objective_weights(sx, tx, indicators, "critic"),
         }
     ).loc[list(ind.index)]
     components.index.name = "indicator"
@@ -554,8 +801,9 @@ def indicator_weights(
         objective=objective if scheme == "combined" else None,
         components=components,
         excluded=excluded,
-        n_households=int(len(X)),
+        n_households=int(len(sx)),
         year=year,
+        n_townships=int(len(tx)),
     )
 
 
