@@ -112,7 +112,8 @@ class AHPResult:
     individual : pd.DataFrame or None
         For :func:`ahp_group` only: one row per expert with ``lambda_max``,
         ``consistency_index``, ``consistency_ratio``, ``consistent``, ``included`` (whether the
-        matrix entered the aggregation) and ``expert_weight`` of that expert's own matrix.
+        matrix entered the aggregation) and ``expert_weight``, the weight of that expert in the
+        pool (0 for an excluded matrix; the kept experts' weights rescaled to sum 1).
     """
 
     weights: pd.Series
@@ -446,6 +447,8 @@ def ahp_group(
         lam_used = np.full(kept.size, 1.0 / kept.size) if weights is None else kept / kept.sum()
     else:
         lam_used = lam
+    pooled_weight = np.zeros(len(mats))
+    pooled_weight[included] = lam_used  # an excluded expert has weight 0 in the pool
     ind = pd.DataFrame(
         {
             "lambda_max": [r.lambda_max for r in individual],
@@ -453,7 +456,7 @@ def ahp_group(
             "consistency_ratio": [r.consistency_ratio for r in individual],
             "consistent": consistent,
             "included": included,
-            "expert_weight": lam,
+            "expert_weight": pooled_weight,
         },
         index=pd.Index(experts, name="expert"),
     )
