@@ -354,6 +354,29 @@ def test_dimension_verdicts_absolute_only_and_relative_only():
     assert v.loc["a", "verdict"] == P.VERDICTS[(False, True)]
 
 
+@settings(max_examples=25, deadline=None)
+@given(
+    scores=st.lists(st.floats(40, 75), min_size=3, max_size=5),
+    lows=st.lists(st.floats(0.05, 0.5), min_size=5, max_size=5),
+    t=st.lists(st.floats(0.05, 0.6), min_size=2, max_size=2).map(sorted),
+)
+def test_verdicts_monotone_in_threshold_and_confidence(scores, lows, t):
+    """What chapter 4's sensitivity table and error split rely on: a laxer low-ratings threshold
+    never adds a problem, and a higher joint confidence (the error rate split between the two
+    standards, (1 - 0.95) / 2 each) never adds one either: it only widens the intervals."""
+    dims = [f"d{i}" for i in range(len(scores))]
+    lows = lows[: len(dims)]
+    res = _fake_result(
+        dict(zip(dims, scores, strict=True)), dict(zip(dims, lows, strict=True)), se=2.0
+    )
+    strict, lax = (P.dimension_verdicts(res, low_share_threshold=x)["problem"] for x in t)
+    assert not (lax & ~strict).any()
+    split = P.dimension_verdicts(res, confidence=0.975)
+    single = P.dimension_verdicts(res, confidence=0.95)
+    assert not (split["problem"] & ~single["problem"]).any()
+    assert split.attrs["critical_absolute"] >= single.attrs["critical_absolute"]
+
+
 def test_dimension_verdicts_validation():
     res = _fake_result({"a": 60, "b": 70}, {"a": 0.1, "b": 0.1}, method="jackknife")
     with pytest.raises(ValueError, match="'max-t' needs bootstrap replicates"):
