@@ -178,6 +178,7 @@ def test_scenario_validation(fitted):
         (0.01, 0.5, "supported"),
         (-0.5, -0.01, "not supported"),
         (-0.05, 0.09, "not supported"),  # holds 0 but excludes effects of 0.1 or more
+        (0.02, 0.08, "not supported"),  # above 0 but too small to matter: never both verdicts
         (-0.2, 0.4, "cannot tell"),
         (-0.05, 0.1, "cannot tell"),  # reaches the smallest effect of interest
     ],
@@ -210,17 +211,6 @@ def test_cause_verdict_validation():
         cm.cause_verdict(0.5, 0.1, 0.1)
     with pytest.raises(ValueError, match="smallest_effect"):
         cm.cause_verdict(0.1, 0.5, -1)
-
-
-def test_problem_verdict_both_standards():
-    """Absolute standard (interval below the neutral answer) and leave-one-out (gap below 0)."""
-    assert cm.problem_verdict(49.0, -0.5) == (
-        "supported",
-        "below the neutral answer and below the other dimensions",
-    )
-    assert cm.problem_verdict(49.0, 1.0)[1] == "below the neutral answer"
-    assert cm.problem_verdict(51.0, -0.1)[1] == "below the other dimensions"
-    assert cm.problem_verdict(50.0, 0.0)[0] == "not supported"  # touching is not below
 
 
 def test_problem_chain_matches_the_truth_ids(repo):
@@ -272,12 +262,15 @@ def test_matched_measures_by_hand():
             "asp4": [1, 5],
         }
     )
-    m = cm.matched_measures(s)
+    s["gs2"] = [3, 1]  # an item outside the system's items must not count
+    m = cm.matched_measures(s, service_items=["gs1", "gs3"])
     assert m["gs"].tolist() == [5.0, 1.0]
     assert np.isnan(m.at[0, "in"]) and m.at[1, "in"] == pytest.approx(np.log(1000))
     assert m["ss"].tolist() == [1.0, 0.25]  # (1) and (0 + 1 + 0 + 0) / 4
     with pytest.raises(ValueError, match="missing column"):
-        cm.matched_measures(s.drop(columns="labour_force"))
+        cm.matched_measures(s.drop(columns="labour_force"), service_items=["gs1"])
+    with pytest.raises(ValueError, match="missing column"):
+        cm.matched_measures(s, service_items=["gs9"])
 
 
 @SET
@@ -342,13 +335,18 @@ def test_evidence_chain_says_when_a_countermeasure_is_not_warranted(repo):
     )
     table = cm.evidence_chain(chain, dims, causes)
     assert table["cause verdict"].tolist() == list(causes["verdict"])
-    assert table.at["in", "countermeasure"].endswith(
-        "(not supported: its cause is not supported by the data)"
+    assert "not supported, its cause is not supported" in table.at["in", "countermeasure"]
+    assert "cannot tell whether its cause acts" in table.at["ss", "countermeasure"]
+    assert "consistent with the evidence" in table.at["gs", "countermeasure"]
+    # social organisations are monitored by partners, but the tested proxy is cadre visits
+    assert table.at["gs", "countermeasure"].endswith(
+        "untested (tested proxy: cadre_visits_per_household)"
     )
-    assert table.at["ss", "countermeasure"].endswith("(cannot tell whether its cause acts)")
-    assert table.at["gs", "countermeasure"].endswith("(its cause is supported)")
+    assert "tested through its monitoring indicator" in table.at["ed", "countermeasure"]
     assert table.at["gs", "indicator to monitor"] == "social_org_partners"
-    assert table.at["in", "problem verdict"].startswith("not supported")
+    assert table.at["in", "verdict on satisfaction ratings (chapter 4)"] == "not supported"
+    labelled = cm.evidence_chain(chain, dims, causes, {"social_org_partners": "partners"})
+    assert labelled.at["gs", "indicator to monitor"] == "partners"
 
 
 def test_write_findings_is_atomic_and_refuses_nan(tmp_path):

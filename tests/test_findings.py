@@ -8,7 +8,8 @@ against the scenario's ``truth.json``:
 - every cause, countermeasure and dimension id of the truth file is in the record, and each
   countermeasure's cause and verdict follow its cause (ids as in the truth file);
 - the **supported causes match ``active_causes``**, with one documented tolerance: an active cause
-  may come out "cannot tell" when it is *borderline*, i.e. its interval's lower end lies within
+  may come out "cannot tell" when it is *borderline*, i.e. its interval's lower end (the chapter's
+  intervals are Bonferroni-simultaneous over the causes) lies within
   :data:`BORDERLINE` (SD of the measure per SD of the proxy) below zero (the planted effect is on a
   latent score and reaches the matched measure through a noisy proxy, and the proxies vary across
   only some twenty townships). An inactive cause must never be "supported", and an active cause
@@ -57,16 +58,15 @@ def simulate(scenario: str, out: Path, households: int = 300) -> dict:
 
 
 def run_chapter(data: Path, work: Path, book_dir: Path = REPO / "book") -> dict:
-    """Execute chapter 5 on ``data`` (findings into ``work/findings``); return its record."""
+    """Execute chapter 5 on ``data`` (findings into ``work/build/findings``); return its record."""
     from tools.run import run
 
-    findings = work / "findings"
+    findings = work / "build" / "findings"  # the runner sets FINDINGS_DIR to BUILD_DIR/findings
     status = run(
         book_dir=book_dir,
         data_dir=data,
         build_dir=work / "build",
         only=["05_attribution"],
-        parameters={"FINDINGS_DIR": str(findings)},
         build=False,
         force=True,
     )

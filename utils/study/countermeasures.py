@@ -13,7 +13,6 @@ problems and *test* the causes rather than assert them; this module holds the st
   problem's words and the standardised township proxies of the causes;
 - :func:`fit_cause_model` / :func:`cause_verdict` - the multilevel model of a measure on the
   proxies and the verdict rule (supported / not supported / cannot tell), fixed in advance;
-- :func:`problem_verdict` - a problem under the absolute and the leave-one-out standard;
 - :func:`evidence_chain` / :func:`write_findings` - the chain from problem to indicator to monitor,
   built from results, and the findings record (JSON, written atomically);
 - :func:`improvement_scenario` - how the overall score and the probability of satisfaction move
@@ -49,7 +48,6 @@ __all__ = [
     "matched_measures",
     "model_frame",
     "problem_chain",
-    "problem_verdict",
     "township_proxies",
     "write_findings",
 ]
@@ -348,10 +346,11 @@ def problem_chain(path: str | PathLike) -> pd.DataFrame:
     return df.set_index("dimension")
 
 
-def matched_measures(survey: pd.DataFrame) -> pd.DataFrame:
+def matched_measures(survey: pd.DataFrame, service_items: Sequence[str]) -> pd.DataFrame:
     """Per household, the measure that matches each thesis problem's words (codebook groups).
 
-    - ``gs``: mean of the service ratings ``gs1..gs5`` (answered items);
+    - ``gs``: mean of the service ratings ``service_items`` (answered items; the survey items of
+      the indicator system's government-services dimension);
     - ``in``: log income gain from the industry project, participants only
       (``ind_participates == 1``), ``log(ind_income_gain_yuan)``; empty otherwise;
     - ``ss``: coverage rate of the schemes that apply to the household: medical insurance
@@ -369,17 +368,21 @@ def matched_measures(survey: pd.DataFrame) -> pd.DataFrame:
     ...     "registered_poor": [1, 0], "poverty_cause": ["illness", np.nan],
     ...     **{f"quiz{i}": [1, 0] for i in range(1, 6)}, "asp1": [4, 2], "asp2": [4, 2],
     ...     "asp3": [4, 2], "asp4": [2, 4]})
-    >>> matched_measures(s).round(3)
+    >>> matched_measures(s, service_items=["gs1", "gs2", "gs3"]).round(3)
         gs     in     ss     ed
     0  4.0  5.605  0.667  0.707
     1  2.0    NaN  1.000 -0.707
     """
+    if isinstance(service_items, str) or not list(service_items):
+        raise ValueError(
+            f"service_items: expected a non-empty list of columns, got {service_items!r}"
+        )
     need_cols = ["labour_force", "registered_poor", "poverty_cause", "ind_participates"]
-    missing = [c for c in need_cols if c not in survey.columns]
+    missing = [c for c in [*need_cols, *service_items] if c not in survey.columns]
     if missing:
         raise ValueError(f"survey: missing column(s) {missing} for the matched measures")
     out = pd.DataFrame(index=survey.index)
-    out["gs"] = survey[[f"gs{i}" for i in range(1, 6)]].astype(float).mean(axis=1)
+    out["gs"] = survey[list(service_items)].astype(float).mean(axis=1)
     gain = survey["ind_income_gain_yuan"].astype(float)
     out["in"] = np.log(gain.where((survey["ind_participates"] == 1) & (gain > 0)))
     need = (survey["labour_force"] == 0) | (
@@ -432,13 +435,19 @@ def township_proxies(panel: pd.DataFrame, columns: Sequence[str]) -> pd.DataFram
 def cause_verdict(ci_low: float, ci_high: float, smallest_effect: float) -> tuple[str, str]:
     """The verdict on a cause from its signed standardised effect's interval (rule fixed ahead).
 
-    The effect is signed so that positive is the direction the thesis' cause predicts.
+    The effect is signed so that positive is the direction the thesis' cause predicts; the
+    interval should be simultaneous over the causes tested together (e.g. Bonferroni). The
+    three outcomes are exclusive, checked in this order:
 
-    - **supported**: the interval lies above 0 (``ci_low > 0``);
-    - **not supported**: the interval lies below 0 (the other direction), or it lies below
-      ``smallest_effect`` (any association is too small to matter);
+    - **not supported**: the whole interval lies below ``smallest_effect`` (``ci_high <
+      smallest_effect``): every effect it holds is in the other direction or too small to
+      matter, even when it excludes 0;
+    - **supported**: otherwise, when the interval lies above 0 (``ci_low > 0``): an association
+      in the thesis' direction that may be as large as the smallest effect of interest;
     - **cannot tell**: otherwise (the interval holds 0 and effects of ``smallest_effect`` or
       more): the data are too few to decide.
+
+    So an interval between 0 and ``smallest_effect`` is "not supported" (too small), never both.
 
     Examples
     --------
@@ -446,18 +455,20 @@ def cause_verdict(ci_low: float, ci_high: float, smallest_effect: float) -> tupl
     ('supported', 'not supported')
     >>> cause_verdict(-0.4, -0.1, 0.1)[0], cause_verdict(-0.2, 0.4, 0.1)[0]
     ('not supported', 'cannot tell')
+    >>> cause_verdict(0.02, 0.08, 0.1)[0]  # above 0 but too small to matter
+    'not supported'
     """
     lo, hi, small = float(ci_low), float(ci_high), float(smallest_effect)
     if not (np.isfinite(lo) and np.isfinite(hi)) or lo > hi:
         raise ValueError(f"ci_low, ci_high: need finite ci_low <= ci_high, got {lo}, {hi}")
     if small < 0:
         raise ValueError(f"smallest_effect: must be >= 0, got {small}")
-    if lo > 0:
-        return "supported", "interval above 0, in the expected direction"
     if hi < 0:
-        return "not supported", "interval below 0, the other direction"
+        return "not supported", "interval below 0: the other direction"
     if hi < small:
-        return "not supported", "interval excludes effects as large as the smallest of interest"
+        return "not supported", "interval below the smallest effect of interest"
+    if lo > 0:
+        return "supported", "interval above 0, in the thesis' direction"
     return "cannot tell", "interval holds 0 and effects of interest: too wide to decide"
 
 
@@ -528,79 +539,82 @@ def fit_cause_model(
     raise ValueError(f"{outcome}: the mixed model could not be fitted (singular)")
 
 
-def problem_verdict(score_ci_high: float, gap_ci_high: float, neutral: float = 50.0) -> tuple:
-    """Whether a dimension is a problem under the absolute and the leave-one-out standard.
-
-    Absolute: the whole (simultaneous) interval of the 0-100 score lies below the neutral
-    answer ``neutral``. Leave-one-out: the whole interval of the gap to the mean of the other
-    dimensions lies below 0. A problem is "supported" when it fails either standard.
-
-    Examples
-    --------
-    >>> problem_verdict(48.0, 1.0), problem_verdict(55.0, 2.0)
-    (('supported', 'below the neutral answer'), ('not supported', 'meets both standards'))
-    """
-    below = float(score_ci_high) < neutral
-    gap = float(gap_ci_high) < 0
-    if below and gap:
-        return "supported", "below the neutral answer and below the other dimensions"
-    if below:
-        return "supported", "below the neutral answer"
-    if gap:
-        return "supported", "below the other dimensions"
-    return "not supported", "meets both standards"
-
-
 def evidence_chain(
-    chain: pd.DataFrame, dimensions: pd.DataFrame, causes: pd.DataFrame
+    chain: pd.DataFrame,
+    dimensions: pd.DataFrame,
+    causes: pd.DataFrame,
+    column_labels: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Problem -> measure -> verdict -> tested cause -> countermeasure -> monitor, from results.
+    """Problem -> measure -> verdicts -> tested cause -> countermeasure -> monitor, from results.
+
+    The problem verdict is the verdict on the dimension's **satisfaction ratings** (chapter 4's
+    rule); the matched measure is shown as a description (``dimensions["measure_estimate"]``,
+    a design-based estimate with its interval), without a verdict of its own. A countermeasure
+    is only ever *consistent with* the evidence: its cause's proxy was tested, the countermeasure
+    itself was not; when the monitoring column differs from the tested proxy the text says so.
 
     Parameters
     ----------
     chain : DataFrame
         :func:`problem_chain` (index dimension).
     dimensions : DataFrame
-        Index dimension id; column ``verdict`` (problem verdict) and ``reason``.
+        Index dimension id; column ``verdict`` (verdict on the satisfaction ratings) and,
+        optionally, ``measure_estimate`` (text).
     causes : DataFrame
         Index cause id; columns ``effect, ci_low, ci_high, verdict``.
+    column_labels : dict, optional
+        Readable labels of the proxy and monitoring columns (e.g. the codebook's ``label_en``);
+        a column without a label is shown with its name.
 
     Returns
     -------
     pandas.DataFrame
-        One row per problem; the countermeasure column says when its cause is not supported.
+        One row per problem; the countermeasure column says whether the evidence is consistent
+        with it and whether it was tested.
 
     Examples
     --------
     >>> ch = pd.DataFrame({"problem": ["p"], "measure": ["m"], "cause": ["c"],
-    ...     "cause_id": ["k"], "countermeasure": ["do x"], "countermeasure_id": ["x"],
-    ...     "monitor_column": ["col"]}, index=pd.Index(["gs"], name="dimension"))
-    >>> dims = pd.DataFrame({"verdict": ["supported"], "reason": ["r"]}, index=["gs"])
+    ...     "cause_id": ["k"], "proxy_column": ["visits"], "countermeasure": ["do x"],
+    ...     "countermeasure_id": ["x"], "monitor_column": ["col"]},
+    ...     index=pd.Index(["gs"], name="dimension"))
+    >>> dims = pd.DataFrame({"verdict": ["supported"]}, index=["gs"])
     >>> cs = pd.DataFrame({"effect": [0.01], "ci_low": [-0.2], "ci_high": [0.2],
     ...                    "verdict": ["cannot tell"]}, index=["k"])
     >>> evidence_chain(ch, dims, cs)["countermeasure"].iloc[0]
-    'do x (cannot tell whether its cause acts)'
+    'do x: cannot tell whether its cause acts; untested (tested proxy: visits)'
     """
+    names = dict(column_labels or {})
     rows = []
     for dim, r in chain.iterrows():
         c = causes.loc[r["cause_id"]]
         cm = r["countermeasure"]
+        proxy = names.get(r["proxy_column"], r["proxy_column"])
         if c["verdict"] == "supported":
-            cm_text = f"{cm} (its cause is supported)"
+            cm_text = f"{cm}: consistent with the evidence on its cause"
         elif c["verdict"] == "not supported":
-            cm_text = f"{cm} (not supported: its cause is not supported by the data)"
+            cm_text = f"{cm}: not supported, its cause is not supported by the data"
         else:
-            cm_text = f"{cm} (cannot tell whether its cause acts)"
+            cm_text = f"{cm}: cannot tell whether its cause acts"
+        if r["monitor_column"] != r["proxy_column"]:
+            cm_text += f"; untested (tested proxy: {proxy})"
+        else:
+            cm_text += f"; tested through its monitoring indicator ({proxy})"
         rows.append(
             {
                 "dimension": dim,
                 "problem": r["problem"],
                 "matched measure": r["measure"],
-                "problem verdict": f"{dimensions.at[dim, 'verdict']} ({dimensions.at[dim, 'reason']})",
+                "matched measure, estimate (interval)": dimensions["measure_estimate"].get(
+                    dim, "not estimated"
+                )
+                if "measure_estimate" in dimensions
+                else "not estimated",
+                "verdict on satisfaction ratings (chapter 4)": dimensions.at[dim, "verdict"],
                 "tested cause": r["cause"],
                 "cause verdict": c["verdict"],
                 "countermeasure": cm_text,
-                "indicator to monitor": r["monitor_column"],
+                "indicator to monitor": names.get(r["monitor_column"], r["monitor_column"]),
             }
         )
     return pd.DataFrame(rows).set_index("dimension")
