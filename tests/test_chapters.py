@@ -45,17 +45,7 @@ def _trees(code: str) -> list[ast.AST]:
 def _glued_keys(code: str) -> set[str]:
     """Keys glued by the code: ``glue("key", ...)``, ``glue_figure("key", ...)`` and
     ``glue_facts("ch4", name=...)``."""
-    keys = set(re.findall(r"""\bglue(?:_figure)?\(\s*["']([A-Za-z0-9_]+)["']""", code))
-    for tree in _trees(code):
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", getattr(node.func, "attr", None)) == "glue_facts"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                keys.update(f"{node.args[0].value}_{kw.arg}" for kw in node.keywords if kw.arg)
-    return keys
+    return set(_glued_key_list(code))
 
 
 def _visible_calls(path: Path) -> set[str]:

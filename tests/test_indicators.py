@@ -175,7 +175,7 @@ def test_group_ahp_property_geometric_mean(experts):
 
 
 # --------------------------------------------------------------------------------------------
-# indicator_matrix
+# small survey and panel shared by the matrix and weight tests
 # --------------------------------------------------------------------------------------------
 def _survey() -> pd.DataFrame:
     return pd.DataFrame(
@@ -198,56 +198,6 @@ def _panel() -> pd.DataFrame:
             "stat2": [1.0, 0.0, 3.0, 0.0, 9.0, 9.0],
         }
     )
-
-
-def test_indicator_matrix_mean_over_years_and_complete_cases():
-    """Hand-derived: T1's stat1 mean over 2019-2020 is (10 + 20) / 2 = 15, T2's is 40; H4 has a
-    missing q1 and is dropped."""
-    X = I.indicator_matrix(_survey(), _panel(), _indicators())
-    assert list(X.columns) == ["A1", "A2", "B1", "B2", "B3"]
-    assert list(X.index) == ["H1", "H2", "H3"] and X.index.name == "household_id"
-    assert X["A2"].tolist() == [15.0, 15.0, 40.0]
-    assert X["B2"].tolist() == [0.5, 0.5, 1.5]
-    assert X["A1"].tolist() == [1.0, 2.0, 3.0]
-    full = I.indicator_matrix(_survey(), _panel(), _indicators(), dropna=False)
-    assert len(full) == 4 and np.isnan(full.loc["H4", "A1"])
-
-
-def test_indicator_matrix_single_year():
-    X = I.indicator_matrix(_survey(), _panel(), _indicators(), year=2020)
-    assert X["A2"].tolist() == [20.0, 20.0, 50.0]
-    assert X["B2"].tolist() == [0.0, 0.0, 0.0]
-
-
-def test_indicator_matrix_validation():
-    s, p, ind = _survey(), _panel(), _indicators()
-    with pytest.raises(ValueError, match=r"year: must be one of the panel years \[2019, 2020\]"):
-        I.indicator_matrix(s, p, ind, year=2018)
-    with pytest.raises(ValueError, match=r"year: must be one of the panel years"):
-        I.indicator_matrix(s, p, ind, year=True)
-    with pytest.raises(
-        ValueError, match=r"survey: column 'q2' \(source of indicator 'B1'\) is missing"
-    ):
-        I.indicator_matrix(s.drop(columns="q2"), p, ind)
-    with pytest.raises(ValueError, match=r"panel: column 'stat2' \(source of indicator 'B2'\)"):
-        I.indicator_matrix(s, p.drop(columns="stat2"), ind)
-    with pytest.raises(
-        ValueError, match=r"panel: surveyed township\(s\) \['T2'\] have no statistics for year 2020"
-    ):
-        I.indicator_matrix(s, p[~((p.township == "T2") & (p.year == 2020))], ind, year=2020)
-    bad = ind.copy()
-    bad.loc[bad["id"] == "A1", "source"] = "register"
-    with pytest.raises(
-        ValueError, match=r"indicator 'A1' has source 'register'; must be 'survey' or 'township'"
-    ):
-        I.indicator_matrix(s, p, bad)
-    with pytest.raises(ValueError, match=r"survey: missing column\(s\) \['township'\]"):
-        I.indicator_matrix(s.drop(columns="township"), p, ind)
-    with pytest.raises(ValueError, match=r"panel: expected a DataFrame"):
-        I.indicator_matrix(s, None, ind)
-    empty = s.assign(q1=np.nan)
-    with pytest.raises(ValueError, match=r"no household answered every indicator item"):
-        I.indicator_matrix(empty, p, ind)
 
 
 # --------------------------------------------------------------------------------------------

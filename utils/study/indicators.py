@@ -58,7 +58,6 @@ __all__ = [
     "IndicatorWeights",
     "indicator_table",
     "group_ahp_weights",
-    "indicator_matrix",
     "survey_matrix",
     "township_matrix",
     "objective_weights",
@@ -322,113 +321,6 @@ def group_ahp_weights(
 # --------------------------------------------------------------------------------------------
 # Objective weights
 # --------------------------------------------------------------------------------------------
-def indicator_matrix(
-    survey: pd.DataFrame,
-    panel: pd.DataFrame,
-    indicators: pd.DataFrame,
-    year: int | None = None,
-    dropna: bool = True,
-) -> pd.DataFrame:
-    """Households x indicators data matrix (township values repeated per household).
-
-    Not used for the weights any more: it mixes units (a township statistic repeated for
-    every household of the township); :func:`indicator_weights` uses :func:`survey_matrix` and
-    :func:`township_matrix` instead. Kept to show the household view of all indicators.
-
-    Design (a modelling choice of this book, stated because objective weights depend on it):
-
-    * one row per surveyed household (``household_id``), one column per indicator id;
-    * a **survey** indicator is the household's answer to its questionnaire item
-      (``source_column`` of ``indicators.csv``, Likert 1-5);
-    * a **township** indicator is the statistic of the household's township
-      (``source_column`` of ``townships/panel.csv``): by default (``year=None``) its **mean
-      over all panel years**, since the evaluation covers the whole precision-poverty-
-      alleviation stage and in the final year some statistics are constant (every township's
-      poverty incidence is 0 at the end of 2020, which would give that indicator zero
-      objective weight); with ``year=<int>`` the statistic of that year.
-    * households with any missing answer among the used items are dropped (complete cases)
-      when ``dropna`` (entropy and CRITIC need finite data).
-
-    Township indicators vary only between the sampled townships, so their objective weights
-    reflect between-township dispersion seen through the sample's composition.
-
-    Parameters
-    ----------
-    survey : pd.DataFrame
-        From :func:`utils.study.data.load_survey` (``household_id``, ``township`` and the items).
-    panel : pd.DataFrame
-        From :func:`utils.study.data.load_township_panel` (``township``, ``year`` and statistics).
-    indicators : pd.DataFrame
-        From :func:`utils.study.data.load_indicators`.
-    year : int, optional
-        Panel year of the township statistics (default: mean over all years).
-    dropna : bool, default True
-
-    Returns
-    -------
-    pd.DataFrame
-        Index ``household_id``, columns the indicator ids (float).
-
-    Raises
-    ------
-    ValueError
-        Unknown source, a source column missing from its file, a year not in the panel, a
-        surveyed township absent from the panel, or no complete household left.
-    """
-    ind = indicator_table(indicators)
-    for name, df, need in (
-        ("survey", survey, ["household_id", "township"]),
-        ("panel", panel, ["township", "year"]),
-    ):
-        if not isinstance(df, pd.DataFrame):
-            raise ValueError(f"{name}: expected a DataFrame")
-        miss = [c for c in need if c not in df.columns]
-        if miss:
-            raise ValueError(f"{name}: missing column(s) {miss}")
-    bad_src = ind.index[~ind["source"].isin(["survey", "township"])]
-    if len(bad_src):
-        i = bad_src[0]
-        raise ValueError(
-            f"indicators: indicator {i!r} has source {ind.at[i, 'source']!r}; must be 'survey' "
-            f"or 'township'"
-        )
-    for i, r in ind.iterrows():
-        frame, fname = (survey, "survey") if r["source"] == "survey" else (panel, "panel")
-        if r["source_column"] not in frame.columns:
-            raise ValueError(
-                f"{fname}: column {r['source_column']!r} (source of indicator {i!r}) is missing"
-            )
-    years = sorted(int(y) for y in pd.unique(panel["year"].astype(int)))
-    if year is None:
-        stats = panel.groupby("township").mean(numeric_only=True)
-    else:
-        if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or year not in years:
-            raise ValueError(f"year: must be one of the panel years {years} or None, got {year!r}")
-        stats = panel[panel["year"].astype(int) == int(year)].set_index("township")
-    stats.index = stats.index.astype(str)
-    towns = survey["township"].astype(str)
-    absent = sorted(set(towns) - set(stats.index))
-    if absent:
-        raise ValueError(
-            f"panel: surveyed township(s) {absent} have no statistics"
-            + ("" if year is None else f" for year {year}")
-        )
-    cols = {}
-    for i, r in ind.iterrows():
-        if r["source"] == "survey":
-            cols[i] = pd.to_numeric(survey[r["source_column"]], errors="coerce").astype(float)
-        else:
-            cols[i] = towns.map(stats[r["source_column"]].astype(float)).astype(float)
-    X = pd.DataFrame(cols)
-    X.index = pd.Index(survey["household_id"].astype(str), name="household_id")
-    X.columns.name = "indicator"
-    if dropna:
-        X = X.dropna()
-        if X.empty:
-            raise ValueError("survey: no household answered every indicator item (complete cases)")
-    return X
-
-
 def _check_sources(ind: pd.DataFrame) -> None:
     bad_src = ind.index[~ind["source"].isin(["survey", "township"])]
     if len(bad_src):
