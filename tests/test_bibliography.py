@@ -5,13 +5,10 @@ project's search tool when the entry was written (methods classics included). Th
 an entry without one, on a malformed DOI or address, and on a key cited by the literature chapter
 that the bibliography does not define.
 
-Four classic books could not be matched to a publisher page, a publisher DOI, a library catalogue
-record or an Internet Archive record in the search tool's results (searched again on 2026-11-30:
-only reviews, pirate copies and other authors' reference lists came back); they are listed in
-:data:`WITHOUT_IDENTIFIER` and the test checks that the list is *exact*: an entry outside it
-without an identifier fails, and an entry on it that gains a DOI or URL fails until it is taken off
-the list (so the list can only shrink). Each of them has, in :data:`SUBSTITUTES`, a work that was
-found with its DOI and can be cited in its place; the test checks that every exempt entry has one.
+There are no exemptions: four classic books that could not be matched to a publisher page, a
+publisher DOI, a catalogue record or an archive record in the search tool's results (searched
+2026-11-30) were replaced at every citation by journal works found with their DOIs (Saaty 1977 and
+1990; Saaty and Tran 2007; Bourguignon 1979; Ravallion and Chen 2011) and removed.
 
 There is no published worked example for a bibliography check; the expected values of the unit
 tests are the hand-derivable verdicts on small BibTeX strings (which entries a reader would call
@@ -44,23 +41,13 @@ GLOSSARY = BOOK / "appendix" / "glossary.md"
 DOI = re.compile(r"10\.\d{4,9}/\S+")
 URL = re.compile(r"https?://\S+")
 
-#: Entries for which no checked DOI or stable address was found (see the module docstring).
-WITHOUT_IDENTIFIER: frozenset[str] = frozenset()
-
-#: For each exempt entry, identifier-bearing works in ``references.bib`` that can replace it at
-#: the places it is cited: Saaty's journal statements of the eigenvector method, the scale and the
-#: consistency ratio (1977, 1990); the larger random-index table (Saaty and Tran 2007, the second
-#: source already named for it in ``utils/methods/weights.py``); the decomposability of Theil's
-#: index (Bourguignon 1979, beside Shorrocks 1980); relative poverty lines (Ravallion and Chen 2011).
-SUBSTITUTES: dict[str, tuple[str, ...]] = {}
-
 #: Methods classics and textbooks: cited by the literature chapter for a method, not counted as
 #: empirical or policy studies of poverty alleviation.
 METHODS_WORKS = frozenset(
-    """saaty1980 saaty2005 hwang1981 charnes1978 banker1984 foster1984 alkire2011 alkire2015
+    """hwang1981 charnes1978 banker1984 foster1984 alkire2011 alkire2015
     cronbach1951 feldt1965 kaiser1974 bartlett1950 horn1965 fornell1981 martilla1977 zadeh1965
-    deng1982 diakoulaki1995 shannon1948 budescu1993 azen2003 mccullagh1980 efron1993 theil1967
-    shorrocks1980 heiberger2014 cooper2007 forman1998 aczel1983 ravallion2016 haughton2009
+    deng1982 diakoulaki1995 shannon1948 budescu1993 azen2003 mccullagh1980 efron1993
+    shorrocks1980 heiberger2014 cooper2007 forman1998 aczel1983 haughton2009
     wilson1927 butler1997 hyndman1996 oecd2008handbook greco2019 belton1983 dyson2001
     saaty1977 saaty1990 saaty2007 bourguignon1979 ravallion2011""".split()
 )
@@ -196,24 +183,10 @@ def test_every_entry_has_a_checked_doi_or_url(bib: BibliographyData):
     missing = {k for k, why in problems.items() if why == "no doi or url"}
     malformed = {k: why for k, why in problems.items() if why != "no doi or url"}
     assert not malformed, f"references.bib: malformed identifiers {malformed}"
-    assert missing <= WITHOUT_IDENTIFIER, (
-        f"references.bib: entries without a doi or url: {sorted(missing - WITHOUT_IDENTIFIER)}; "
+    assert not missing, (
+        f"references.bib: entries without a doi or url: {sorted(missing)}; "
         "find the work with the search tool and record the DOI or stable address you saw"
     )
-    assert missing == WITHOUT_IDENTIFIER, (
-        f"{sorted(WITHOUT_IDENTIFIER - missing)} now have an identifier (or were removed): "
-        "take them off WITHOUT_IDENTIFIER"
-    )
-
-
-def test_every_exempt_entry_has_a_substitute_with_an_identifier(bib: BibliographyData):
-    assert set(SUBSTITUTES) == WITHOUT_IDENTIFIER, "SUBSTITUTES and WITHOUT_IDENTIFIER disagree"
-    problems = identifier_problems(bib)
-    for old, new in SUBSTITUTES.items():
-        assert new, f"{old} has no substitute"
-        for key in new:
-            assert key in bib.entries, f"substitute {key} for {old} is not in references.bib"
-            assert key not in problems, f"substitute {key} for {old}: {problems.get(key)}"
 
 
 def test_no_two_entries_share_a_doi(bib: BibliographyData):
@@ -250,8 +223,6 @@ def test_literature_chapter_cites_enough_studies(chapter_text: str, bib: Bibliog
         f"the literature chapter cites {len(studies)} empirical or policy studies; "
         f"issue 15 asks for at least {MIN_STUDIES}: {sorted(studies)}"
     )
-    without = sorted(k for k in studies if k in WITHOUT_IDENTIFIER)
-    assert not without, f"studies cited without a checked identifier: {without}"
 
 
 def test_literature_chapter_structure(chapter_text: str):

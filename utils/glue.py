@@ -34,8 +34,8 @@ def glue_facts(prefix: str, /, **values: Any) -> dict[str, Any]:
 
     Examples
     --------
-    >>> facts = glue_facts("demo", n_households=np.int64(700), share=0.25)  # doctest: +SKIP
-    >>> sorted(facts)  # doctest: +SKIP
+    >>> facts = glue_facts("demo", n_households=np.int64(700), share=0.25)
+    >>> sorted(facts)
     ['demo_n_households', 'demo_share']
     >>> _plain(np.float64(0.5)), _plain(3)
     (0.5, 3)
@@ -68,9 +68,9 @@ def glue_figure(key: str, fig: Any, *, simulated: bool) -> Any:
     --------
     >>> from utils.plots import BookFigure, has_simulated_mark
     >>> fig = BookFigure()
-    >>> glue_figure("demo_fig", fig, simulated=True) is fig  # doctest: +SKIP
+    >>> glue_figure("demo_fig", fig, simulated=True) is fig
     True
-    >>> has_simulated_mark(fig)  # doctest: +SKIP
+    >>> has_simulated_mark(fig)
     True
     """
     from myst_nb import glue
