@@ -1378,13 +1378,7 @@ def check_data_folder(data_dir: str | Path) -> FolderCheck:
                 errors.append(Problem(rel, None, r.column, "constant",
                                       "nobody varies on this item: reliability and factor "
                                       "analysis (chapter 3) need items that vary"))  # fmt: skip
-            # item non-response concerns answers to the questionnaire: conditional columns and
-            # records that are not answers (identifiers, design, the exit assessment, which
-            # covers only the households it applies to) are not counted
-            not_answers = {"id", "design", "exit_assessment"}
             if (r.missing_rule or "").startswith("required if") or n == 0:
-                continue
-            if str(getattr(r, "group", "") or "") in not_answers:
                 continue
             share = float(col.isna().mean())
             where = f"{share:.0%} empty ({int(col.isna().sum())} of {n})"
