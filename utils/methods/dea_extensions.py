@@ -227,8 +227,9 @@ def radial_efficiency(
 
     References
     ----------
-    Färe, R., Grosskopf, S. & Lovell, C. A. K. (1994). *Production Frontiers*. Cambridge
-    University Press. https://doi.org/10.1017/CBO9780511551710
+    Charnes, A., Cooper, W. W. & Rhodes, E. (1978). Measuring the efficiency of decision making
+    units. *European Journal of Operational Research*, 2(6), 429-444.
+    https://doi.org/10.1016/0377-2217(78)90138-8
 
     Examples
     --------

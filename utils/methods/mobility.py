@@ -177,7 +177,7 @@ def markov_chain(
     Anderson, T. W. & Goodman, L. A. (1957). Statistical inference about Markov chains. *Annals of
     Mathematical Statistics*, 28(1), 89-110. https://doi.org/10.1214/aoms/1177707039
     Shorrocks, A. F. (1978). The measurement of mobility. *Econometrica*, 46(5), 1013-1024.
-    https://doi.org/10.2307/1911433
+    https://www.econometricsociety.org/publications/econometrica/1978/09/01/measurement-mobility
 
     Examples
     --------
