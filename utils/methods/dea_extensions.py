@@ -15,10 +15,11 @@ All three rest on one radial-distance kernel, :func:`radial_efficiency`: the Far
 evaluated points against the frontier spanned by a *reference* set, which may differ from the
 evaluated units (another period, the others, a bootstrap pseudo-sample). Hand-written because no
 maintained Python DEA package is in the project's environment (see :mod:`utils.methods.dea`); the
-LPs are solved by HiGHS through ``highspy`` when it is installed (one model per reference set,
-re-solved with changed coefficients: about ten times faster than building a fresh
-:func:`scipy.optimize.linprog` problem per unit, which is what makes a 2,000-replication bootstrap
-practical) and through :func:`scipy.optimize.linprog` otherwise; both give the same optimum.
+LPs are solved by HiGHS through ``highspy`` (one model per reference set, re-solved with changed
+coefficients: about ten times faster than building a fresh :func:`scipy.optimize.linprog` problem
+per unit, which is what makes a 2,000-replication bootstrap practical). The same HiGHS solver
+behind scipy solves :func:`utils.methods.dea.dea`'s envelopment LP; a test checks that the two
+give the same scores on the evaluated units.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ import sys
 from dataclasses import dataclass
 from typing import Literal
 
+import highspy
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from utils.methods._validation import check_choice, check_fraction
 from utils.methods.dea import _nd_mask, _validate
@@ -45,13 +46,6 @@ __all__ = [
 
 Rts = Literal["crs", "vrs"]
 Orientation = Literal["input", "output"]
-
-try:  # pragma: no cover - which branch runs depends on the environment
-    import highspy
-
-    _HAVE_HIGHSPY = True
-except ImportError:  # pragma: no cover
-    _HAVE_HIGHSPY = False
 
 
 _BANNER_DONE = False
@@ -102,7 +96,7 @@ class _Frontier:
         self.n, self.m = X_ref.shape
         self.s = Y_ref.shape[1]
         self.nd = np.zeros(self.m, dtype=bool) if nd is None else np.asarray(nd, dtype=bool)
-        self._h = self._build() if _HAVE_HIGHSPY else None
+        self._h = self._build()
 
     # -- HiGHS model, built once ----------------------------------------------------------------
     def _matrix(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -142,8 +136,6 @@ class _Frontier:
         return h
 
     def score(self, x: np.ndarray, y: np.ndarray) -> float:
-        if self._h is None:
-            return self._score_scipy(x, y)
         h, m, s = self._h, self.m, self.s
         inf = highspy.kHighsInf
         if self.orientation == "input":
@@ -166,27 +158,6 @@ class _Frontier:
             return float("nan")
         value = h.getSolution().col_value[0]
         return float(value) if self.orientation == "input" else 1.0 / float(value)
-
-    def _score_scipy(self, x: np.ndarray, y: np.ndarray) -> float:  # pragma: no cover
-        A, lo, up = self._matrix(x, y)
-        sense = 1.0 if self.orientation == "input" else -1.0
-        c = np.r_[sense, np.zeros(self.n)]
-        eq = np.isfinite(lo) & np.isfinite(up) & (lo == up)
-        ub_rows = ~eq
-        A_ub = np.vstack([A[ub_rows & np.isfinite(up)], -A[ub_rows & np.isfinite(lo)]])
-        b_ub = np.r_[up[ub_rows & np.isfinite(up)], -lo[ub_rows & np.isfinite(lo)]]
-        res = linprog(
-            c,
-            A_ub=A_ub,
-            b_ub=b_ub,
-            A_eq=A[eq] if eq.any() else None,
-            b_eq=lo[eq] if eq.any() else None,
-            bounds=[(None, None)] + [(0, None)] * self.n,
-            method="highs",
-        )
-        if res.status != 0:
-            return float("nan")
-        return float(res.x[0]) if self.orientation == "input" else 1.0 / float(res.x[0])
 
 
 def radial_efficiency(
