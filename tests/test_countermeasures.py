@@ -344,7 +344,7 @@ def test_evidence_chain_says_when_a_countermeasure_is_not_warranted(repo):
     )
     assert "tested through its monitoring indicator" in table.at["ed", "countermeasure"]
     assert table.at["gs", "indicator to monitor"] == "social_org_partners"
-    assert table.at["in", "verdict on satisfaction ratings (chapter 4)"] == "not supported"
+    assert table.at["in", "problem verdict"] == "not supported"
     labelled = cm.evidence_chain(chain, dims, causes, {"social_org_partners": "partners"})
     assert labelled.at["gs", "indicator to monitor"] == "partners"
 

@@ -547,9 +547,10 @@ def evidence_chain(
 ) -> pd.DataFrame:
     """Problem -> measure -> verdicts -> tested cause -> countermeasure -> monitor, from results.
 
-    The problem verdict is the verdict on the dimension's **satisfaction ratings** (chapter 4's
-    rule); the matched measure is shown as a description (``dimensions["measure_estimate"]``,
-    a design-based estimate with its interval), without a verdict of its own. A countermeasure
+    The problem verdict is ``dimensions["verdict"]``: in chapter 5, the absolute standard on the
+    problem's matched measure and the leave-one-out comparison of its satisfaction ratings; the
+    matched measure's estimates are shown beside it (``dimensions["measure_estimate"]``, text with
+    simultaneous intervals). A countermeasure
     is only ever *consistent with* the evidence: its cause's proxy was tested, the countermeasure
     itself was not; when the monitoring column differs from the tested proxy the text says so.
 
@@ -558,8 +559,8 @@ def evidence_chain(
     chain : DataFrame
         :func:`problem_chain` (index dimension).
     dimensions : DataFrame
-        Index dimension id; column ``verdict`` (verdict on the satisfaction ratings) and,
-        optionally, ``measure_estimate`` (text).
+        Index dimension id; column ``verdict`` (the problem's verdict) and, optionally,
+        ``measure_estimate`` (text).
     causes : DataFrame
         Index cause id; columns ``effect, ci_low, ci_high, verdict``.
     column_labels : dict, optional
@@ -604,13 +605,13 @@ def evidence_chain(
             {
                 "dimension": dim,
                 "problem": r["problem"],
-                "matched measure": r["measure"],
-                "matched measure, estimate (interval)": dimensions["measure_estimate"].get(
-                    dim, "not estimated"
-                )
+                "measure in the cause model": r["measure"],
+                "matched measure against its standards, estimate (simultaneous interval)": dimensions[
+                    "measure_estimate"
+                ].get(dim, "not estimated")
                 if "measure_estimate" in dimensions
                 else "not estimated",
-                "verdict on satisfaction ratings (chapter 4)": dimensions.at[dim, "verdict"],
+                "problem verdict": dimensions.at[dim, "verdict"],
                 "tested cause": r["cause"],
                 "cause verdict": c["verdict"],
                 "countermeasure": cm_text,
