@@ -1,15 +1,21 @@
 """Data envelopment analysis (DEA): CCR and BCC envelopment models, input or output oriented.
 
-Hand-written on top of :func:`scipy.optimize.linprog` (HiGHS) because no maintained Python DEA
-package is part of the project environment (pymcdm, statsmodels and scipy have none); the code
-is the textbook two-phase envelopment formulation, one small LP per decision-making unit (DMU).
+Hand-written because no maintained Python DEA package is part of the project environment
+(pymcdm, statsmodels and scipy have none); the code is the textbook two-phase envelopment
+formulation. Phase 1 (the radial score) is the one coding of the envelopment LP in the package,
+``_Frontier`` (HiGHS through ``highspy``: one model per reference set, re-solved for each
+decision-making unit), which :mod:`utils.methods.dea_extensions` reuses; phase 2 (the max-slack
+LP) is solved with :func:`scipy.optimize.linprog` (HiGHS as well).
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 from typing import Literal
 
+import highspy
 import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
@@ -20,6 +26,8 @@ __all__ = ["dea"]
 
 #: Two efficiency scores closer than this are treated as equal (returns-to-scale classification).
 RTS_TOLERANCE = 1e-6
+#: A score within this of 1 is reported as exactly 1 (efficient), above 1 (solver noise) too.
+EFFICIENT_TOLERANCE = 1e-9
 #: Intensity weights (on mean-scaled data) above this define the peer (reference) set.
 PEER_TOLERANCE = 1e-6
 #: Slacks (on mean-scaled data) below this are reported as 0.
@@ -79,44 +87,113 @@ def _validate(inputs, outputs):
 _HIGHS = {"presolve": False}  # tiny dense LPs: presolve only costs time
 
 
-def _phase1(X, Y, o, rts: str, orientation: str, nd=None) -> tuple[float, float]:
-    """Radial score for unit o: theta (input) or phi (output), and sum(lambda) of the solution.
+_BANNER_DONE = False
 
-    rts in {'crs', 'vrs', 'nirs'}; nd = boolean mask of non-discretionary inputs (input
-    orientation: their constraint is X lambda <= x_o, not theta x_o; Banker & Morey 1986).
+
+def _new_highs():
+    """A HiGHS model. The C++ constructor of the first one in a process prints a licence banner
+    to file descriptor 1 before any option can be set; it is sent to the null device (a chapter's
+    output should show results, not solver banners)."""
+    global _BANNER_DONE
+    if _BANNER_DONE:
+        return highspy.Highs()
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    _BANNER_DONE = True
+    return h
+
+
+class _Frontier:
+    """The envelopment LP of one reference set, re-solved for many evaluated points.
+
+    Input orientation: ``min theta`` s.t. ``X_ref' lam <= theta x``, ``Y_ref' lam >= y``;
+    output orientation: ``max phi`` s.t. ``X_ref' lam <= x``, ``Y_ref' lam >= phi y``;
+    ``sum(lam) = 1`` under VRS, ``sum(lam) <= 1`` under NIRS; ``lam >= 0``. Returns the Farrell score: ``theta`` (input) or
+    ``1 / phi`` (output); ``nan`` when the LP is infeasible (possible for super-efficiency and
+    cross-period distances). ``nd`` masks non-discretionary inputs: in the input orientation
+    their rows read ``X_ref' lam <= x`` (Banker & Morey 1986).
     """
-    n, m = X.shape
-    s = Y.shape[1]
-    nd = np.zeros(m, dtype=bool) if nd is None else nd
-    c = np.zeros(n + 1)
-    if orientation == "input":
-        c[0] = 1.0  # min theta
-        A_ub = np.zeros((m + s, n + 1))
-        A_ub[:m, 0] = np.where(nd, 0.0, -X[o])
-        A_ub[:m, 1:] = X.T
-        A_ub[m:, 1:] = -Y.T
-        b_ub = np.concatenate([np.where(nd, X[o], 0.0), -Y[o]])
-    else:
-        c[0] = -1.0  # max phi
-        A_ub = np.zeros((m + s, n + 1))
-        A_ub[:m, 1:] = X.T
-        A_ub[m:, 0] = Y[o]
-        A_ub[m:, 1:] = -Y.T
-        b_ub = np.concatenate([X[o], np.zeros(s)])
-    A_eq = b_eq = None
-    conv = np.concatenate([[0.0], np.ones(n)])
-    if rts == "vrs":
-        A_eq, b_eq = conv[None, :], np.array([1.0])
-    elif rts == "nirs":
-        A_ub = np.vstack([A_ub, conv])
-        b_ub = np.append(b_ub, 1.0)
-    bounds = [(None, None)] + [(0, None)] * n
-    res = linprog(
-        c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs", options=_HIGHS
-    )
-    if res.status != 0:  # pragma: no cover - the envelopment LP is always feasible and bounded
-        raise RuntimeError(f"DEA phase-1 LP failed for unit {o}: {res.message}")
-    return float(res.x[0]), float(res.x[1:].sum())
+
+    def __init__(self, X_ref: np.ndarray, Y_ref: np.ndarray, rts: str, orientation: str, nd=None):
+        self.X, self.Y, self.rts, self.orientation = X_ref, Y_ref, rts, orientation
+        self.n, self.m = X_ref.shape
+        self.s = Y_ref.shape[1]
+        self.nd = np.zeros(self.m, dtype=bool) if nd is None else np.asarray(nd, dtype=bool)
+        self._h = self._build()
+
+    # -- HiGHS model, built once ----------------------------------------------------------------
+    def _matrix(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n, m, s = self.n, self.m, self.s
+        A = np.zeros((m + s + (self.rts in ("vrs", "nirs")), n + 1))
+        A[:m, 1:] = self.X.T
+        A[m : m + s, 1:] = self.Y.T
+        inf = np.inf
+        if self.orientation == "input":
+            A[:m, 0] = np.where(self.nd, 0.0, -x)
+            lo = np.r_[np.full(m, -inf), y]
+            up = np.r_[np.where(self.nd, x, 0.0), np.full(s, inf)]
+        else:
+            A[m : m + s, 0] = -y
+            lo = np.r_[np.full(m, -inf), np.zeros(s)]
+            up = np.r_[x, np.full(s, inf)]
+        if self.rts in ("vrs", "nirs"):
+            A[-1, 1:] = 1.0
+            lo, up = np.r_[lo, 1.0 if self.rts == "vrs" else -inf], np.r_[up, 1.0]
+        return A, lo, up
+
+    def _build(self):
+        h = _new_highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("presolve", "off")
+        A, lo, up = self._matrix(np.ones(self.m), np.ones(self.s))
+        inf = highspy.kHighsInf
+        sense = 1.0 if self.orientation == "input" else -1.0
+        cost = np.r_[sense, np.zeros(self.n)]
+        h.addVars(self.n + 1, np.r_[-inf, np.zeros(self.n)], np.full(self.n + 1, inf))
+        h.changeColsCost(self.n + 1, np.arange(self.n + 1, dtype=np.int32), cost)
+        lo = np.where(np.isinf(lo), -inf, lo)
+        up = np.where(np.isinf(up), inf, up)
+        for i in range(A.shape[0]):
+            idx = np.flatnonzero(A[i]).astype(np.int32)
+            h.addRow(lo[i], up[i], len(idx), idx, A[i, idx])
+        return h
+
+    def score(self, x: np.ndarray, y: np.ndarray) -> float:
+        """Farrell score of the point (x, y): theta, or 1 / phi; nan if the LP is infeasible."""
+        value, _ = self.solve(x, y)
+        return value if self.orientation == "input" else 1.0 / value
+
+    def solve(self, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+        """The LP's optimum for the point (x, y): (theta or phi, sum of lambda); nan if infeasible."""
+        h, m, s = self._h, self.m, self.s
+        inf = highspy.kHighsInf
+        if self.orientation == "input":
+            for i in range(m):
+                h.changeCoeff(i, 0, 0.0 if self.nd[i] else -x[i])
+            if self.nd.any():
+                rows = np.flatnonzero(self.nd).astype(np.int32)
+                h.changeRowsBounds(
+                    len(rows), rows, np.full(len(rows), -inf), x[self.nd].astype(float)
+                )
+            h.changeRowsBounds(
+                s, np.arange(m, m + s, dtype=np.int32), y.astype(float), np.full(s, inf)
+            )
+        else:
+            for r in range(s):
+                h.changeCoeff(m + r, 0, -y[r])
+            h.changeRowsBounds(m, np.arange(m, dtype=np.int32), np.full(m, -inf), x.astype(float))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return float("nan"), float("nan")
+        sol = np.asarray(h.getSolution().col_value)
+        return float(sol[0]), float(sol[1:].sum())
 
 
 def _phase2(X, Y, o, score: float, rts: str, orientation: str, nd=None):
@@ -264,7 +341,9 @@ def dea(
 
     def to_eff(raw: float) -> float:
         eff = raw if orientation == "input" else 1.0 / raw
-        return min(eff, 1.0)
+        # an LP optimum within the solver's tolerance of 1 is efficient: exactly 1, so that ties
+        # among efficient units stay ties (ranks, counts) whatever the solver's last digits
+        return 1.0 if eff >= 1.0 - EFFICIENT_TOLERANCE else eff
 
     crs = np.empty(n)
     vrs = np.empty(n)
@@ -272,9 +351,10 @@ def dea(
     slack_in = np.zeros((n, m))
     slack_out = np.zeros((n, s))
     lambdas = np.zeros((n, n))
+    frontier = {r: _Frontier(Xs, Ys, r, orientation, nd) for r in ("crs", "vrs", "nirs")}
     for o in range(n):
-        raw_crs, lam_sum = _phase1(Xs, Ys, o, "crs", orientation, nd)
-        raw = {"crs": raw_crs, "vrs": _phase1(Xs, Ys, o, "vrs", orientation, nd)[0]}
+        raw_crs, lam_sum = frontier["crs"].solve(Xs[o], Ys[o])
+        raw = {"crs": raw_crs, "vrs": frontier["vrs"].solve(Xs[o], Ys[o])[0]}
         crs[o], vrs[o] = to_eff(raw["crs"]), to_eff(raw["vrs"])
         if abs(crs[o] - vrs[o]) <= RTS_TOLERANCE:
             rts[o] = "constant"
@@ -282,7 +362,7 @@ def dea(
             # this CCR optimum is feasible for NIRS, so NIRS = CRS != VRS: increasing returns
             rts[o] = "increasing"
         else:
-            nirs = to_eff(_phase1(Xs, Ys, o, "nirs", orientation, nd)[0])
+            nirs = to_eff(frontier["nirs"].solve(Xs[o], Ys[o])[0])
             rts[o] = "decreasing" if abs(nirs - vrs[o]) <= RTS_TOLERANCE else "increasing"
         sol = _phase2(Xs, Ys, o, raw[chosen], chosen, orientation, nd)
         if sol is None:  # pragma: no cover

@@ -15,26 +15,22 @@ All three rest on one radial-distance kernel, :func:`radial_efficiency`: the Far
 evaluated points against the frontier spanned by a *reference* set, which may differ from the
 evaluated units (another period, the others, a bootstrap pseudo-sample). Hand-written because no
 maintained Python DEA package is in the project's environment (see :mod:`utils.methods.dea`); the
-LPs are solved by HiGHS through ``highspy`` (one model per reference set, re-solved with changed
-coefficients: about ten times faster than building a fresh :func:`scipy.optimize.linprog` problem
-per unit, which is what makes a 2,000-replication bootstrap practical). The same HiGHS solver
-behind scipy solves :func:`utils.methods.dea.dea`'s envelopment LP; a test checks that the two
-give the same scores on the evaluated units.
+LP is the one envelopment model of :mod:`utils.methods.dea` (``_Frontier``: HiGHS through
+``highspy``, one model per reference set, re-solved with changed coefficients, which is what makes
+a 2,000-replication bootstrap practical), so :func:`utils.methods.dea.dea` and these extensions
+share one coding of the radial LP.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass
 from typing import Literal
 
-import highspy
 import numpy as np
 import pandas as pd
 
 from utils.methods._validation import check_choice, check_fraction
-from utils.methods.dea import _nd_mask, _validate
+from utils.methods.dea import _Frontier, _nd_mask, _validate
 
 __all__ = [
     "BootstrapDEAResult",
@@ -48,29 +44,6 @@ Rts = Literal["crs", "vrs"]
 Orientation = Literal["input", "output"]
 
 
-_BANNER_DONE = False
-
-
-def _new_highs():
-    """A HiGHS model. The C++ constructor of the first one in a process prints a licence banner
-    to file descriptor 1 before any option can be set; it is sent to the null device (a chapter's
-    output should show results, not solver banners)."""
-    global _BANNER_DONE
-    if _BANNER_DONE:
-        return highspy.Highs()
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            h = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    _BANNER_DONE = True
-    return h
-
-
 def _as_matrix(a, name: str) -> np.ndarray:
     arr = np.asarray(a, dtype=float)
     if arr.ndim == 1:
@@ -78,86 +51,6 @@ def _as_matrix(a, name: str) -> np.ndarray:
     if arr.ndim != 2 or not np.all(np.isfinite(arr)):
         raise ValueError(f"{name}: expected a finite 2-D array (units x variables)")
     return arr
-
-
-class _Frontier:
-    """The envelopment LP of one reference set, re-solved for many evaluated points.
-
-    Input orientation: ``min theta`` s.t. ``X_ref' lam <= theta x``, ``Y_ref' lam >= y``;
-    output orientation: ``max phi`` s.t. ``X_ref' lam <= x``, ``Y_ref' lam >= phi y``;
-    ``sum(lam) = 1`` under VRS; ``lam >= 0``. Returns the Farrell score: ``theta`` (input) or
-    ``1 / phi`` (output); ``nan`` when the LP is infeasible (possible for super-efficiency and
-    cross-period distances). ``nd`` masks non-discretionary inputs: in the input orientation
-    their rows read ``X_ref' lam <= x`` (Banker & Morey 1986).
-    """
-
-    def __init__(self, X_ref: np.ndarray, Y_ref: np.ndarray, rts: str, orientation: str, nd=None):
-        self.X, self.Y, self.rts, self.orientation = X_ref, Y_ref, rts, orientation
-        self.n, self.m = X_ref.shape
-        self.s = Y_ref.shape[1]
-        self.nd = np.zeros(self.m, dtype=bool) if nd is None else np.asarray(nd, dtype=bool)
-        self._h = self._build()
-
-    # -- HiGHS model, built once ----------------------------------------------------------------
-    def _matrix(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        n, m, s = self.n, self.m, self.s
-        A = np.zeros((m + s + (self.rts == "vrs"), n + 1))
-        A[:m, 1:] = self.X.T
-        A[m : m + s, 1:] = self.Y.T
-        inf = np.inf
-        if self.orientation == "input":
-            A[:m, 0] = np.where(self.nd, 0.0, -x)
-            lo = np.r_[np.full(m, -inf), y]
-            up = np.r_[np.where(self.nd, x, 0.0), np.full(s, inf)]
-        else:
-            A[m : m + s, 0] = -y
-            lo = np.r_[np.full(m, -inf), np.zeros(s)]
-            up = np.r_[x, np.full(s, inf)]
-        if self.rts == "vrs":
-            A[-1, 1:] = 1.0
-            lo, up = np.r_[lo, 1.0], np.r_[up, 1.0]
-        return A, lo, up
-
-    def _build(self):
-        h = _new_highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("presolve", "off")
-        A, lo, up = self._matrix(np.ones(self.m), np.ones(self.s))
-        inf = highspy.kHighsInf
-        sense = 1.0 if self.orientation == "input" else -1.0
-        cost = np.r_[sense, np.zeros(self.n)]
-        h.addVars(self.n + 1, np.r_[-inf, np.zeros(self.n)], np.full(self.n + 1, inf))
-        h.changeColsCost(self.n + 1, np.arange(self.n + 1, dtype=np.int32), cost)
-        lo = np.where(np.isinf(lo), -inf, lo)
-        up = np.where(np.isinf(up), inf, up)
-        for i in range(A.shape[0]):
-            idx = np.flatnonzero(A[i]).astype(np.int32)
-            h.addRow(lo[i], up[i], len(idx), idx, A[i, idx])
-        return h
-
-    def score(self, x: np.ndarray, y: np.ndarray) -> float:
-        h, m, s = self._h, self.m, self.s
-        inf = highspy.kHighsInf
-        if self.orientation == "input":
-            for i in range(m):
-                h.changeCoeff(i, 0, 0.0 if self.nd[i] else -x[i])
-            if self.nd.any():
-                rows = np.flatnonzero(self.nd).astype(np.int32)
-                h.changeRowsBounds(
-                    len(rows), rows, np.full(len(rows), -inf), x[self.nd].astype(float)
-                )
-            h.changeRowsBounds(
-                s, np.arange(m, m + s, dtype=np.int32), y.astype(float), np.full(s, inf)
-            )
-        else:
-            for r in range(s):
-                h.changeCoeff(m + r, 0, -y[r])
-            h.changeRowsBounds(m, np.arange(m, dtype=np.int32), np.full(m, -inf), x.astype(float))
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return float("nan")
-        value = h.getSolution().col_value[0]
-        return float(value) if self.orientation == "input" else 1.0 / float(value)
 
 
 def radial_efficiency(
