@@ -600,7 +600,7 @@ def evidence_chain(
         if r["monitor_column"] != r["proxy_column"]:
             cm_text += f"; untested (tested proxy: {proxy})"
         else:
-            cm_text += f"; tested through its monitoring indicator ({proxy})"
+            cm_text += f"; its monitoring indicator is the tested proxy ({proxy}), the countermeasure itself is untested"
         rows.append(
             {
                 "dimension": dim,
