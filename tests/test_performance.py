@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from utils import plots
 from utils.methods import dea, scoring
 from utils.study import performance as P
 
@@ -576,7 +577,7 @@ def test_verdict_figure():
          "gap": [-5.0, 15.0], "gap_low": [-8.0, 12.0], "gap_high": [-2.0, 18.0]},
         index=["gs", "lc"],
     )  # fmt: skip
-    fig = P.verdict_figure(v, {"gs": "government services"}, title="t")
+    fig = plots.verdict_figure(v, {"gs": "government services"}, title="t")
     assert len(fig.axes) == 3
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert ticks == ["government services", "lc"]  # lowest score at the bottom
@@ -584,21 +585,21 @@ def test_verdict_figure():
     filled = [len(ax.collections[2].get_offsets()) for ax in fig.axes]
     assert filled == [1, 1, 1]
     with pytest.raises(ValueError, match="verdicts: expected a table with columns"):
-        P.verdict_figure(v.drop(columns="gap_low"))
+        plots.verdict_figure(v.drop(columns="gap_low"))
     with pytest.raises(ValueError, match="verdicts: has no rows"):
-        P.verdict_figure(v.iloc[:0])
+        plots.verdict_figure(v.iloc[:0])
 
 
 def test_efficiency_figure():
-    fig = P.efficiency_figure(_fund_efficiency(_panel()), title="t")
+    fig = plots.efficiency_figure(_fund_efficiency(_panel()), title="t")
     ax = fig.axes[0]
     assert ax.get_xlim()[1] > 1.0 and ax.get_ylim()[0] < 0.2  # scale 0.2 is inside
     labels = [t.get_text() for t in ax.texts]
     assert any("T5" in s for s in labels)
     with pytest.raises(ValueError, match="table: expected a table with columns"):
-        P.efficiency_figure(pd.DataFrame({"bcc": [1.0]}))
+        plots.efficiency_figure(pd.DataFrame({"bcc": [1.0]}))
     with pytest.raises(ValueError, match="table: has no rows"):
-        P.efficiency_figure(pd.DataFrame(columns=["bcc", "scale", "returns_to_scale"]))
+        plots.efficiency_figure(pd.DataFrame(columns=["bcc", "scale", "returns_to_scale"]))
 
 
 # ------------------------------------------------------------------------------ restrict_to_sources
@@ -634,22 +635,22 @@ def test_restrict_to_sources_validation():
 
 
 # ------------------------------------------------------------------------------ chapter 4b figures
-def test_township_scatter_panels_labels_and_spearman():
+def test_scatter_panels_labels_and_spearman():
     """One panel per column; the panel title is Spearman's r_s (perfectly reversed ranks give
     -1, Spearman 1904); only the n_labels lowest and highest townships on y are labelled."""
     idx = [f"T{i}" for i in range(1, 7)]
     x = pd.DataFrame({"funds": [1.0, 2, 3, 4, 5, 6], "need": [6.0, 5, 4, 3, 2, 1]}, index=idx)
     y = pd.Series([10.0, 20, 30, 40, 50, 60], index=idx)
-    fig = P.township_scatter(x, y, n_labels=1)
+    fig = plots.scatter_panels(x, y, n_labels=1)
     assert len(fig.axes) == 2
     assert [ax.get_title(loc="center") for ax in fig.axes] == ["r_s = 1.00", "r_s = -1.00"]
     assert sorted(t.get_text() for t in fig.axes[0].texts) == ["T1", "T6"]
     with pytest.raises(ValueError, match="x: expected a DataFrame with 1 to 3 columns"):
-        P.township_scatter(pd.concat([x, x], axis=1), y)
+        plots.scatter_panels(pd.concat([x, x], axis=1), y)
     with pytest.raises(ValueError, match="y: expected a Series with the same index as x"):
-        P.township_scatter(x, y.iloc[:3])
-    with pytest.raises(ValueError, match="need at least 3 townships and finite values"):
-        P.township_scatter(x.assign(funds=np.nan), y)
+        plots.scatter_panels(x, y.iloc[:3])
+    with pytest.raises(ValueError, match=r"need at least 3 units \(rows\) and finite values"):
+        plots.scatter_panels(x.assign(funds=np.nan), y)
 
 
 def test_interval_figure_orders_by_estimate():
@@ -657,14 +658,14 @@ def test_interval_figure_orders_by_estimate():
         {"bc": [0.7, 0.9, 0.8], "ci_low": [0.6, 0.8, 0.7], "ci_high": [0.8, 1.0, 0.9],
          "raw": [0.75, 0.95, 0.85]}, index=["A", "B", "C"],
     )  # fmt: skip
-    fig = P.interval_figure(t, "bc", point="raw", title="t")
+    fig = plots.interval_figure(t, "bc", point="raw", title="t")
     ticks = [tick.get_text() for tick in fig.axes[0].get_yticklabels()]
     assert ticks == ["A", "C", "B"]  # lowest at the bottom, best (B) on top
     assert fig.legends  # two series -> a legend
     with pytest.raises(ValueError, match="table: expected a table with columns"):
-        P.interval_figure(t.drop(columns="ci_low"), "bc")
+        plots.interval_figure(t.drop(columns="ci_low"), "bc")
     with pytest.raises(ValueError, match="table: has no rows"):
-        P.interval_figure(t.iloc[:0], "bc")
+        plots.interval_figure(t.iloc[:0], "bc")
 
 
 # ------------------------------------------------------------------------------ scenarios
