@@ -115,12 +115,13 @@ def test_flow_diagram_draws_one_box_per_step(content):
 
     design = B.content_table(content / "research_design.csv", ["step", "detail"])
     steps = list(design[["step", "detail"]].itertuples(index=False, name=None))
-    fig = plots.flow_diagram(steps)
+    fig = plots.flow_diagram(steps, title="Design")
     ax = fig.axes[0]
     boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
     arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
     assert len(boxes) == len(steps) and len(arrows) == len(steps) - 1
     assert f"1. {steps[0][0]}" in [t.get_text() for t in ax.texts]
+    assert ax.get_title(loc="left") == "Design"
 
 
 @pytest.mark.parametrize(

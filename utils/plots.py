@@ -2194,7 +2194,7 @@ def flow_diagram(steps: Sequence[tuple[str, str]], ncols: int = 4, title: str = 
             figsize=(BOOK_WIDTH, 0.45 + 0.96 * BOOK_WIDTH * data_h / data_w), layout="constrained"
         )
         ax = fig.add_subplot()
-        for k, ((title, detail), (x, y), col) in enumerate(zip(steps, pos, colors, strict=True)):
+        for k, ((step, detail), (x, y), col) in enumerate(zip(steps, pos, colors, strict=True)):
             light = np.dot(col[:3], [0.2126, 0.7152, 0.0722]) > 0.45
             ax.add_patch(
                 FancyBboxPatch(
@@ -2203,7 +2203,7 @@ def flow_diagram(steps: Sequence[tuple[str, str]], ncols: int = 4, title: str = 
                 )
             )  # fmt: skip
             tc = "0.05" if light else "white"
-            ax.text(x + w / 2, y + h * 0.70, f"{k + 1}. {title}", ha="center", va="center",
+            ax.text(x + w / 2, y + h * 0.70, f"{k + 1}. {step}", ha="center", va="center",
                     fontsize=9, fontweight="bold", color=tc, gid="design-box-text")  # fmt: skip
             ax.text(x + w / 2, y + h * 0.36, detail, ha="center", va="center", fontsize=7.5,
                     color=tc, gid="design-box-text")  # fmt: skip

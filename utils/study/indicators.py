@@ -64,7 +64,6 @@ __all__ = [
     "weights_table",
     "indicator_weights",
     "planted_weights",
-    "recovery_ledger",
     "THESIS_PROBLEMS",
     "MATCHED_COLUMNS",
     "indicator_system_table",
@@ -765,85 +764,6 @@ def planted_weights(truth: Mapping, indicators: pd.DataFrame) -> pd.DataFrame:
         local[c] = pd.Series({i: lw[c][i] for i in ids}, dtype=float)
     h = _w.ahp_hierarchy(pd.Series({c: cw[c] for c in crit}, dtype=float), local)
     return weights_table(h.set_index("indicator")["global_weight"], ind)
-
-
-def recovery_ledger(
-    planted: pd.Series,
-    estimate: pd.Series,
-    tolerance: float,
-    ci_low: pd.Series | None = None,
-    ci_high: pd.Series | None = None,
-) -> pd.DataFrame:
-    """Planted-versus-found ledger: is each planted value recovered within a stated tolerance?
-
-    For every id: ``error = estimate - planted`` and the verdict
-    ``recovered = |error| <= tolerance`` (the tolerance is stated before looking, in the
-    units of the values). With an interval, ``planted_in_interval`` says whether
-    ``ci_low <= planted <= ci_high`` (missing when the interval is missing). On simulated data
-    this checks the *method* against what the simulation planted; it says nothing about the real
-    county.
-
-    Parameters
-    ----------
-    planted, estimate : pd.Series
-        Indexed by the same ids (order of ``planted`` is kept).
-    tolerance : float
-        Largest absolute error still counted as recovered (> 0).
-    ci_low, ci_high : pd.Series, optional
-        Interval of the estimate (both or neither), indexed like ``planted``.
-
-    Returns
-    -------
-    pd.DataFrame
-        Index the ids; columns ``planted, estimate, error, ci_low, ci_high,
-        planted_in_interval, recovered``.
-
-    Raises
-    ------
-    ValueError
-        Ids that differ, non-finite planted values or estimates, a tolerance that is not a
-        positive number, or only one interval limit.
-
-    Examples
-    --------
-    >>> led = recovery_ledger(pd.Series({"a": 0.6, "b": 0.4}), pd.Series({"a": 0.59, "b": 0.45}),
-    ...                       tolerance=0.02)
-    >>> led["recovered"].tolist(), led["error"].round(2).tolist()
-    ([True, False], [-0.01, 0.05])
-    """
-    for name, s in (("planted", planted), ("estimate", estimate)):
-        if not isinstance(s, pd.Series):
-            raise ValueError(f"{name}: expected a pandas Series indexed by id")
-    if set(planted.index) != set(estimate.index):
-        raise ValueError(
-            f"estimate: ids {sorted(map(str, estimate.index))} differ from planted "
-            f"{sorted(map(str, planted.index))}"
-        )
-    tol = check_in_range(tolerance, "tolerance", 0, np.inf, low_open=True, high_open=True)
-    p = planted.astype(float)
-    e = estimate.reindex(p.index).astype(float)
-    for name, s in (("planted", p), ("estimate", e)):
-        bad = s.index[~np.isfinite(s.to_numpy())]
-        if len(bad):
-            raise ValueError(f"{name}: value for {bad[0]!r} is not a finite number")
-    if (ci_low is None) != (ci_high is None):
-        raise ValueError("ci_low, ci_high: give both limits of the interval or neither")
-    lo = pd.Series(np.nan, index=p.index) if ci_low is None else ci_low.reindex(p.index)
-    hi = pd.Series(np.nan, index=p.index) if ci_high is None else ci_high.reindex(p.index)
-    inside = ((lo <= p) & (p <= hi)).astype("boolean").mask(lo.isna() | hi.isna())
-    out = pd.DataFrame(
-        {
-            "planted": p,
-            "estimate": e,
-            "error": e - p,
-            "ci_low": lo.astype(float),
-            "ci_high": hi.astype(float),
-            "planted_in_interval": inside,
-            "recovered": (e - p).abs() <= tol,
-        }
-    )
-    out.index.name = planted.index.name
-    return out
 
 
 # --------------------------------------------------------------------------------------------
