@@ -201,7 +201,7 @@ def _panel() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------
-# survey_matrix, township_matrix, objective_weights: each source on its own units
+# survey_matrix, township_matrix: each source on its own units (weights.blockwise_weights)
 # --------------------------------------------------------------------------------------------
 def test_survey_and_township_matrices_by_hand():
     """Hand-derived: survey block = households that answered every survey item (H4 lacks q1);
@@ -224,35 +224,6 @@ def test_survey_and_township_matrices_by_hand():
         I.survey_matrix(_survey().assign(q1=np.nan), _indicators())
 
 
-def test_objective_weights_blocks_by_hand():
-    """Hand-derived entropy (Shannon 1948; min-max variant of the chapter's formula) on the
-    township block: A2 scores z = (15, 40, 0) / 40 = (0.375, 1, 0), p = (3/11, 8/11, 0);
-    B2 (cost) z = (9 - (0.5, 1.5, 9)) / 8.5 = (1, 7.5/8.5, 0). Block shares: 3 survey and 2
-    township indicators of 5, so the survey block carries 3/5 and the township block 2/5."""
-    sx = I.survey_matrix(_survey(), _indicators())
-    tx = I.township_matrix(_panel(), _indicators())
-    w = I.objective_weights(sx, tx, _indicators(), "entropy")
-    assert list(w.index) == ["A1", "A2", "B1", "B2", "B3"] and w.sum() == pytest.approx(1)
-    assert w[["A1", "B1", "B3"]].sum() == pytest.approx(3 / 5)
-    assert w[["A2", "B2"]].sum() == pytest.approx(2 / 5)
-
-    def ent(z):
-        p = np.asarray(z) / np.sum(z)
-        p = p[p > 0]
-        return -(p * np.log(p)).sum() / np.log(3)
-
-    d = np.array([1 - ent([0.375, 1, 0]), 1 - ent([1, 7.5 / 8.5, 0])])
-    np.testing.assert_allclose(w[["A2", "B2"]], 2 / 5 * d / d.sum())
-    c = I.objective_weights(sx, tx, _indicators(), "critic")
-    np.testing.assert_allclose(
-        c[["A1", "B1", "B3"]], 3 / 5 * weights.critic_weights(sx, ["benefit"] * 3)
-    )
-    with pytest.raises(ValueError, match=r"method: 'ahp' is not one of"):
-        I.objective_weights(sx, tx, _indicators(), "ahp")
-    with pytest.raises(ValueError, match=r"every indicator once; missing \['A2', 'B2'\]"):
-        I.objective_weights(sx, tx.iloc[:, :0], _indicators())
-
-
 @settings(max_examples=25, deadline=None)
 @given(st.integers(min_value=1, max_value=6))
 def test_township_weights_do_not_depend_on_households_per_township(copies):
@@ -265,8 +236,9 @@ def test_township_weights_do_not_depend_on_households_per_township(copies):
     )
     more["household_id"] = [f"H{k}" for k in range(len(more))]
     tx = I.township_matrix(_panel(), _indicators())
-    base = I.objective_weights(I.survey_matrix(s, _indicators()), tx, _indicators())
-    grown = I.objective_weights(I.survey_matrix(more, _indicators()), tx, _indicators())
+    directions = I.indicator_table(_indicators())["direction"]
+    base = weights.blockwise_weights([I.survey_matrix(s, _indicators()), tx], directions)
+    grown = weights.blockwise_weights([I.survey_matrix(more, _indicators()), tx], directions)
     np.testing.assert_allclose(base[["A2", "B2"]], grown[["A2", "B2"]])
 
 
