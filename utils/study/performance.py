@@ -27,7 +27,6 @@ Scores are on the book's one 0-100 scale: answer ``a`` of five scores ``25 (a - 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -113,12 +112,6 @@ def _indicator_rows(indicators: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def _check_levels(n_grades: int) -> list[int]:
-    if isinstance(n_grades, bool) or not isinstance(n_grades, Integral) or n_grades < 2:
-        raise ValueError(f"n_grades: must be an integer >= 2, got {n_grades!r}")
-    return list(range(1, int(n_grades) + 1))
-
-
 def _panel_year(panel: pd.DataFrame, year: int | None) -> tuple[pd.DataFrame, int]:
     """Rows of one year of the township panel, indexed by township (latest year if None)."""
     if not isinstance(panel, pd.DataFrame):
@@ -198,7 +191,7 @@ def household_grades(
     3          NaN  3.0  5.0  5.0  5.0
     """
     ind = _indicator_rows(indicators)
-    _check_levels(n_grades)
+    scoring.grade_points(n_grades)  # checks n_grades
     if not isinstance(survey, pd.DataFrame):
         raise ValueError("survey: expected the household survey DataFrame")
     if "township" not in survey.columns:
