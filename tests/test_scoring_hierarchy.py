@@ -86,6 +86,9 @@ def test_hierarchy_weights_recompose(values):
     hw = scoring.hierarchy_weights(w, _groups())
     recomposed = pd.concat([hw.local[c] * hw.criteria[c] for c in hw.criteria.index])
     assert np.allclose(recomposed.reindex(w.index), w / w.sum())
+    frame = hw.to_frame()  # one row per indicator, in the order of groups
+    assert list(frame.index) == list(w.index)
+    assert np.allclose(frame["local_weight"] * frame["criterion_weight"], frame["global_weight"])
 
 
 def test_hierarchy_weights_validation():

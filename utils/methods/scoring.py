@@ -1,10 +1,14 @@
 """Multi-criteria scoring: normalisation, fuzzy comprehensive evaluation, TOPSIS, grey relational
-analysis.
+analysis; the two-level evaluation of an indicator hierarchy and its verdict rule.
 
 Each method is one validating public function around one vectorised kernel (``_minmax``,
 ``_memberships``, ``_compose``, ``_topsis_distances``, ``_grey_coefficients``); the kernels also
-serve :func:`utils.methods.resampling.weight_sensitivity` (many weight vectors at once) and the
-household bootstrap of :mod:`utils.study.performance`, so no method is implemented twice.
+serve :func:`utils.methods.resampling.weight_sensitivity` (many weight vectors at once), so no
+method is implemented twice. For replicate-weight intervals, :func:`fce_statistic` writes the
+two-level evaluation as a function of the respondents' weights (the grade indicators are
+precomputed once, so each replicate is two matrix products); :func:`dimension_verdicts` judges
+every criterion against an absolute standard and against the others with simultaneous
+intervals, and :func:`relative_grades` grades unit statistics by their standing among the units.
 
 Why hand-written: pymcdm's TOPSIS is used as the independent check in the tests, but it returns
 only the closeness, loops over columns in Python and knows no labels; fuzzy comprehensive
@@ -829,6 +833,17 @@ class HierarchyWeights:
     local: dict
     global_: pd.Series
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per indicator: ``criterion, local_weight, criterion_weight, global_weight``."""
+        rows = [
+            (i, c, lw, self.criteria[c], self.global_[i])
+            for c, local in self.local.items()
+            for i, lw in local.items()
+        ]
+        cols = ["indicator", "criterion", "local_weight", "criterion_weight", "global_weight"]
+        out = pd.DataFrame(rows, columns=cols).set_index("indicator")
+        return out.loc[list(self.global_.index)].rename_axis("indicator")
+
 
 def hierarchy_weights(weights: pd.Series, groups: pd.Series) -> HierarchyWeights:
     """Split global indicator weights into criterion weights and local weights.
@@ -842,8 +857,8 @@ def hierarchy_weights(weights: pd.Series, groups: pd.Series) -> HierarchyWeights
     Parameters
     ----------
     weights : pd.Series
-        Non-negative global weights indexed by indicator id (exactly the table's indicators;
-        rescaled to sum to 1).
+        Non-negative global weights indexed by indicator id (exactly the indicators of
+        ``groups``; rescaled to sum to 1).
     groups : pd.Series
         The criterion of every indicator, indexed by indicator id; its order is the order of
         the indicators and (by first appearance) of the criteria.
@@ -868,6 +883,11 @@ def hierarchy_weights(weights: pd.Series, groups: pd.Series) -> HierarchyWeights
     >>> hw = hierarchy_weights(pd.Series(0.2, index=groups.index), groups)
     >>> hw.criteria.round(2).to_dict(), hw.local["B"].round(2).to_dict()
     ({'A': 0.6, 'B': 0.4}, {'B1': 0.5, 'B2': 0.5})
+    >>> hw.to_frame().round(2).loc[["A1", "B1"]]
+              criterion  local_weight  criterion_weight  global_weight
+    indicator
+    A1                A          0.33               0.6            0.2
+    B1                B          0.50               0.4            0.2
     """
     crit_of = _check_groups(groups)
     if not isinstance(weights, pd.Series):
