@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from utils import plots
 from utils.study import background as B
 
 FAST = settings(max_examples=50, deadline=None)
@@ -109,17 +110,18 @@ def test_content_table_round_trip(tmp_path_factory, rows):
 # --------------------------------------------------------------------------------------------
 # Research design figure
 # --------------------------------------------------------------------------------------------
-def test_research_design_figure_draws_one_box_per_step(content):
+def test_flow_diagram_draws_one_box_per_step(content):
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     design = B.content_table(content / "research_design.csv", ["step", "detail"])
     steps = list(design[["step", "detail"]].itertuples(index=False, name=None))
-    fig = B.research_design_figure(steps)
+    fig = plots.flow_diagram(steps, title="Design")
     ax = fig.axes[0]
     boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
     arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
     assert len(boxes) == len(steps) and len(arrows) == len(steps) - 1
     assert f"1. {steps[0][0]}" in [t.get_text() for t in ax.texts]
+    assert ax.get_title(loc="left") == "Design"
 
 
 @pytest.mark.parametrize(
@@ -130,9 +132,9 @@ def test_research_design_figure_draws_one_box_per_step(content):
         ({"steps": [("a", "b"), ("c", "d")], "ncols": 0}, r"ncols: expected a positive integer"),
     ],
 )
-def test_research_design_figure_validation(kwargs, match):
+def test_flow_diagram_validation(kwargs, match):
     with pytest.raises(ValueError, match=match):
-        B.research_design_figure(**kwargs)
+        plots.flow_diagram(**kwargs)
 
 
 # --------------------------------------------------------------------------------------------

@@ -361,3 +361,72 @@ def test_reader_table_shows_fixed_decimals_and_no_nan():
         reader_table(t, decimals={"zz": 1})
     with pytest.raises(ValueError, match="table: expected a pandas DataFrame"):
         reader_table([1, 2])
+
+
+# --------------------------------------------------------------------------------------------
+# recovery_ledger
+# --------------------------------------------------------------------------------------------
+def test_recovery_ledger_by_hand():
+    """a: error -0.01 within 0.02 (recovered), planted 0.6 in [0.55, 0.62]; b: error +0.05
+    (not recovered), planted 0.4 outside [0.42, 0.48]; c: no interval (missing)."""
+    planted = pd.Series({"a": 0.6, "b": 0.4, "c": 0.0}, name="planted")
+    estimate = pd.Series({"c": 0.0, "b": 0.45, "a": 0.59})
+    lo = pd.Series({"a": 0.55, "b": 0.42})
+    hi = pd.Series({"a": 0.62, "b": 0.48})
+    led = ds.recovery_ledger(planted, estimate, 0.02, lo, hi)
+    assert list(led.index) == ["a", "b", "c"]
+    assert list(led.columns) == [
+        "planted",
+        "estimate",
+        "error",
+        "ci_low",
+        "ci_high",
+        "planted_in_interval",
+        "recovered",
+    ]
+    np.testing.assert_allclose(led["error"], [-0.01, 0.05, 0.0], atol=1e-12)
+    assert led["recovered"].tolist() == [True, False, True]
+    assert led.loc["a", "planted_in_interval"]
+    assert not led.loc["b", "planted_in_interval"]
+    assert pd.isna(led.loc["c", "planted_in_interval"])
+    no_ci = ds.recovery_ledger(planted, estimate, 0.02)
+    assert no_ci["planted_in_interval"].isna().all() and no_ci["ci_low"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"tolerance": 0}, r"tolerance: must be a number in \(0, inf\)"),
+        ({"tolerance": -1}, r"tolerance: must be a number"),
+        ({"estimate": pd.Series({"a": 0.5})}, r"estimate: ids \['a'\] differ from planted"),
+        ({"estimate": pd.Series({"a": np.nan, "b": 0.5})}, r"estimate: value for 'a' is not"),
+        ({"ci_low": pd.Series({"a": 0.1, "b": 0.1})}, r"ci_low, ci_high: give both"),
+        ({"planted": [0.5, 0.5]}, r"planted: expected a pandas Series"),
+    ],
+)
+def test_recovery_ledger_validation(kwargs, message):
+    args = {
+        "planted": pd.Series({"a": 0.5, "b": 0.5}),
+        "estimate": pd.Series({"a": 0.4, "b": 0.6}),
+        "tolerance": 0.05,
+    } | kwargs
+    with pytest.raises(ValueError, match=message):
+        ds.recovery_ledger(**args)
+
+
+@FAST
+@given(
+    st.lists(st.floats(0, 1), min_size=1, max_size=8),
+    st.lists(st.floats(-0.2, 0.2), min_size=8, max_size=8),
+    st.floats(0.001, 0.3),
+)
+def test_recovery_ledger_verdict_is_the_tolerance_rule(planted, shifts, tol):
+    """Property: recovered exactly when |estimate - planted| <= tolerance; an estimate equal
+    to the planted value is always recovered, one shifted by more than tol never is."""
+    ids = [f"x{k}" for k in range(len(planted))]
+    p = pd.Series(planted, index=ids)
+    e = p + np.array(shifts[: len(ids)])
+    led = ds.recovery_ledger(p, e, tol)
+    assert (led["recovered"] == ((e - p).abs() <= tol)).all()
+    assert ds.recovery_ledger(p, p, tol)["recovered"].all()
+    assert not ds.recovery_ledger(p, p + 2 * tol, tol)["recovered"].any()

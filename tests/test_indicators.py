@@ -201,7 +201,7 @@ def _panel() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------
-# survey_matrix, township_matrix, objective_weights: each source on its own units
+# survey_matrix, township_matrix: each source on its own units (weights.blockwise_weights)
 # --------------------------------------------------------------------------------------------
 def test_survey_and_township_matrices_by_hand():
     """Hand-derived: survey block = households that answered every survey item (H4 lacks q1);
@@ -224,35 +224,6 @@ def test_survey_and_township_matrices_by_hand():
         I.survey_matrix(_survey().assign(q1=np.nan), _indicators())
 
 
-def test_objective_weights_blocks_by_hand():
-    """Hand-derived entropy (Shannon 1948; min-max variant of the chapter's formula) on the
-    township block: A2 scores z = (15, 40, 0) / 40 = (0.375, 1, 0), p = (3/11, 8/11, 0);
-    B2 (cost) z = (9 - (0.5, 1.5, 9)) / 8.5 = (1, 7.5/8.5, 0). Block shares: 3 survey and 2
-    township indicators of 5, so the survey block carries 3/5 and the township block 2/5."""
-    sx = I.survey_matrix(_survey(), _indicators())
-    tx = I.township_matrix(_panel(), _indicators())
-    w = I.objective_weights(sx, tx, _indicators(), "entropy")
-    assert list(w.index) == ["A1", "A2", "B1", "B2", "B3"] and w.sum() == pytest.approx(1)
-    assert w[["A1", "B1", "B3"]].sum() == pytest.approx(3 / 5)
-    assert w[["A2", "B2"]].sum() == pytest.approx(2 / 5)
-
-    def ent(z):
-        p = np.asarray(z) / np.sum(z)
-        p = p[p > 0]
-        return -(p * np.log(p)).sum() / np.log(3)
-
-    d = np.array([1 - ent([0.375, 1, 0]), 1 - ent([1, 7.5 / 8.5, 0])])
-    np.testing.assert_allclose(w[["A2", "B2"]], 2 / 5 * d / d.sum())
-    c = I.objective_weights(sx, tx, _indicators(), "critic")
-    np.testing.assert_allclose(
-        c[["A1", "B1", "B3"]], 3 / 5 * weights.critic_weights(sx, ["benefit"] * 3)
-    )
-    with pytest.raises(ValueError, match=r"method: 'ahp' is not one of"):
-        I.objective_weights(sx, tx, _indicators(), "ahp")
-    with pytest.raises(ValueError, match=r"every indicator once; missing \['A2', 'B2'\]"):
-        I.objective_weights(sx, tx.iloc[:, :0], _indicators())
-
-
 @settings(max_examples=25, deadline=None)
 @given(st.integers(min_value=1, max_value=6))
 def test_township_weights_do_not_depend_on_households_per_township(copies):
@@ -265,8 +236,9 @@ def test_township_weights_do_not_depend_on_households_per_township(copies):
     )
     more["household_id"] = [f"H{k}" for k in range(len(more))]
     tx = I.township_matrix(_panel(), _indicators())
-    base = I.objective_weights(I.survey_matrix(s, _indicators()), tx, _indicators())
-    grown = I.objective_weights(I.survey_matrix(more, _indicators()), tx, _indicators())
+    directions = I.indicator_table(_indicators())["direction"]
+    base = weights.blockwise_weights([I.survey_matrix(s, _indicators()), tx], directions)
+    grown = weights.blockwise_weights([I.survey_matrix(more, _indicators()), tx], directions)
     np.testing.assert_allclose(base[["A2", "B2"]], grown[["A2", "B2"]])
 
 
@@ -362,75 +334,6 @@ def test_planted_weights_of_the_shipped_truth_are_the_true_weights():
     c, local = tw["expert_criteria"]["gs"], tw["indicator_local"]["gs"]["GS1"]
     assert t.loc["GS1", "global_weight"] == pytest.approx(c * local)
     assert t["global_weight"].sum() == pytest.approx(1.0)
-
-
-# --------------------------------------------------------------------------------------------
-# recovery_ledger
-# --------------------------------------------------------------------------------------------
-def test_recovery_ledger_by_hand():
-    """a: error -0.01 within 0.02 (recovered), planted 0.6 in [0.55, 0.62]; b: error +0.05
-    (not recovered), planted 0.4 outside [0.42, 0.48]; c: no interval (missing)."""
-    planted = pd.Series({"a": 0.6, "b": 0.4, "c": 0.0}, name="planted")
-    estimate = pd.Series({"c": 0.0, "b": 0.45, "a": 0.59})
-    lo = pd.Series({"a": 0.55, "b": 0.42})
-    hi = pd.Series({"a": 0.62, "b": 0.48})
-    led = I.recovery_ledger(planted, estimate, 0.02, lo, hi)
-    assert list(led.index) == ["a", "b", "c"]
-    assert list(led.columns) == [
-        "planted",
-        "estimate",
-        "error",
-        "ci_low",
-        "ci_high",
-        "planted_in_interval",
-        "recovered",
-    ]
-    np.testing.assert_allclose(led["error"], [-0.01, 0.05, 0.0], atol=1e-12)
-    assert led["recovered"].tolist() == [True, False, True]
-    assert led.loc["a", "planted_in_interval"]
-    assert not led.loc["b", "planted_in_interval"]
-    assert pd.isna(led.loc["c", "planted_in_interval"])
-    no_ci = I.recovery_ledger(planted, estimate, 0.02)
-    assert no_ci["planted_in_interval"].isna().all() and no_ci["ci_low"].isna().all()
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"tolerance": 0}, r"tolerance: must be a number in \(0, inf\)"),
-        ({"tolerance": -1}, r"tolerance: must be a number"),
-        ({"estimate": pd.Series({"a": 0.5})}, r"estimate: ids \['a'\] differ from planted"),
-        ({"estimate": pd.Series({"a": np.nan, "b": 0.5})}, r"estimate: value for 'a' is not"),
-        ({"ci_low": pd.Series({"a": 0.1, "b": 0.1})}, r"ci_low, ci_high: give both"),
-        ({"planted": [0.5, 0.5]}, r"planted: expected a pandas Series"),
-    ],
-)
-def test_recovery_ledger_validation(kwargs, message):
-    args = {
-        "planted": pd.Series({"a": 0.5, "b": 0.5}),
-        "estimate": pd.Series({"a": 0.4, "b": 0.6}),
-        "tolerance": 0.05,
-    } | kwargs
-    with pytest.raises(ValueError, match=message):
-        I.recovery_ledger(**args)
-
-
-@FAST
-@given(
-    st.lists(st.floats(0, 1), min_size=1, max_size=8),
-    st.lists(st.floats(-0.2, 0.2), min_size=8, max_size=8),
-    st.floats(0.001, 0.3),
-)
-def test_recovery_ledger_verdict_is_the_tolerance_rule(planted, shifts, tol):
-    """Property: recovered exactly when |estimate - planted| <= tolerance; an estimate equal
-    to the planted value is always recovered, one shifted by more than tol never is."""
-    ids = [f"x{k}" for k in range(len(planted))]
-    p = pd.Series(planted, index=ids)
-    e = p + np.array(shifts[: len(ids)])
-    led = I.recovery_ledger(p, e, tol)
-    assert (led["recovered"] == ((e - p).abs() <= tol)).all()
-    assert I.recovery_ledger(p, p, tol)["recovered"].all()
-    assert not I.recovery_ledger(p, p + 2 * tol, tol)["recovered"].any()
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
+from utils import plots
 from utils.methods import dea, scoring
 from utils.study import performance as P
 
@@ -78,49 +78,6 @@ def _weights() -> pd.Series:
     return pd.Series({"A1": 0.2, "A2": 0.2, "A3": 0.1, "B1": 0.3, "B2": 0.2})
 
 
-# ------------------------------------------------------------------------------ township_grades
-def test_township_grades_quintiles_of_25():
-    """Closed form: 25 distinct values, p = (r - 1/2)/25, g = floor(5p) + 1 -> 5 per grade."""
-    X = pd.DataFrame({"x": np.arange(25.0), "c": np.arange(25.0)})
-    g = P.township_grades(X, ["benefit", "cost"])
-    assert g["x"].tolist() == [k for k in range(1, 6) for _ in range(5)]
-    assert g["c"].tolist() == [k for k in range(5, 0, -1) for _ in range(5)]
-
-
-def test_township_grades_hand_example_with_ties_and_constant():
-    """Hand-derived: n = 4, values (1, 2, 2, 9): mid-ranks 1, 2.5, 2.5, 4 ->
-    p = 0.125, 0.5, 0.5, 0.875 -> grades 1, 3, 3, 5; a constant column -> p = 1/2 -> grade 3."""
-    X = pd.DataFrame({"x": [1.0, 2, 2, 9], "k": [7.0] * 4}, index=list("abcd"))
-    g = P.township_grades(X)
-    assert g["x"].tolist() == [1, 3, 3, 5]
-    assert g["k"].tolist() == [3, 3, 3, 3]
-    assert list(g.index) == list("abcd")
-
-
-@FAST
-@given(arrays(float, st.integers(2, 30), elements=st.floats(-1e6, 1e6)), st.integers(2, 7))
-def test_township_grades_properties(values, K):
-    X = pd.DataFrame({"x": values})
-    g = P.township_grades(X, n_grades=K)["x"]
-    assert g.between(1, K).all()
-    # monotone: a larger value never gets a lower grade; equal values share a grade
-    order = np.argsort(values, kind="stable")
-    assert np.all(np.diff(g.to_numpy()[order]) >= 0)
-    rev = P.township_grades(X, ["cost"], n_grades=K)["x"]
-    assert np.all(np.diff(rev.to_numpy()[order]) <= 0)
-
-
-def test_township_grades_validation():
-    with pytest.raises(ValueError, match="X: expected a DataFrame"):
-        P.township_grades(np.ones((3, 2)))
-    with pytest.raises(ValueError, match="n_grades: must be an integer >= 2"):
-        P.township_grades(pd.DataFrame({"x": [1.0, 2.0]}), n_grades=1)
-    with pytest.raises(ValueError, match="X: contains NaN"):
-        P.township_grades(pd.DataFrame({"x": [1.0, np.nan]}))
-    with pytest.raises(ValueError, match="benefit: expected 1 directions"):
-        P.township_grades(pd.DataFrame({"x": [1.0, 2.0]}), ["benefit", "cost"])
-
-
 # ------------------------------------------------------------------------------ household_grades
 def test_household_grades_by_hand():
     """Township grades (n = 5, distinct): stat ascending -> T1 grade 1, T5 grade 5; 'bad' is a
@@ -169,248 +126,6 @@ def test_household_grades_validation():
         P.household_grades(sur, pan, pd.concat([ind, ind.iloc[[2]]]))
     with pytest.raises(ValueError, match="indicators: expected the indicator table"):
         P.household_grades(sur, pan, None)
-
-
-# ------------------------------------------------------------------------------ weights
-def test_hierarchy_weights_closed_form():
-    """W_A = 0.2 + 0.2 + 0.1 = 0.5, W_B = 0.5; local A = (0.4, 0.4, 0.2), B = (0.6, 0.4)."""
-    hw = P.hierarchy_weights(_weights() * 3, _indicators())  # rescaled first
-    assert hw.criteria.to_dict() == pytest.approx({"A": 0.5, "B": 0.5})
-    assert hw.local["A"].tolist() == pytest.approx([0.4, 0.4, 0.2])
-    assert hw.local["B"].tolist() == pytest.approx([0.6, 0.4])
-    assert hw.global_.sum() == pytest.approx(1.0)
-
-
-@FAST
-@given(arrays(float, 5, elements=st.floats(0.01, 10)))
-def test_hierarchy_weights_recompose(values):
-    w = pd.Series(values, index=["A1", "A2", "A3", "B1", "B2"])
-    hw = P.hierarchy_weights(w, _indicators())
-    recomposed = pd.concat([hw.local[c] * hw.criteria[c] for c in hw.criteria.index])
-    assert np.allclose(recomposed.reindex(w.index), w / w.sum())
-
-
-def test_hierarchy_weights_validation():
-    ind = _indicators()
-    with pytest.raises(ValueError, match="weights: expected a pandas Series"):
-        P.hierarchy_weights([0.2] * 5, ind)
-    with pytest.raises(ValueError, match=r"unknown \['Z9'\], missing \['B2'\]"):
-        P.hierarchy_weights(_weights().rename({"B2": "Z9"}), ind)
-    with pytest.raises(ValueError, match="indicator 'A1' is not a finite number"):
-        P.hierarchy_weights(_weights().replace(0.2, np.nan), ind)
-    with pytest.raises(ValueError, match="indicator 'A3' has negative weight -0.1"):
-        P.hierarchy_weights(_weights().replace(0.1, -0.1), ind)
-    with pytest.raises(ValueError, match="weights: sum to 0"):
-        P.hierarchy_weights(_weights() * 0, ind)
-    with pytest.raises(ValueError, match="all indicators of criterion 'B' have weight 0"):
-        P.hierarchy_weights(_weights().mask(lambda s: s.index.str.startswith("B"), 0.0), ind)
-
-
-# ------------------------------------------------------------------------------ evaluation
-def _grades() -> pd.DataFrame:
-    return P.household_grades(_survey(), _panel(), _indicators())
-
-
-def test_performance_scores_by_hand():
-    """Hand-derived two-level FCE (weighted-average operator, 0-100 scale s_k = 25 (k - 1)):
-
-    memberships over grades 1..5: A1 (1, 2, 5 answered) = (1/3, 1/3, 0, 0, 1/3);
-    A2 all 3 = e3; A3 two households in grade 1, two in 5 = (1/2, 0, 0, 0, 1/2);
-    B1 (4, 4, 5, 5) = (0, 0, 0, 1/2, 1/2); B2 = (1/2, 0, 0, 0, 1/2).
-    Scores: A1 = 25 (0 + 1 + 4)/3 = 41.67, A2 = 50, A3 = 50 -> S_A = .4 41.67 + .4 50 + .2 50
-    = 46.67; B1 = 87.5, B2 = 50 -> S_B = .6 87.5 + .4 50 = 72.5; S = (46.67 + 72.5)/2.
-    """
-    s = P.performance_scores(_grades(), _weights(), _indicators())
-    assert list(s.index) == ["overall", "A", "B"]
-    assert s["A"] == pytest.approx(0.4 * 125 / 3 + 0.4 * 50 + 0.2 * 50)
-    assert s["B"] == pytest.approx(72.5)
-    assert s["overall"] == pytest.approx((0.4 * 125 / 3 + 30 + 72.5) / 2)
-    # the memberships and the criterion-A grade vector behind those scores
-    R = scoring.likert_membership(_grades(), levels=range(1, 6))
-    assert R.loc["A3", [1, 5]].tolist() == [0.5, 0.5]
-    hw = P.hierarchy_weights(_weights(), _indicators())
-    B_A = scoring.fuzzy_evaluation(R.loc[["A1", "A2", "A3"]], hw.local["A"])
-    assert B_A.vector.to_numpy() == pytest.approx([0.4 / 3 + 0.1, 0.4 / 3, 0.4, 0, 0.4 / 3 + 0.1])
-    assert B_A.grade == "3"  # 0.4 is the largest membership
-
-
-def test_performance_scores_validation():
-    with pytest.raises(ValueError, match=r"grades: columns must be exactly the indicators; "):
-        P.performance_scores(_grades().drop(columns="A1"), _weights(), _indicators())
-    with pytest.raises(ValueError, match="grades: expected a DataFrame"):
-        P.performance_scores(_grades().to_numpy(), _weights(), _indicators())
-    with pytest.raises(ValueError, match="item 'A2' has value 7.0"):
-        P.performance_scores(_grades().assign(A2=7.0), _weights(), _indicators())
-
-
-# ------------------------------------------------------------------------------ fce_statistic
-@FAST
-@given(
-    arrays(float, (12, 5), elements=st.integers(1, 5).map(float)),
-    arrays(float, 5, elements=st.floats(0.01, 1)),
-    arrays(float, 12, elements=st.floats(0.1, 10)),
-)
-def test_fce_statistic_equals_library_path_and_identities(G, wv, hh):
-    """With unit household weights the statistic reproduces performance_scores (the library
-    path); scores stay in [0, 100]; the overall is the criterion-weighted mean; the leave-one-out
-    gap satisfies S_c - S = (1 - W_c) loo_c; scaling all household weights changes nothing."""
-    grades = pd.DataFrame(G, columns=["A1", "A2", "A3", "B1", "B2"])
-    w = pd.Series(wv, index=grades.columns)
-    lib = P.performance_scores(grades, w, _indicators())
-    stat = P.fce_statistic(grades, w, _indicators())
-    s = stat(grades, np.ones(12))
-    assert s[["overall", "score:A", "score:B"]].to_numpy() == pytest.approx(lib.to_numpy())
-    assert s.filter(like="score").between(-1e-9, 100 + 1e-9).all()
-    assert s.filter(like="low").between(-1e-12, 1 + 1e-12).all()
-    W = P.hierarchy_weights(w, _indicators()).criteria
-    for c in ("A", "B"):
-        assert s[f"score:{c}"] - s["overall"] == pytest.approx((1 - W[c]) * s[f"loo:{c}"])
-    assert stat(grades, hh).to_numpy() == pytest.approx(stat(grades, 7.5 * hh).to_numpy())
-
-
-def test_fce_statistic_by_hand_with_weights():
-    """Household weights (1, 1, 2, 2) on the toy survey (hand-derived):
-    A1 answered (1, 2, 5) with weights (1, 1, 2) -> points 25 (0 + 1 + 2 * 4) / 4 = 56.25;
-    A2 = 50; A3 grades (1, 1, 5, 5) -> 100 * 4 / 6 = 66.67; S_A = .4 56.25 + .4 50 + .2 66.67;
-    B1 (4, 4, 5, 5) -> 25 (3 + 3 + 8 + 8) / 6 = 91.67; B2 like A3 = 66.67;
-    S_B = .6 91.67 + .4 66.67; low:A = .4 (2/4) + .4 * 0 + .2 (2/6); low:B = .4 (2/6)."""
-    stat = P.fce_statistic(_grades(), _weights(), _indicators())
-    s = stat(_grades(), np.array([1.0, 1, 2, 2]))
-    S_A = 0.4 * 56.25 + 0.4 * 50 + 0.2 * 200 / 3
-    S_B = 0.6 * 275 / 3 + 0.4 * 200 / 3
-    assert s["score:A"] == pytest.approx(S_A) and s["score:B"] == pytest.approx(S_B)
-    assert s["overall"] == pytest.approx((S_A + S_B) / 2)
-    assert s["low:A"] == pytest.approx(0.4 * 0.5 + 0.2 / 3)
-    assert s["low:B"] == pytest.approx(0.4 / 3)
-    assert s["loo:A"] == pytest.approx(S_A - S_B)
-
-
-def test_fce_statistic_validation():
-    with pytest.raises(ValueError, match="low_grades: must lie in 1..4, got 5"):
-        P.fce_statistic(_grades(), _weights(), _indicators(), low_grades=5)
-    one = _indicators()
-    one = one[one["criterion"].isin(["", "A"])]
-    with pytest.raises(ValueError, match="needs at least two criteria"):
-        P.fce_statistic(_grades()[["A1", "A2", "A3"]], _weights()[["A1", "A2", "A3"]], one)
-    stat = P.fce_statistic(_grades(), _weights(), _indicators())
-    with pytest.raises(ValueError, match="w: expected 4 household weights"):
-        stat(_grades(), np.ones(3))
-
-
-# ------------------------------------------------------------------------------ verdicts
-def _fake_result(scores, lows, method="bootstrap", se=1.0, n=400, seed=0):
-    """A ReplicateResult whose replicates are independent normal draws around the estimates
-    (standard error ``se`` for scores and gaps, ``se / 100`` for low shares)."""
-    from utils.methods.survey_design import ReplicateResult
-
-    crit = list(scores)
-    W = pd.Series(1 / len(crit), index=crit)
-    S = pd.Series(scores, dtype=float)
-    overall = float(W @ S)
-    loo = S - (overall - W * S) / (1 - W)
-    est = pd.Series(
-        {"overall": overall, **{f"score:{c}": S[c] for c in crit},
-         **{f"low:{c}": lows[c] for c in crit}, **{f"loo:{c}": loo[c] for c in crit}}
-    )  # fmt: skip
-    sd = pd.Series([se / 100 if k.startswith("low") else se for k in est.index], est.index)
-    rng = np.random.default_rng(seed)
-    reps = pd.DataFrame(est.to_numpy() + rng.standard_normal((n, est.size)) * sd.to_numpy(),
-                        columns=est.index)  # fmt: skip
-    return ReplicateResult(est, sd, est - 2 * sd, est + 2 * sd, reps, method, 0.95, 28)
-
-
-def test_dimension_verdicts_can_say_not_supported_and_problem():
-    """All dimensions well above neutral with few low ratings and equal: nothing is a problem
-    ("not supported" is reachable). One dimension 20 points lower and below neutral with many
-    low ratings: it, and only it, is a problem on both standards; a dimension just below
-    neutral but within sampling error passes."""
-    null = _fake_result({"a": 70, "b": 70, "c": 70}, {"a": 0.1, "b": 0.1, "c": 0.1})
-    v = P.dimension_verdicts(null)
-    assert not v["problem"].any() and set(v["verdict"]) == {"not supported"}
-    assert set(v["leave_one_out"]) == {"not different"}
-    planted = _fake_result({"a": 40, "b": 70, "c": 49.5}, {"a": 0.5, "b": 0.1, "c": 0.2})
-    v = P.dimension_verdicts(planted)
-    assert v.loc["a", "verdict"] == P.VERDICTS[(True, True)]
-    assert v.loc["a", "fails_on"] == "score below neutral and too many low ratings"
-    assert v.loc["c", "absolute_standard"] == "passes"  # 49.5 is within sampling error of 50
-    assert v.loc["b", "leave_one_out"] == "higher" and not v.loc["b", "problem"]
-    # the simultaneous critical value exceeds the pointwise one and Bonferroni's bounds it
-    assert 1.96 < v.attrs["critical_absolute"] <= 2.9
-
-
-def test_dimension_verdicts_absolute_only_and_relative_only():
-    """Four low dimensions and one high: each low one fails the absolute standard although it
-    is not lower than the (mostly low) others; a dimension above neutral but far below the
-    others is a problem relative to the others only."""
-    most_weak = _fake_result(
-        {"a": 44, "b": 45, "c": 44.5, "d": 45.5, "e": 68},
-        {"a": 0.4, "b": 0.4, "c": 0.4, "d": 0.4, "e": 0.1},
-    )
-    v = P.dimension_verdicts(most_weak)
-    assert v.loc[["a", "b", "c", "d"], "absolute_standard"].eq("fails").all()
-    assert v.loc["e", "verdict"] == "not supported"
-    relative = _fake_result({"a": 60, "b": 80, "c": 80}, {"a": 0.1, "b": 0.05, "c": 0.05})
-    v = P.dimension_verdicts(relative)
-    assert v.loc["a", "verdict"] == P.VERDICTS[(False, True)]
-
-
-@settings(max_examples=25, deadline=None)
-@given(
-    scores=st.lists(st.floats(40, 75), min_size=3, max_size=5),
-    lows=st.lists(st.floats(0.05, 0.5), min_size=5, max_size=5),
-    t=st.lists(st.floats(0.05, 0.6), min_size=2, max_size=2).map(sorted),
-)
-def test_verdicts_monotone_in_threshold_and_confidence(scores, lows, t):
-    """What chapter 4's sensitivity table and error split rely on: a laxer low-ratings threshold
-    never adds a problem, and a higher joint confidence (the error rate split between the two
-    standards, (1 - 0.95) / 2 each) never adds one either: it only widens the intervals."""
-    dims = [f"d{i}" for i in range(len(scores))]
-    lows = lows[: len(dims)]
-    res = _fake_result(
-        dict(zip(dims, scores, strict=True)), dict(zip(dims, lows, strict=True)), se=2.0
-    )
-    strict, lax = (P.dimension_verdicts(res, low_share_threshold=x)["problem"] for x in t)
-    assert not (lax & ~strict).any()
-    split = P.dimension_verdicts(res, confidence=0.975)
-    single = P.dimension_verdicts(res, confidence=0.95)
-    assert not (split["problem"] & ~single["problem"]).any()
-    assert split.attrs["critical_absolute"] >= single.attrs["critical_absolute"]
-
-
-def test_dimension_verdicts_validation():
-    res = _fake_result({"a": 60, "b": 70}, {"a": 0.1, "b": 0.1}, method="jackknife")
-    with pytest.raises(ValueError, match="'max-t' needs bootstrap replicates"):
-        P.dimension_verdicts(res)
-    assert P.dimension_verdicts(res, method="bonferroni").shape[0] == 2
-    from utils.methods.survey_design import ReplicateResult
-
-    bad = ReplicateResult(pd.Series({"x": 1.0}), pd.Series({"x": 1.0}), None, None,
-                          pd.DataFrame({"x": [1.0, 2.0]}), "bootstrap", 0.95, 10)  # fmt: skip
-    with pytest.raises(ValueError, match="has no 'score:<dimension>' estimates"):
-        P.dimension_verdicts(bad)
-
-
-def test_verdicts_on_design_replicates_end_to_end():
-    """The chapter's path on a small synthetic clustered survey: replicate weights from the
-    design, the statistic, the verdicts. Criterion A is planted low (answers 1-2), B high."""
-    from utils.methods.survey_design import replicate_estimate, survey_design
-
-    rng = np.random.default_rng(5)
-    n = 160
-    frame = pd.DataFrame(
-        {"stratum": np.repeat(["s1", "s2"], n // 2), "psu": np.repeat(np.arange(16), n // 16),
-         "w": rng.uniform(1, 3, n)}
-    )  # fmt: skip
-    G = pd.DataFrame(
-        {"A1": rng.integers(1, 3, n), "A2": rng.integers(1, 4, n), "A3": rng.integers(1, 3, n),
-         "B1": rng.integers(4, 6, n), "B2": rng.integers(3, 6, n)}
-    ).astype(float)  # fmt: skip
-    design = survey_design(frame, weight="w", strata="stratum", psu="psu")
-    stat = P.fce_statistic(G, _weights(), _indicators())
-    res = replicate_estimate(design, stat, n_resamples=200, seed=2)
-    v = P.dimension_verdicts(res)
-    assert v.loc["A", "problem"] and not v.loc["B", "problem"]
-    assert v.loc["A", "leave_one_out"] == "lower" and v.loc["B", "leave_one_out"] == "higher"
 
 
 # ------------------------------------------------------------------------------ DEA
@@ -576,7 +291,7 @@ def test_verdict_figure():
          "gap": [-5.0, 15.0], "gap_low": [-8.0, 12.0], "gap_high": [-2.0, 18.0]},
         index=["gs", "lc"],
     )  # fmt: skip
-    fig = P.verdict_figure(v, {"gs": "government services"}, title="t")
+    fig = plots.verdict_figure(v, {"gs": "government services"}, title="t")
     assert len(fig.axes) == 3
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert ticks == ["government services", "lc"]  # lowest score at the bottom
@@ -584,21 +299,21 @@ def test_verdict_figure():
     filled = [len(ax.collections[2].get_offsets()) for ax in fig.axes]
     assert filled == [1, 1, 1]
     with pytest.raises(ValueError, match="verdicts: expected a table with columns"):
-        P.verdict_figure(v.drop(columns="gap_low"))
+        plots.verdict_figure(v.drop(columns="gap_low"))
     with pytest.raises(ValueError, match="verdicts: has no rows"):
-        P.verdict_figure(v.iloc[:0])
+        plots.verdict_figure(v.iloc[:0])
 
 
 def test_efficiency_figure():
-    fig = P.efficiency_figure(_fund_efficiency(_panel()), title="t")
+    fig = plots.efficiency_figure(_fund_efficiency(_panel()), title="t")
     ax = fig.axes[0]
     assert ax.get_xlim()[1] > 1.0 and ax.get_ylim()[0] < 0.2  # scale 0.2 is inside
     labels = [t.get_text() for t in ax.texts]
     assert any("T5" in s for s in labels)
     with pytest.raises(ValueError, match="table: expected a table with columns"):
-        P.efficiency_figure(pd.DataFrame({"bcc": [1.0]}))
+        plots.efficiency_figure(pd.DataFrame({"bcc": [1.0]}))
     with pytest.raises(ValueError, match="table: has no rows"):
-        P.efficiency_figure(pd.DataFrame(columns=["bcc", "scale", "returns_to_scale"]))
+        plots.efficiency_figure(pd.DataFrame(columns=["bcc", "scale", "returns_to_scale"]))
 
 
 # ------------------------------------------------------------------------------ restrict_to_sources
@@ -611,10 +326,9 @@ def test_restrict_to_sources_keeps_criterion_weights_by_hand():
     assert list(g.columns) == ["A1", "A2", "B1"]
     assert w.to_dict() == pytest.approx({"A1": 0.25, "A2": 0.25, "B1": 0.5})
     assert set(table.loc[table["level"] == "indicator", "id"]) == {"A1", "A2", "B1"}
-    hw = P.hierarchy_weights(w, table)
+    hw = scoring.hierarchy_weights(w, table.set_index("id").loc[w.index, "criterion"])
     assert hw.criteria.to_dict() == pytest.approx({"A": 0.5, "B": 0.5})
-    # the restricted inputs run through the evaluation; "all" changes nothing
-    P.performance_scores(g, w, table)
+    # "all" changes nothing
     g_all, w_all, _ = P.restrict_to_sources(grades, _weights(), ind, "all")
     assert g_all.shape == grades.shape
     assert w_all.to_dict() == pytest.approx(_weights().to_dict())
@@ -634,22 +348,22 @@ def test_restrict_to_sources_validation():
 
 
 # ------------------------------------------------------------------------------ chapter 4b figures
-def test_township_scatter_panels_labels_and_spearman():
+def test_scatter_panels_labels_and_spearman():
     """One panel per column; the panel title is Spearman's r_s (perfectly reversed ranks give
     -1, Spearman 1904); only the n_labels lowest and highest townships on y are labelled."""
     idx = [f"T{i}" for i in range(1, 7)]
     x = pd.DataFrame({"funds": [1.0, 2, 3, 4, 5, 6], "need": [6.0, 5, 4, 3, 2, 1]}, index=idx)
     y = pd.Series([10.0, 20, 30, 40, 50, 60], index=idx)
-    fig = P.township_scatter(x, y, n_labels=1)
+    fig = plots.scatter_panels(x, y, n_labels=1)
     assert len(fig.axes) == 2
     assert [ax.get_title(loc="center") for ax in fig.axes] == ["r_s = 1.00", "r_s = -1.00"]
     assert sorted(t.get_text() for t in fig.axes[0].texts) == ["T1", "T6"]
     with pytest.raises(ValueError, match="x: expected a DataFrame with 1 to 3 columns"):
-        P.township_scatter(pd.concat([x, x], axis=1), y)
+        plots.scatter_panels(pd.concat([x, x], axis=1), y)
     with pytest.raises(ValueError, match="y: expected a Series with the same index as x"):
-        P.township_scatter(x, y.iloc[:3])
-    with pytest.raises(ValueError, match="need at least 3 townships and finite values"):
-        P.township_scatter(x.assign(funds=np.nan), y)
+        plots.scatter_panels(x, y.iloc[:3])
+    with pytest.raises(ValueError, match=r"need at least 3 units \(rows\) and finite values"):
+        plots.scatter_panels(x.assign(funds=np.nan), y)
 
 
 def test_interval_figure_orders_by_estimate():
@@ -657,14 +371,14 @@ def test_interval_figure_orders_by_estimate():
         {"bc": [0.7, 0.9, 0.8], "ci_low": [0.6, 0.8, 0.7], "ci_high": [0.8, 1.0, 0.9],
          "raw": [0.75, 0.95, 0.85]}, index=["A", "B", "C"],
     )  # fmt: skip
-    fig = P.interval_figure(t, "bc", point="raw", title="t")
+    fig = plots.interval_figure(t, "bc", point="raw", title="t")
     ticks = [tick.get_text() for tick in fig.axes[0].get_yticklabels()]
     assert ticks == ["A", "C", "B"]  # lowest at the bottom, best (B) on top
     assert fig.legends  # two series -> a legend
     with pytest.raises(ValueError, match="table: expected a table with columns"):
-        P.interval_figure(t.drop(columns="ci_low"), "bc")
+        plots.interval_figure(t.drop(columns="ci_low"), "bc")
     with pytest.raises(ValueError, match="table: has no rows"):
-        P.interval_figure(t.iloc[:0], "bc")
+        plots.interval_figure(t.iloc[:0], "bc")
 
 
 # ------------------------------------------------------------------------------ scenarios
@@ -685,8 +399,9 @@ def test_verdicts_follow_the_planted_truth_of_each_scenario(tmp_path, name):
     g, w, t = P.restrict_to_sources(grades, weights, table, "survey")
     design = survey_design(households, weight="design_weight", strata="stratum", psu="psu")
     reps = replicate_weights(design, n_resamples=500, seed=20201231)
-    result = replicate_estimate(design, P.fce_statistic(g, w, t), replicates=reps)
-    verdicts = P.dimension_verdicts(result)
+    groups = t.set_index("id").loc[w.index, "criterion"]
+    result = replicate_estimate(design, scoring.fce_statistic(g, w, groups), replicates=reps)
+    verdicts = scoring.dimension_verdicts(result)
     found = set(verdicts.index[verdicts["problem"]])
     truth = data.load_truth(tmp_path)
     assert found == set(truth["weak_dimensions"])

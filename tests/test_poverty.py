@@ -661,3 +661,28 @@ def test_poverty_dynamics_properties(g):
     # returns need an exit first, so at least three periods
     if status.shape[1] == 2:
         assert not (res.trajectory == "returned to poverty").any()
+
+
+# ----------------------------------------------------------------------------- interpolated_medians
+def test_interpolated_medians_refuses_extrapolation_and_bad_input():
+    bg = pd.DataFrame({"year": [2016, 2018], "m": [100.0, 121.0]})
+    with pytest.raises(ValueError, match="a median is not extrapolated"):
+        poverty.interpolated_medians(bg, [2019], column="m")
+    with pytest.raises(ValueError, match=r"table: missing column\(s\) \['m'\]"):
+        poverty.interpolated_medians(pd.DataFrame({"year": [2016]}), [2016], column="m")
+    with pytest.raises(ValueError, match="must be positive"):
+        poverty.interpolated_medians(pd.DataFrame({"year": [2016], "m": [0.0]}), [2016], column="m")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.floats(10.0, 1e5),
+    st.floats(0.5, 2.0),
+    st.integers(2, 6),
+)
+def test_interpolated_medians_interpolation_is_geometric(m0, ratio, gap):
+    """Every filled year lies on the geometric path: consecutive ratios are equal."""
+    bg = pd.DataFrame({"year": [2000, 2000 + gap], "m": [m0, m0 * ratio]})
+    out = poverty.interpolated_medians(bg, range(2000, 2001 + gap), column="m")["median"]
+    steps = (out / out.shift()).dropna()
+    assert steps.to_numpy() == pytest.approx([ratio ** (1 / gap)] * gap, rel=1e-9)

@@ -23,8 +23,8 @@ import pandas as pd
 import pytest
 
 from utils.study import data as D
+from utils.study import relative_poverty as RP
 from utils.study import simulate as S
-from utils.study import survey as SV
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 RULE = 2.0  # percent
@@ -171,7 +171,7 @@ def test_poverty_lines_official_or_a_labelled_gap():
     background file and stated as a gap in the codebook, never as a line."""
     bg = D.load_background(DATA).set_index("year")["poverty_line_yuan_current_prices"]
     cb = D.load_codebook(DATA)
-    lines = SV.poverty_lines(cb)
+    lines = RP.absolute_lines(cb)
     assert dict(lines) == {2016: 2952.0, 2020: 4000.0}
     assert bg.loc[2016] == 2952
     for y in (2017, 2018, 2019):

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from utils.methods.poverty import interpolated_medians
 from utils.study import relative_poverty as rp
 from utils.study.data import load_codebook
 
@@ -48,40 +49,17 @@ def test_income_thresholds_refuses_a_mismatched_year():
         rp.income_thresholds(cb)
 
 
-def test_national_medians_shipped_background(repo):
+def test_national_medians_of_the_shipped_background(repo):
     """NBS national rural median disposable income (background file, REAL): 11,149 yuan (2016),
     13,066 (2018), 15,204 (2020); 2017 missing, filled as sqrt(11149 * 13066) and flagged."""
     from utils.study.data import load_background
 
-    med = rp.national_medians(load_background(repo / "data"), range(2016, 2021))
-    assert med.loc[2016, "median_yuan"] == 11149
-    assert med.loc[2020, "median_yuan"] == 15204
-    assert med.loc[2017, "median_yuan"] == pytest.approx((11149 * 13066) ** 0.5)
+    column = "rural_disposable_income_median_yuan"
+    med = interpolated_medians(load_background(repo / "data"), range(2016, 2021), column)
+    assert med.loc[2016, "median"] == 11149
+    assert med.loc[2020, "median"] == 15204
+    assert med.loc[2017, "median"] == pytest.approx((11149 * 13066) ** 0.5)
     assert med["interpolated"].tolist() == [False, True, False, False, False]
-
-
-def test_national_medians_refuses_extrapolation_and_bad_input():
-    bg = pd.DataFrame({"year": [2016, 2018], "m": [100.0, 121.0]})
-    with pytest.raises(ValueError, match="a median is not extrapolated"):
-        rp.national_medians(bg, [2019], column="m")
-    with pytest.raises(ValueError, match=r"missing column\(s\) \['m'\]"):
-        rp.national_medians(pd.DataFrame({"year": [2016]}), [2016], column="m")
-    with pytest.raises(ValueError, match="must be positive"):
-        rp.national_medians(pd.DataFrame({"year": [2016], "m": [0.0]}), [2016], column="m")
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    st.floats(10.0, 1e5),
-    st.floats(0.5, 2.0),
-    st.integers(2, 6),
-)
-def test_national_medians_interpolation_is_geometric(m0, ratio, gap):
-    """Every filled year lies on the geometric path: consecutive ratios are equal."""
-    bg = pd.DataFrame({"year": [2000, 2000 + gap], "m": [m0, m0 * ratio]})
-    out = rp.national_medians(bg, range(2000, 2001 + gap), column="m")["median_yuan"]
-    steps = (out / out.shift()).dropna()
-    assert steps.to_numpy() == pytest.approx([ratio ** (1 / gap)] * gap, rel=1e-9)
 
 
 def test_absolute_lines_reads_descriptions():

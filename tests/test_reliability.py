@@ -18,6 +18,7 @@ from utils.methods.reliability import (
     composite_reliability,
     cronbach_alpha,
     exploratory_factor_analysis,
+    factor_correspondence,
     item_analysis,
     kmo,
     parallel_analysis,
@@ -979,3 +980,24 @@ def test_htmt_reproduces_seminr_published_output():
         for b in published.columns:
             if pd.notna(published.at[a, b]):
                 assert ours.at[a, b] == pytest.approx(published.at[a, b], abs=1e-9), (a, b)
+
+
+# ------------------------------------------------------------------ factor_correspondence
+def test_factor_correspondence_hand_example():
+    """Hand-made loadings: dimension a's items load on F2 (one cross-loads on F1 at 0.6 > 0.5)."""
+    L = pd.DataFrame(
+        {"F1": [0.1, 0.6, 0.2, 0.7, 0.8], "F2": [0.7, 0.5, 0.8, 0.1, -0.3]},
+        index=["a1", "a2", "a3", "b1", "b2"],
+    )
+    out = factor_correspondence(L, {"a": ["a1", "a2", "a3"], "b": ["b1", "b2"]})
+    assert out.loc["a", "factor"] == "F2" and out.loc["b", "factor"] == "F1"
+    assert out.loc["a", "on target"] == 2 and out.loc["b", "on target"] == 2
+    assert out.loc["a", "min loading"] == pytest.approx(0.5)
+    assert out.loc["a", "max cross-loading"] == pytest.approx(0.6)
+    assert out.loc["b", "max cross-loading"] == pytest.approx(0.3)
+    with pytest.raises(ValueError, match="loadings: expected a DataFrame, got list"):
+        factor_correspondence([[1]], {"a": ["a1"]})
+    with pytest.raises(ValueError, match="items: expected a non-empty dict"):
+        factor_correspondence(L, {})
+    with pytest.raises(ValueError, match=r"items\['a'\]: \['zz'\] are not rows of loadings"):
+        factor_correspondence(L, {"a": ["zz"]})

@@ -211,16 +211,6 @@ def codebook() -> pd.DataFrame:
     return load_codebook()
 
 
-def test_poverty_lines_are_the_published_national_lines(codebook):
-    """Published lines: 2,952 yuan in 2016 (NBS rural poverty monitoring report 2017, in
-    data/background) and about 4,000 yuan in 2020 (SCIO white paper, 2021-04-06)."""
-    lines = survey_lines = sv.poverty_lines(codebook)
-    assert lines[2016] == 2952.0
-    assert lines[2020] == 4000.0
-    assert list(survey_lines.index) == sorted(survey_lines.index)
-    assert lines.is_monotonic_increasing
-
-
 def test_codebook_lookups(codebook):
     assert sv.group_columns(codebook, "quiz") == ["quiz1", "quiz2", "quiz3", "quiz4", "quiz5"]
     assert sv.category_order(codebook, "education")[:2] == ["none", "primary"]
@@ -245,30 +235,6 @@ def test_codebook_lookup_validation(codebook):
         sv.category_order(codebook, "zz")
     with pytest.raises(ValueError, match="column: 'household_id' has no list of allowed values"):
         sv.category_order(codebook, "household_id")
-    with pytest.raises(ValueError, match="codebook: missing column 'description'"):
-        sv.poverty_lines(codebook.drop(columns="description"))
-    with pytest.raises(ValueError, match="codebook: no survey column description states"):
-        sv.poverty_lines(codebook.assign(description=""))
-
-
-def test_factor_correspondence_hand_example():
-    """Hand-made loadings: dimension a's items load on F2 (one cross-loads on F1 at 0.6 > 0.5)."""
-    L = pd.DataFrame(
-        {"F1": [0.1, 0.6, 0.2, 0.7, 0.8], "F2": [0.7, 0.5, 0.8, 0.1, -0.3]},
-        index=["a1", "a2", "a3", "b1", "b2"],
-    )
-    out = sv.factor_correspondence(L, {"a": ["a1", "a2", "a3"], "b": ["b1", "b2"]})
-    assert out.loc["a", "factor"] == "F2" and out.loc["b", "factor"] == "F1"
-    assert out.loc["a", "on target"] == 2 and out.loc["b", "on target"] == 2
-    assert out.loc["a", "min loading"] == pytest.approx(0.5)
-    assert out.loc["a", "max cross-loading"] == pytest.approx(0.6)
-    assert out.loc["b", "max cross-loading"] == pytest.approx(0.3)
-    with pytest.raises(ValueError, match="loadings: expected a DataFrame, got list"):
-        sv.factor_correspondence([[1]], {"a": ["a1"]})
-    with pytest.raises(ValueError, match="items: expected a non-empty dict"):
-        sv.factor_correspondence(L, {})
-    with pytest.raises(ValueError, match=r"items\['a'\]: \['zz'\] are not rows of loadings"):
-        sv.factor_correspondence(L, {"a": ["zz"]})
 
 
 # ----------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from utils.methods.weights import (
     ahp_group,
     ahp_group_bootstrap,
     ahp_hierarchy,
+    blockwise_weights,
     combine_weights,
     critic_weights,
     entropy_weights,
@@ -730,3 +731,38 @@ def test_combine_weights_are_a_distribution(so, alpha, method):
 def test_combine_weights_validation(s, o, kwargs, message):
     with pytest.raises(ValueError, match=message):
         combine_weights(s, o, **kwargs)
+
+
+# ------------------------------------------------------------------ blockwise_weights
+def test_blockwise_weights_by_hand():
+    """Hand-derived entropy (Shannon 1948; min-max variant of the chapter's formula) on the
+    township block: A2 scores z = (15, 40, 0) / 40 = (0.375, 1, 0), p = (3/11, 8/11, 0);
+    B2 (cost) z = (9 - (0.5, 1.5, 9)) / 8.5 = (1, 7.5/8.5, 0). Block shares: 3 household and 2
+    township indicators of 5, so the household block carries 3/5 and the township block 2/5."""
+    sx = pd.DataFrame({"A1": [1.0, 2, 3], "B1": [5.0, 4, 3], "B3": [1.0, 1, 2]})
+    tx = pd.DataFrame({"A2": [15.0, 40, 0], "B2": [0.5, 1.5, 9.0]}, index=["T1", "T2", "T3"])
+    directions = pd.Series(
+        {"A1": "benefit", "A2": "benefit", "B1": "benefit", "B2": "cost", "B3": "benefit"}
+    )
+    w = blockwise_weights([sx, tx], directions, "entropy")
+    assert list(w.index) == ["A1", "A2", "B1", "B2", "B3"] and w.sum() == pytest.approx(1)
+    assert w[["A1", "B1", "B3"]].sum() == pytest.approx(3 / 5)
+    assert w[["A2", "B2"]].sum() == pytest.approx(2 / 5)
+
+    def ent(z):
+        p = np.asarray(z) / np.sum(z)
+        p = p[p > 0]
+        return -(p * np.log(p)).sum() / np.log(3)
+
+    d = np.array([1 - ent([0.375, 1, 0]), 1 - ent([1, 7.5 / 8.5, 0])])
+    np.testing.assert_allclose(w[["A2", "B2"]], 2 / 5 * d / d.sum())
+    c = blockwise_weights([sx, tx], directions, "critic")
+    np.testing.assert_allclose(c[["A1", "B1", "B3"]], 3 / 5 * critic_weights(sx, ["benefit"] * 3))
+    with pytest.raises(ValueError, match=r"method: 'ahp' is not one of"):
+        blockwise_weights([sx, tx], directions, "ahp")
+    with pytest.raises(ValueError, match=r"every indicator once; missing \['A2', 'B2'\]"):
+        blockwise_weights([sx, tx.iloc[:, :0]], directions)
+    with pytest.raises(ValueError, match=r"blocks\[1\]: column\(s\) \['Z'\] are not indicators"):
+        blockwise_weights([sx, tx.rename(columns={"B2": "Z"})], directions)
+    with pytest.raises(ValueError, match="benefit: expected a pandas Series"):
+        blockwise_weights([sx, tx], list(directions))

@@ -48,7 +48,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 from matplotlib.text import Text
 from matplotlib.ticker import (
     FuncFormatter,
@@ -57,6 +57,7 @@ from matplotlib.ticker import (
     NullFormatter,
     PercentFormatter,
 )
+from scipy.stats import spearmanr
 
 from utils.methods._validation import as_float_matrix, as_float_vector
 
@@ -69,8 +70,11 @@ __all__ = [
     "SeriesStyle",
     "contrast_ratio",
     "grouped_bars",
+    "efficiency_figure",
+    "flow_diagram",
     "heatmap",
     "histogram",
+    "interval_figure",
     "house_palette",
     "house_rc",
     "ipa_grid",
@@ -82,6 +86,7 @@ __all__ = [
     "radar",
     "ranking_plot",
     "relative_luminance",
+    "scatter_panels",
     "scree_plot",
     "series_styles",
     "series_with_gaps",
@@ -90,6 +95,7 @@ __all__ = [
     "has_simulated_mark",
     "tornado",
     "township_small_multiples",
+    "verdict_figure",
     "weights_bar",
 ]
 
@@ -1786,3 +1792,454 @@ def heatmap(
         ax.set_ylabel(_check_text(ylabel, "ylabel"))
         _title(ax, title)
     return _finish(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# Chart types of the method chapters: verdicts, DEA decomposition, scatter panels, intervals,
+# flow diagram
+# --------------------------------------------------------------------------------------------
+def verdict_figure(
+    verdicts: pd.DataFrame,
+    labels: dict | None = None,
+    *,
+    neutral: float = 50.0,
+    low_share_threshold: float = 0.25,
+    title: str = "",
+):
+    """Three panels, one row per dimension: the score against the neutral answer, the share of
+    low ratings against its threshold, and the leave-one-out gap against 0, each with its
+    simultaneous interval.
+
+    A filled square marks an interval wholly on the failing side of the dashed line (below the
+    neutral score, above the low-ratings threshold, below a zero gap). Drawn in the house theme;
+    greyscale-safe.
+
+    Parameters
+    ----------
+    verdicts : DataFrame
+        From :func:`utils.methods.scoring.dimension_verdicts` (columns ``score, score_low, score_high, low_share,
+        low_share_low, low_share_high, gap, gap_low, gap_high``).
+    labels : dict, optional
+        Dimension id -> label for the axis.
+    neutral : float, default 50
+    low_share_threshold : float, default 0.25
+    title : str
+
+    Returns
+    -------
+    BookFigure
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"score": [46.0, 67.0], "score_low": [43.0, 64.0],
+    ...                   "score_high": [49.0, 70.0], "low_share": [0.4, 0.1],
+    ...                   "low_share_low": [0.3, 0.05], "low_share_high": [0.5, 0.15],
+    ...                   "gap": [-5.0, 15.0], "gap_low": [-8.0, 12.0],
+    ...                   "gap_high": [-2.0, 18.0]}, index=["gs", "lc"])
+    >>> len(verdict_figure(v).axes)
+    3
+    """
+    need = ["score", "score_low", "score_high", "low_share", "low_share_low", "low_share_high",
+            "gap", "gap_low", "gap_high"]  # fmt: skip
+    if not isinstance(verdicts, pd.DataFrame) or any(c not in verdicts.columns for c in need):
+        raise ValueError(f"verdicts: expected a table with columns {need}")
+    if verdicts.empty:
+        raise ValueError("verdicts: has no rows")
+    labels = labels or {}
+    order = verdicts.sort_values("score").index  # lowest at the bottom
+    names = [textwrap.fill(str(labels.get(c, c)), 22) for c in order]
+    y = np.arange(len(order))
+    v = verdicts.loc[order]
+    panels = (
+        ("score", 1.0, float(neutral), -1, "Score (0-100)\ndashed: neutral answer"),
+        ("low_share", 100.0, 100 * float(low_share_threshold), 1,
+         "Low ratings (%)\ndashed: threshold"),
+        ("gap", 1.0, 0.0, -1, "Gap to the other\ndimensions (points)"),
+    )  # fmt: skip
+    with mpl.rc_context(house_rc()):
+        fig = BookFigure(figsize=(BOOK_WIDTH, 1.9 + 0.55 * len(order)), layout="constrained")
+        axes = fig.subplots(1, 3, sharey=True)
+        for ax, (col, scale, ref, side, xlabel) in zip(axes, panels, strict=True):
+            lo, hi, est = (v[f"{col}_low"] * scale, v[f"{col}_high"] * scale, v[col] * scale)
+            fails = ((hi < ref) if side < 0 else (lo > ref)).to_numpy()
+            ax.hlines(y, lo, hi, color="0.25", linewidth=2.5)
+            ax.scatter(
+                est[~fails],
+                y[~fails],
+                marker="o",
+                s=40,
+                color="white",
+                edgecolor="0.1",
+                zorder=3,
+                label="interval crosses the line or passes",
+            )
+            ax.scatter(est[fails], y[fails], marker="s", s=40, color="0.1", zorder=3,
+                       label="interval wholly on the failing side")  # fmt: skip
+            ax.axvline(ref, color="0.35", linestyle="--", linewidth=1.2)
+            ax.set_xlabel(xlabel, fontsize=9)
+        axes[0].set_yticks(y, names, fontsize=8.5)
+        axes[0].set_ylim(-0.6, len(order) - 0.4)
+        seen: dict = {}
+        for ax in axes:
+            for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+                seen.setdefault(lab, h)
+        fig.legend(list(seen.values()), list(seen), loc="outside lower center", ncols=2,
+                   frameon=False, fontsize=8.5)  # fmt: skip
+        fig.suptitle(title or "Dimensions against the two standards")
+    return fig
+
+
+def efficiency_figure(table: pd.DataFrame, title: str = ""):
+    """Decomposition plot of DEA efficiency: pure technical (x) against scale efficiency (y).
+
+    One labelled point per decision-making unit at ``(BCC, scale)``; since CCR = BCC x scale, the dashed
+    curves ``y = c / x`` are iso-CCR lines (c = 0.6, 0.8, 1.0 by default range), so a point's
+    position shows both components and the overall score at once. Marker shape by returns to
+    scale (greyscale-safe). Drawn in the house theme (:func:`house_rc`).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Index = unit label; columns ``bcc``, ``scale``, ``returns_to_scale`` (from
+        :func:`utils.methods.dea.dea`'s ``vrste``, ``scale``, ``returns_to_scale``).
+    title : str
+
+    Returns
+    -------
+    BookFigure
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"bcc": [1.0, 0.8, 0.9], "scale": [1.0, 0.9, 0.7],
+    ...                       "returns_to_scale": ["constant", "increasing", "decreasing"]},
+    ...                      index=["T1", "T2", "T3"])
+    >>> len(efficiency_figure(table).axes)
+    1
+    """
+    need = ["bcc", "scale", "returns_to_scale"]
+    if not isinstance(table, pd.DataFrame) or any(c not in table.columns for c in need):
+        raise ValueError(f"table: expected a table with columns {need}")
+    if table.empty:
+        raise ValueError("table: has no rows")
+    x = table["bcc"].to_numpy(float)
+    y = table["scale"].to_numpy(float)
+
+    def _floor(v: np.ndarray) -> float:
+        return max(0.0, min(0.9, float(np.floor(v.min() * 20) / 20) - 0.03))
+
+    fx, fy = _floor(x), _floor(y)
+    kinds = [k for k in ("constant", "increasing", "decreasing") if k in set(table[need[2]])]
+    styles = dict(zip(kinds, series_styles(kinds), strict=True))
+    with mpl.rc_context(house_rc()):
+        fig = BookFigure(figsize=(BOOK_WIDTH, 5.4), layout="constrained")
+        ax = fig.subplots()
+        grid = np.linspace(max(fx, 1e-3), 1.0, 400)
+        # axes-fraction coordinates of the points, to keep curve labels away from them
+        px, py = (x - fx) / (1.02 - fx), (y - fy) / (1.02 - fy)
+        for c in np.arange(0.1, 0.999, 0.1):  # CCR 1 is the single point (1, 1)
+            ys = c / grid
+            keep = (ys >= fy) & (ys <= 1.0)
+            if keep.sum() > 1:
+                ax.plot(grid[keep], ys[keep], color="0.6", linestyle="--", linewidth=0.8)
+                gx_, gy_ = grid[keep], ys[keep]
+                fx_, fy_ = (gx_ - fx) / (1.02 - fx), (gy_ - fy) / (1.02 - fy)
+                inner = (fx_ > 0.03) & (fx_ < 0.93) & (fy_ > 0.03) & (fy_ < 0.95)
+                if not inner.any():
+                    continue
+                d = np.min(np.hypot(fx_[:, None] - px, fy_[:, None] - py), axis=1)
+                i = int(np.argmax(np.where(inner, d, -1.0)))  # emptiest spot on the curve
+                ax.annotate(
+                    f"CCR {c:.1f}", (gx_[i], gy_[i]), fontsize=7.5, color="0.35",
+                    xytext=(3, 3), textcoords="offset points", ha="left",
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
+                )  # fmt: skip
+        for k in kinds:
+            sel = (table[need[2]] == k).to_numpy()
+            st_ = styles[k]
+            ax.scatter(
+                x[sel], y[sel], marker=st_.marker, color=st_.color, edgecolor="0.1",
+                linewidth=0.5, s=40, label=f"{k} returns to scale", zorder=3,
+            )  # fmt: skip
+        # one label per cluster of (nearly) coincident points: within 1.2 % of both axis spans
+        spots: list[tuple[float, float, list[str]]] = []
+        for lab, xi, yi in zip(table.index, x, y, strict=True):
+            for sx, sy, labs in spots:
+                if abs(sx - xi) < 0.012 * (1.02 - fx) and abs(sy - yi) < 0.012 * (1.02 - fy):
+                    labs.append(str(lab))
+                    break
+            else:
+                spots.append((xi, yi, [str(lab)]))
+        ax.set_xlim(fx, 1.02)
+        ax.set_ylim(fy, 1.02)
+        fig.legend(loc="outside lower center", ncols=3, frameon=False)
+        ax.set_title(title or "Efficiency decomposition")
+        ax.set_xlabel("Pure technical efficiency (BCC, 0-1)")
+        ax.set_ylabel("Scale efficiency (CCR / BCC, 0-1)")
+        _place_labels(fig, ax, spots)
+    return fig
+
+
+def scatter_panels(
+    x: pd.DataFrame, y: pd.Series, title: str = "", ylabel: str = "", n_labels: int = 3
+):
+    """Side-by-side scatter plots of one measure (y) against each column of ``x``, by unit.
+
+    One panel per column of ``x`` (its name is the x-axis label), every unit (row) a point, the
+    ``n_labels`` highest and lowest units on y labelled, and as each panel's title Spearman's
+    rank correlation :math:`r_s` (a description of the units, e.g. every township of a county,
+    a census rather than a sample: no p-value). Drawn in the house theme.
+
+    Parameters
+    ----------
+    x : DataFrame
+        Index = unit label; one numeric column per panel (1 to 3 columns).
+    y : Series
+        The measure on the vertical axis, same index as ``x``.
+    title, ylabel : str
+    n_labels : int
+        How many units to label at each end of ``y``.
+
+    Returns
+    -------
+    BookFigure
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"funds": [1.0, 2, 3, 4]}, index=["T1", "T2", "T3", "T4"])
+    >>> fig = scatter_panels(x, pd.Series([4.0, 3, 2, 1], index=x.index), n_labels=1)
+    >>> fig.axes[0].get_title(loc="center")
+    'r_s = -1.00'
+
+    """
+    if not isinstance(x, pd.DataFrame) or not 1 <= x.shape[1] <= 3:
+        raise ValueError("x: expected a DataFrame with 1 to 3 columns (one per panel)")
+    if not isinstance(y, pd.Series) or not y.index.equals(x.index):
+        raise ValueError("y: expected a Series with the same index as x")
+    if len(y) < 3 or not np.isfinite(x.to_numpy(float)).all() or not np.isfinite(y).all():
+        raise ValueError("x, y: need at least 3 units (rows) and finite values")
+    order = y.sort_values()
+    labelled = set(order.index[:n_labels]) | set(order.index[len(order) - n_labels :])
+    color = house_palette(1)[0]
+    with mpl.rc_context(house_rc()):
+        fig = BookFigure(figsize=(BOOK_WIDTH, 3.8), layout="constrained")
+        axes = np.atleast_1d(fig.subplots(1, x.shape[1], sharey=True))
+        for ax, col in zip(axes, x.columns, strict=True):
+            ax.scatter(x[col], y, color=color, edgecolor="0.1", linewidth=0.5, s=30, zorder=3)
+            for t in labelled:
+                ax.annotate(
+                    str(t), (x.loc[t, col], y[t]), fontsize=7.5, xytext=(3, 3),
+                    textcoords="offset points",
+                )  # fmt: skip
+            r = spearmanr(x[col], y).statistic
+            ax.set_title(f"r_s = {r:.2f}", fontsize=9.5, fontweight="normal", loc="center")
+            ax.set_xlabel("\n".join(textwrap.wrap(str(col), 28)))
+            ax.margins(x=0.12, y=0.1)
+        axes[0].set_ylabel(ylabel or str(y.name))
+        fig.suptitle(title or "Units")
+    return fig
+
+
+def interval_figure(
+    table: pd.DataFrame, estimate: str, title: str = "", xlabel: str = "", point: str | None = None
+):
+    """Dot plot of units ranked by an estimate with its interval (``ci_low``, ``ci_high``).
+
+    Rank 1 (largest estimate) on top; a hollow marker shows a second value per unit
+    (``point``, e.g. the uncorrected score next to the bias-corrected one).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Index = unit label; columns ``estimate``, ``ci_low``, ``ci_high`` (and ``point``).
+    estimate : str
+        Column drawn as the filled dot and used for the order.
+    title, xlabel : str
+    point : str, optional
+        Column drawn as a hollow marker.
+
+    Returns
+    -------
+    BookFigure
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"bc": [0.9, 0.7], "ci_low": [0.8, 0.6], "ci_high": [1.0, 0.8]},
+    ...                  index=["T1", "T2"])
+    >>> [tick.get_text() for tick in interval_figure(t, "bc").axes[0].get_yticklabels()]
+    ['T2', 'T1']
+    """
+    need = [estimate, "ci_low", "ci_high"] + ([point] if point else [])
+    if not isinstance(table, pd.DataFrame) or any(c not in table.columns for c in need):
+        raise ValueError(f"table: expected a table with columns {need}")
+    if table.empty:
+        raise ValueError("table: has no rows")
+    t = table.sort_values(estimate, kind="stable")
+    pos = np.arange(len(t))
+    color = house_palette(1)[0]
+    with mpl.rc_context(house_rc()):
+        fig = BookFigure(figsize=(BOOK_WIDTH, 1.2 + min(0.24 * len(t), 7.8)), layout="constrained")
+        ax = fig.subplots()
+        ax.hlines(pos, t["ci_low"], t["ci_high"], color="0.45", linewidth=1.6)
+        ax.scatter(t[estimate], pos, color=color, edgecolor="0.1", s=30, zorder=3,
+                   label=estimate)  # fmt: skip
+        if point:
+            ax.scatter(t[point], pos, facecolor="white", edgecolor="0.1", marker="D", s=22,
+                       zorder=4, label=point)  # fmt: skip
+            fig.legend(loc="outside lower center", ncols=2, frameon=False)
+        ax.set_yticks(pos, [str(i) for i in t.index])
+        ax.set_ylim(-0.6, len(t) - 0.4)
+        ax.set_title(title or "Estimates with intervals")
+        ax.set_xlabel(xlabel or estimate)
+    return fig
+
+
+def _place_labels(fig, ax, spots) -> None:
+    """Greedy point labelling: try eight offsets per label, keep the first free one.
+
+    Labels are placed longest first.
+    A candidate is free when its box stays inside the axes and overlaps neither an already
+    placed label nor any plotted point (a 4-px square around each marker centre); when no
+    candidate is free the least-overlapping one is used. Hand-written because no maintained
+    dependency of the project does label placement (adjustText is not installed).
+    """
+    renderer = fig._get_renderer()
+    fig.draw_without_rendering()
+    ax_bb = ax.get_window_extent(renderer)
+    pts = ax.transData.transform(np.array([(sx, sy) for sx, sy, _ in spots]))
+    marks = [(px - 5, py - 5, px + 5, py + 5) for px, py in pts]
+    placed: list[tuple[float, float, float, float]] = []
+    cands = [(4, 3, "left", "bottom"), (4, -3, "left", "top"), (-4, 3, "right", "bottom"),
+             (-4, -3, "right", "top"), (0, 6, "center", "bottom"), (0, -6, "center", "top"),
+             (7, 0, "left", "center"), (-7, 0, "right", "center")]  # fmt: skip
+
+    def overlap(a, b) -> float:
+        w = min(a[2], b[2]) - max(a[0], b[0])
+        h = min(a[3], b[3]) - max(a[1], b[1])
+        return max(w, 0) * max(h, 0)
+
+    longest_first = sorted(range(len(spots)), key=lambda j: -len(", ".join(spots[j][2])))
+    for k in longest_first:  # long cluster labels have the fewest free spots: place them first
+        sx, sy, labs = spots[k]
+        best, best_cost = None, np.inf
+        for dx, dy, ha, va in cands:
+            t = ax.annotate(", ".join(labs), (sx, sy), xytext=(dx, dy), textcoords="offset points",
+                            fontsize=7.5, ha=ha, va=va, gid="efficiency-point-label")  # fmt: skip
+            bb = t.get_window_extent(renderer)
+            box = (bb.x0, bb.y0, bb.x1, bb.y1)
+            outside = (max(ax_bb.x0 - box[0], 0) + max(box[2] - ax_bb.x1, 0)
+                       + max(ax_bb.y0 - box[1], 0) + max(box[3] - ax_bb.y1, 0))  # fmt: skip
+            cost = (1e3 * outside + sum(overlap(box, p) for p in placed)
+                    + sum(overlap(box, m) for j, m in enumerate(marks) if j != k))  # fmt: skip
+            if cost < best_cost:
+                if best is not None:
+                    best.remove()
+                best, best_cost = t, cost
+            else:
+                t.remove()
+            if cost == 0:
+                break
+        bb = best.get_window_extent(renderer)
+        placed.append((bb.x0, bb.y0, bb.x1, bb.y1))
+
+
+def flow_diagram(steps: Sequence[tuple[str, str]], ncols: int = 4, title: str = "") -> Figure:
+    """Flow diagram: numbered boxes (title + detail) joined by arrows, e.g. a research design.
+
+    Drawn with plain matplotlib patches (no Graphviz/Mermaid, no network); boxes run left to
+    right in rows of ``ncols`` ("snake" order, so each arrow is short), coloured along the
+    house cividis palette so that the order survives greyscale printing.
+
+    Parameters
+    ----------
+    steps : sequence of (title, detail)
+        At least two steps; ASCII/Latin text only (no CJK font is installed).
+    ncols : int, default 4
+    title : str
+        Figure title (left-aligned).
+
+    Returns
+    -------
+    BookFigure
+
+    Examples
+    --------
+    >>> fig = flow_diagram([("Data", "survey"), ("Model", "logit"), ("Findings", "")])
+    >>> len([t for t in fig.axes[0].texts if t.get_gid() == "design-box-text"])
+    6
+    """
+    steps = list(steps)
+    if len(steps) < 2:
+        raise ValueError(f"steps: need at least two (title, detail) steps, got {len(steps)}")
+    for k, s in enumerate(steps):
+        if not (isinstance(s, tuple | list) and len(s) == 2 and all(isinstance(x, str) for x in s)):
+            raise ValueError(f"steps[{k}]: expected a (title, detail) pair of strings, got {s!r}")
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols: expected a positive integer, got {ncols!r}")
+    n = len(steps)
+    ncols = min(ncols, n)
+    nrows = int(np.ceil(n / ncols))
+    w, h, gx, gy = 2.3, 1.45, 0.5, 0.6
+    pos = []
+    for k in range(n):
+        r, c = divmod(k, ncols)
+        if r % 2 == 1:
+            c = ncols - 1 - c
+        pos.append((c * (w + gx), -r * (h + gy)))
+    colors = house_palette(n)
+    with mpl.rc_context(house_rc()):
+        # book-column width like every other figure; titles wrap inside their boxes
+        data_w = ncols * w + (ncols - 1) * gx + 0.4
+        data_h = nrows * h + (nrows - 1) * gy + 0.4
+        fig = BookFigure(
+            figsize=(BOOK_WIDTH, 0.45 + 0.96 * BOOK_WIDTH * data_h / data_w), layout="constrained"
+        )
+        ax = fig.add_subplot()
+        for k, ((step, detail), (x, y), col) in enumerate(zip(steps, pos, colors, strict=True)):
+            light = np.dot(col[:3], [0.2126, 0.7152, 0.0722]) > 0.45
+            ax.add_patch(
+                FancyBboxPatch(
+                    (x, y), w, h, boxstyle="round,pad=0.02,rounding_size=0.12",
+                    facecolor=col, edgecolor="0.2", linewidth=0.8,
+                )
+            )  # fmt: skip
+            tc = "0.05" if light else "white"
+            ax.text(x + w / 2, y + h * 0.70, f"{k + 1}. {step}", ha="center", va="center",
+                    fontsize=9, fontweight="bold", color=tc, gid="design-box-text")  # fmt: skip
+            ax.text(x + w / 2, y + h * 0.36, detail, ha="center", va="center", fontsize=7.5,
+                    color=tc, gid="design-box-text")  # fmt: skip
+        for (x0, y0), (x1, y1) in zip(pos[:-1], pos[1:], strict=True):
+            if abs(y0 - y1) < 1e-9:  # same row
+                a = (x0 + w, y0 + h / 2) if x1 > x0 else (x0, y0 + h / 2)
+                b = (x1, y1 + h / 2) if x1 > x0 else (x1 + w, y1 + h / 2)
+            else:
+                a, b = (x0 + w / 2, y0), (x1 + w / 2, y1 + h)
+            ax.add_patch(
+                FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=14, color="0.25", lw=1.2)
+            )
+        xs = [p[0] for p in pos]
+        ys = [p[1] for p in pos]
+        ax.set_xlim(min(xs) - 0.2, max(xs) + w + 0.2)
+        ax.set_ylim(min(ys) - 0.2, max(ys) + h + 0.2)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        ax.set_title(title, loc="left")
+        _shrink_to_boxes(fig, ax, w)
+    return fig
+
+
+def _shrink_to_boxes(fig: Figure, ax, box_width: float, min_size: float = 6.5) -> None:
+    """Reduce the font of the box texts until the widest fits its box (minus a margin).
+
+    Titles shrink together and details shrink together, so all boxes keep one type size.
+    """
+    renderer = fig._get_renderer()
+    fig.draw_without_rendering()
+    room = (ax.transData.transform((box_width, 0)) - ax.transData.transform((0, 0)))[0] * 0.92
+    texts = [t for t in ax.texts if t.get_gid() == "design-box-text"]
+    for group in (texts[0::2], texts[1::2]):  # titles, details
+        while (
+            max(t.get_window_extent(renderer).width for t in group) > room
+            and group[0].get_fontsize() > min_size
+        ):
+            for t in group:
+                t.set_fontsize(t.get_fontsize() - 0.25)

@@ -1,5 +1,6 @@
 """Descriptive statistics of questionnaires: proportions with Wilson intervals, frequency and
-profile tables, item non-response, banding of numeric answers.
+profile tables, item non-response, banding of numeric answers; the planted-versus-found ledger
+of a simulation study.
 
 Chapter-agnostic: DataFrames and Series in, tidy DataFrames out; nothing here knows a survey's
 column names, reads a file or the environment.
@@ -21,7 +22,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from utils.methods._validation import check_fraction
+from utils.methods._validation import check_fraction, check_in_range
 
 __all__ = [
     "band",
@@ -31,6 +32,7 @@ __all__ = [
     "profile_table",
     "proportion_table",
     "reader_table",
+    "recovery_ledger",
     "wilson_interval",
 ]
 
@@ -450,6 +452,85 @@ def band(
     return pd.Series(
         pd.cut(x, bins=e, right=False, labels=labels), index=values.index, name=values.name
     )
+
+
+def recovery_ledger(
+    planted: pd.Series,
+    estimate: pd.Series,
+    tolerance: float,
+    ci_low: pd.Series | None = None,
+    ci_high: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Planted-versus-found ledger: is each planted value recovered within a stated tolerance?
+
+    For every id: ``error = estimate - planted`` and the verdict
+    ``recovered = |error| <= tolerance`` (the tolerance is stated before looking, in the
+    units of the values). With an interval, ``planted_in_interval`` says whether
+    ``ci_low <= planted <= ci_high`` (missing when the interval is missing). On simulated data
+    this checks the *method* against what the simulation planted; it says nothing about the real
+    population.
+
+    Parameters
+    ----------
+    planted, estimate : pd.Series
+        Indexed by the same ids (order of ``planted`` is kept).
+    tolerance : float
+        Largest absolute error still counted as recovered (> 0).
+    ci_low, ci_high : pd.Series, optional
+        Interval of the estimate (both or neither), indexed like ``planted``.
+
+    Returns
+    -------
+    pd.DataFrame
+        Index the ids; columns ``planted, estimate, error, ci_low, ci_high,
+        planted_in_interval, recovered``.
+
+    Raises
+    ------
+    ValueError
+        Ids that differ, non-finite planted values or estimates, a tolerance that is not a
+        positive number, or only one interval limit.
+
+    Examples
+    --------
+    >>> led = recovery_ledger(pd.Series({"a": 0.6, "b": 0.4}), pd.Series({"a": 0.59, "b": 0.45}),
+    ...                       tolerance=0.02)
+    >>> led["recovered"].tolist(), led["error"].round(2).tolist()
+    ([True, False], [-0.01, 0.05])
+    """
+    for name, s in (("planted", planted), ("estimate", estimate)):
+        if not isinstance(s, pd.Series):
+            raise ValueError(f"{name}: expected a pandas Series indexed by id")
+    if set(planted.index) != set(estimate.index):
+        raise ValueError(
+            f"estimate: ids {sorted(map(str, estimate.index))} differ from planted "
+            f"{sorted(map(str, planted.index))}"
+        )
+    tol = check_in_range(tolerance, "tolerance", 0, np.inf, low_open=True, high_open=True)
+    p = planted.astype(float)
+    e = estimate.reindex(p.index).astype(float)
+    for name, s in (("planted", p), ("estimate", e)):
+        bad = s.index[~np.isfinite(s.to_numpy())]
+        if len(bad):
+            raise ValueError(f"{name}: value for {bad[0]!r} is not a finite number")
+    if (ci_low is None) != (ci_high is None):
+        raise ValueError("ci_low, ci_high: give both limits of the interval or neither")
+    lo = pd.Series(np.nan, index=p.index) if ci_low is None else ci_low.reindex(p.index)
+    hi = pd.Series(np.nan, index=p.index) if ci_high is None else ci_high.reindex(p.index)
+    inside = ((lo <= p) & (p <= hi)).astype("boolean").mask(lo.isna() | hi.isna())
+    out = pd.DataFrame(
+        {
+            "planted": p,
+            "estimate": e,
+            "error": e - p,
+            "ci_low": lo.astype(float),
+            "ci_high": hi.astype(float),
+            "planted_in_interval": inside,
+            "recovered": (e - p).abs() <= tol,
+        }
+    )
+    out.index.name = planted.index.name
+    return out
 
 
 def format_p_value(p: float, *, digits: int = 3) -> str:

@@ -36,6 +36,7 @@ __all__ = [
     "alkire_foster_by_group",
     "fgt",
     "gini",
+    "interpolated_medians",
     "nested_weights",
     "poverty_dynamics",
     "poverty_status",
@@ -231,6 +232,74 @@ def relative_poverty_line(
     else:
         centre = float(np.median(y)) if w is None else _weighted_median(y, w)
     return float(share) * centre
+
+
+def interpolated_medians(table: pd.DataFrame, years, column: str) -> pd.DataFrame:
+    r"""A reference median of each of the given years, a gap year filled and labelled.
+
+    The reference median of a relative poverty line comes from published yearly figures (e.g.
+    a statistics office's rural median income), which can have years without a release (an
+    empty cell). A year inside the observed range is filled by geometric interpolation between
+    its nearest observed neighbours,
+    :math:`m_t = m_a (m_b / m_a)^{(t - a)/(b - a)}`, and flagged ``interpolated``; a year
+    outside the observed range is refused (no extrapolation).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Columns ``year`` and ``column`` (one row per year; empty where no figure exists).
+    years : iterable of int
+        The years wanted (e.g. the survey's income years).
+    column : str
+        The median column.
+
+    Returns
+    -------
+    DataFrame
+        Index ``year``; columns ``median`` and ``interpolated`` (bool).
+
+    Examples
+    --------
+    >>> bg = pd.DataFrame({"year": [2016, 2017, 2018], "m": [100.0, None, 121.0]})
+    >>> interpolated_medians(bg, [2016, 2017, 2018], column="m")
+          median  interpolated
+    year
+    2016   100.0         False
+    2017   110.0          True
+    2018   121.0         False
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise ValueError(f"table: expected a DataFrame, got {type(table).__name__}")
+    missing = [c for c in ("year", column) if c not in table.columns]
+    if missing:
+        raise ValueError(f"table: missing column(s) {missing}")
+    obs = (
+        table[["year", column]]
+        .dropna()
+        .astype({"year": int, column: float})
+        .set_index("year")[column]
+        .sort_index()
+    )
+    if (obs <= 0).any():
+        raise ValueError(f"table: column {column!r} must be positive where given")
+    rows = {}
+    for year in years:
+        year = int(year)
+        if year in obs.index:
+            rows[year] = (float(obs[year]), False)
+            continue
+        before, after = obs[obs.index < year], obs[obs.index > year]
+        if before.empty or after.empty:
+            raise ValueError(
+                f"table: no {column!r} for {year} and no observed year on both sides "
+                f"(observed: {list(obs.index)}); a median is not extrapolated"
+            )
+        a, b = before.index[-1], after.index[0]
+        m = before.iloc[-1] * (after.iloc[0] / before.iloc[-1]) ** ((year - a) / (b - a))
+        rows[year] = (float(m), True)
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=["median", "interpolated"])
+    out.index.name = "year"
+    return out
 
 
 def _weighted_median(y: np.ndarray, w: np.ndarray) -> float:

@@ -49,6 +49,7 @@ __all__ = [
     "cronbach_alpha",
     "em_correlation",
     "exploratory_factor_analysis",
+    "factor_correspondence",
     "htmt",
     "item_analysis",
     "kmo",
@@ -694,6 +695,75 @@ def exploratory_factor_analysis(
         phi=phi_df,
         model=fa,
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# factor structure against the questionnaire's dimensions
+# ----------------------------------------------------------------------------------------------
+def factor_correspondence(
+    loadings: pd.DataFrame, items: Mapping[str, Sequence[str]]
+) -> pd.DataFrame:
+    """Which rotated factor each dimension's items load on, and whether they agree.
+
+    For dimension ``d`` with items ``I_d``, its factor is ``argmax_f sum_{i in I_d} l_{if}^2``
+    (largest share of the items' common variance); an item is *on target* when its own largest
+    absolute loading is on that factor.
+
+    Parameters
+    ----------
+    loadings : DataFrame
+        Items x factors (e.g. ``exploratory_factor_analysis(...).loadings``).
+    items : dict dimension -> item list
+        The questionnaire's design: which items were written for which dimension.
+
+    Returns
+    -------
+    DataFrame
+        Index ``dimension``; ``factor``, ``items``, ``on target`` (count), ``min loading``
+        (smallest target loading), ``max cross-loading`` (largest absolute loading of the
+        items on any other factor).
+
+    Raises
+    ------
+    ValueError
+        ``loadings`` not a DataFrame; ``items`` empty; an item not a row of ``loadings``.
+
+    Examples
+    --------
+    >>> L = pd.DataFrame(
+    ...     {"F1": [0.1, 0.6, 0.2, 0.7, 0.8], "F2": [0.7, 0.5, 0.8, 0.1, -0.3]},
+    ...     index=["a1", "a2", "a3", "b1", "b2"],
+    ... )
+    >>> factor_correspondence(L, {"a": ["a1", "a2", "a3"], "b": ["b1", "b2"]})
+              factor  items  on target  min loading  max cross-loading
+    dimension
+    a             F2      3          2          0.5                0.6
+    b             F1      2          2          0.7                0.3
+    """
+    if not isinstance(loadings, pd.DataFrame):
+        raise ValueError(f"loadings: expected a DataFrame, got {type(loadings).__name__}")
+    if not isinstance(items, Mapping) or not items:
+        raise ValueError("items: expected a non-empty dict dimension -> item list")
+    rows = {}
+    for d, cols in items.items():
+        cols = list(cols)
+        absent = [c for c in cols if c not in loadings.index]
+        if absent:
+            raise ValueError(f"items[{d!r}]: {absent} are not rows of loadings")
+        block = loadings.loc[cols].astype(float)
+        factor = (block**2).sum(axis=0).idxmax()
+        primary = block.abs().idxmax(axis=1)
+        others = block.drop(columns=[factor])
+        rows[d] = {
+            "factor": factor,
+            "items": len(cols),
+            "on target": int((primary == factor).sum()),
+            "min loading": float(block[factor].min()),
+            "max cross-loading": float(others.abs().to_numpy().max()) if others.size else 0.0,
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "dimension"
+    return out
 
 
 # ----------------------------------------------------------------------------------------------

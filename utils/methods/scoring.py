@@ -1,10 +1,14 @@
 """Multi-criteria scoring: normalisation, fuzzy comprehensive evaluation, TOPSIS, grey relational
-analysis.
+analysis; the two-level evaluation of an indicator hierarchy and its verdict rule.
 
 Each method is one validating public function around one vectorised kernel (``_minmax``,
 ``_memberships``, ``_compose``, ``_topsis_distances``, ``_grey_coefficients``); the kernels also
-serve :func:`utils.methods.resampling.weight_sensitivity` (many weight vectors at once) and the
-household bootstrap of :mod:`utils.study.performance`, so no method is implemented twice.
+serve :func:`utils.methods.resampling.weight_sensitivity` (many weight vectors at once), so no
+method is implemented twice. For replicate-weight intervals, :func:`fce_statistic` writes the
+two-level evaluation as a function of the respondents' weights (the grade indicators are
+precomputed once, so each replicate is two matrix products); :func:`dimension_verdicts` judges
+every criterion against an absolute standard and against the others with simultaneous
+intervals, and :func:`relative_grades` grades unit statistics by their standing among the units.
 
 Why hand-written: pymcdm's TOPSIS is used as the independent check in the tests, but it returns
 only the closeness, loops over columns in Python and knows no labels; fuzzy comprehensive
@@ -16,9 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from utils.methods._validation import (
     Directions,
@@ -42,6 +48,12 @@ __all__ = [
     "topsis",
     "GreyResult",
     "grey_relational_grades",
+    "relative_grades",
+    "HierarchyWeights",
+    "hierarchy_weights",
+    "fce_statistic",
+    "VERDICTS",
+    "dimension_verdicts",
 ]
 
 
@@ -717,3 +729,429 @@ def grey_relational_grades(
         grades=grades,
         ranks=_ranks(grades).rename("rank"),
     )
+
+
+# ----------------------------------------------------------------------------- hierarchy
+def _check_groups(groups) -> pd.Series:
+    """The criterion of every indicator as a Series of str indexed by str id (validated)."""
+    if not isinstance(groups, pd.Series):
+        raise ValueError("groups: expected a pandas Series (criterion of each indicator, by id)")
+    if groups.empty:
+        raise ValueError("groups: is empty")
+    g = groups.set_axis(groups.index.astype(str))
+    if g.index.has_duplicates:
+        raise ValueError(f"groups: duplicated ids {sorted(set(g.index[g.index.duplicated()]))}")
+    if g.isna().any():
+        raise ValueError(f"groups: indicator {g.index[g.isna()][0]!r} has no criterion")
+    return g.astype(str)
+
+
+def _example_grades() -> tuple[pd.DataFrame, pd.Series]:
+    """Four households' grades 1..5 on indicators A1-A3 (criterion A) and B1-B2 (criterion B)."""
+    grades = pd.DataFrame(
+        {"A1": [1, 2, 5, np.nan], "A2": [3, 3, 3, 3], "A3": [1, 1, 5, 5], "B1": [4, 4, 5, 5],
+         "B2": [1, 1, 5, 5]}, dtype=float,
+    )  # fmt: skip
+    return grades, pd.Series(["A", "A", "A", "B", "B"], index=grades.columns)
+
+
+def relative_grades(X: pd.DataFrame, benefit=None, n_grades: int = 5) -> pd.DataFrame:
+    """Grade every unit's value 1..K by its place in the distribution over all the units.
+
+    For column j (n units, e.g. the townships of a county) let r_tj be unit t's mid-rank, in the
+    direction of the indicator (ascending for benefit, descending for cost; ties get the average
+    rank), and
+
+        p_tj = (r_tj - 1/2) / n                       (Hazen plotting position, in (0, 1))
+        g_tj = min(K, floor(K p_tj) + 1)             (grade 1 = worst .. K = best)
+
+    so that, without ties, each grade holds a K-th of the units (quintiles for K = 5:
+    with 25 units, 5 per grade). A constant column (no unit better than another) gives
+    every unit the middle position p = 1/2, i.e. the middle grade for odd K: a relative
+    grading carries no information there, and the neutral grade says so.
+
+    Why hand-written: a relative (percentile) grading of census statistics onto the Likert
+    grades is a modelling choice of this book, not a library method. It measures each unit's
+    *standing among the units*, not absolute attainment.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Units (index) x statistics (columns), finite numbers.
+    benefit : sequence, optional
+        Direction per column (True/1/"benefit" = larger is better); default all benefit.
+    n_grades : int, default 5
+        Number of grades K.
+
+    Returns
+    -------
+    DataFrame of int
+        Same labels as X, grades 1..K.
+
+    References
+    ----------
+    Hazen, A. (1914). Storage to be provided in impounding reservoirs for municipal water
+    supply. *Transactions of the American Society of Civil Engineers*, 77
+    (plotting position (r - 1/2)/n).
+    Hyndman, R. J. & Fan, Y. (1996). Sample quantiles in statistical packages. *The American
+    Statistician*, 50(4), 361-365 (definition 5).
+
+    Examples
+    --------
+    >>> relative_grades(pd.DataFrame({"x": [3.0, 1.0, 2.0, 5.0, 4.0]})).T
+       0  1  2  3  4
+    x  3  1  2  5  4
+    """
+    if not isinstance(X, pd.DataFrame):
+        raise ValueError("X: expected a DataFrame (units x statistics)")
+    V, rows, cols = as_float_matrix(X, "X")
+    b = check_benefit(benefit, V.shape[1])
+    K = len(grade_points(n_grades))
+    n = V.shape[0]
+    oriented = np.where(b, V, -V)
+    ranks = stats.rankdata(oriented, method="average", axis=0)
+    p = (ranks - 0.5) / n
+    g = np.minimum(K, np.floor(K * p + 1e-12).astype(int) + 1)
+    return pd.DataFrame(g, index=rows, columns=cols)
+
+
+@dataclass(frozen=True)
+class HierarchyWeights:
+    """Weights of the two-level hierarchy, from global indicator weights.
+
+    Attributes
+    ----------
+    criteria : pd.Series
+        Criterion weights ``W_c = sum_{i in c} w_i`` (sum to 1).
+    local : dict {criterion: pd.Series}
+        Indicator weights within each criterion ``w_i / W_c`` (each sums to 1).
+    global_ : pd.Series
+        The global indicator weights, rescaled to sum to 1.
+    """
+
+    criteria: pd.Series
+    local: dict
+    global_: pd.Series
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per indicator: ``criterion, local_weight, criterion_weight, global_weight``."""
+        rows = [
+            (i, c, lw, self.criteria[c], self.global_[i])
+            for c, local in self.local.items()
+            for i, lw in local.items()
+        ]
+        cols = ["indicator", "criterion", "local_weight", "criterion_weight", "global_weight"]
+        out = pd.DataFrame(rows, columns=cols).set_index("indicator")
+        return out.loc[list(self.global_.index)].rename_axis("indicator")
+
+
+def hierarchy_weights(weights: pd.Series, groups: pd.Series) -> HierarchyWeights:
+    """Split global indicator weights into criterion weights and local weights.
+
+        W_c = sum_{i in c} w_i,     w_i|c = w_i / W_c,     so  w_i = W_c w_i|c.
+
+    This is the usual AHP composition read backwards (Saaty 1980, ch. 2): any global weight
+    vector over the indicators (AHP, entropy, CRITIC or combined) defines the two levels that
+    the hierarchical fuzzy evaluation needs.
+
+    Parameters
+    ----------
+    weights : pd.Series
+        Non-negative global weights indexed by indicator id (exactly the indicators of
+        ``groups``; rescaled to sum to 1).
+    groups : pd.Series
+        The criterion of every indicator, indexed by indicator id; its order is the order of
+        the indicators and (by first appearance) of the criteria.
+
+    Returns
+    -------
+    HierarchyWeights
+
+    Raises
+    ------
+    ValueError
+        Not a Series, ids that differ from the groups', negative/non-finite weights, a zero
+        total, or a criterion whose indicators all have weight 0.
+
+    References
+    ----------
+    Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill, New York.
+
+    Examples
+    --------
+    >>> groups = pd.Series(["A", "A", "A", "B", "B"], index=["A1", "A2", "A3", "B1", "B2"])
+    >>> hw = hierarchy_weights(pd.Series(0.2, index=groups.index), groups)
+    >>> hw.criteria.round(2).to_dict(), hw.local["B"].round(2).to_dict()
+    ({'A': 0.6, 'B': 0.4}, {'B1': 0.5, 'B2': 0.5})
+    >>> hw.to_frame().round(2).loc[["A1", "B1"]]
+              criterion  local_weight  criterion_weight  global_weight
+    indicator
+    A1                A          0.33               0.6            0.2
+    B1                B          0.50               0.4            0.2
+    """
+    crit_of = _check_groups(groups)
+    if not isinstance(weights, pd.Series):
+        raise ValueError("weights: expected a pandas Series indexed by indicator id")
+    w = weights.copy()
+    w.index = w.index.astype(str)
+    if w.index.has_duplicates or set(w.index) != set(crit_of.index):
+        extra = sorted(set(w.index) - set(crit_of.index))
+        lack = sorted(set(crit_of.index) - set(w.index))
+        raise ValueError(
+            f"weights: ids must be exactly the indicators; unknown {extra}, missing {lack}"
+        )
+    w = pd.to_numeric(w.reindex(crit_of.index), errors="coerce").astype(float)
+    if not np.all(np.isfinite(w)):
+        raise ValueError(
+            f"weights: indicator {w.index[~np.isfinite(w)][0]!r} is not a finite number"
+        )
+    if (w < 0).any():
+        raise ValueError(
+            f"weights: indicator {w.index[w < 0][0]!r} has negative weight {w[w < 0].iloc[0]:g}"
+        )
+    if w.sum() <= 0:
+        raise ValueError("weights: sum to 0; at least one indicator needs a positive weight")
+    w = (w / w.sum()).rename("global_weight")
+    criteria = list(dict.fromkeys(crit_of))
+    W = w.groupby(crit_of, sort=False).sum().reindex(criteria).rename("criterion_weight")
+    zero = W.index[W <= 0]
+    if len(zero):
+        raise ValueError(f"weights: all indicators of criterion {zero[0]!r} have weight 0")
+    local = {c: (w[crit_of == c] / W[c]).rename("local_weight") for c in criteria}
+    W.index.name = "criterion"
+    return HierarchyWeights(criteria=W, local=local, global_=w)
+
+
+def fce_statistic(
+    grades: pd.DataFrame,
+    weights: pd.Series,
+    groups: pd.Series,
+    n_grades: int = 5,
+    low_grades: int = 2,
+):
+    """The two-level fuzzy evaluation as a function of the household weights.
+
+    Returns ``statistic(data, w)`` for :func:`utils.methods.survey_design.replicate_estimate`:
+    with household weights ``w`` (the design weights, or one replicate's weights) it computes the
+    weighted memberships ``r_ik = sum_{h: g_hi = k} w_h / sum_{h: g_hi observed} w_h``
+    (:func:`likert_membership` with ``weights``), the dimension grade
+    vectors ``B_c = w_.|c R_c`` and, on the 0-100 scale ``s_k = 100 (k - 1) / (K - 1)``,
+
+        score:c = B_c . s                              (dimension score)
+        low:c   = sum_{k <= low_grades} b_ck           (share of low ratings, 0-1)
+        overall = sum_c W_c score:c                    (= B . s, the overall score)
+        loo:c   = score:c - sum_{d != c} W_d score:d / (1 - W_c)
+                                                       (gap to the weighted mean of the OTHERS)
+
+    The leave-one-out gap compares a dimension with the other dimensions only: the old gap
+    ``score:c - overall`` contains the dimension itself, so with one dimension far above the
+    rest every other one is "below the overall score" by arithmetic.
+
+    Parameters
+    ----------
+    grades : DataFrame
+        Household x indicator grades 1..K (e.g. Likert answers), rows in the order of the
+        design's data; columns exactly the indicators of ``groups``.
+    weights : pd.Series
+        Global indicator weights.
+    groups : pd.Series
+        The criterion of every indicator (as in :func:`hierarchy_weights`; at least two
+        criteria).
+    n_grades : int, default 5
+    low_grades : int, default 2
+        Grades counted as low ratings (2: "very poor" and "poor").
+
+    Returns
+    -------
+    callable ``(data, w) -> pd.Series``
+        ``data`` is ignored except for its length (the grades are bound here).
+
+    Examples
+    --------
+    >>> g, groups = _example_grades()
+    >>> stat = fce_statistic(g, pd.Series(0.2, index=g.columns), groups)
+    >>> stat(g, np.ones(4)).round(2)
+    overall     55.83
+    score:A     47.22
+    score:B     68.75
+    low:A        0.39
+    low:B        0.25
+    loo:A      -21.53
+    loo:B       21.53
+    dtype: float64
+    """
+    crit_of = _check_groups(groups)
+    K = len(grade_points(n_grades))
+    if isinstance(low_grades, bool) or not isinstance(low_grades, Integral):
+        raise ValueError(f"low_grades: must be an integer, got {low_grades!r}")
+    if not 1 <= low_grades < K:
+        raise ValueError(f"low_grades: must lie in 1..{K - 1}, got {low_grades}")
+    hw = hierarchy_weights(weights, crit_of)
+    crit = list(hw.criteria.index)
+    if len(crit) < 2:
+        raise ValueError("groups: the leave-one-out gap needs at least two criteria")
+    if not isinstance(grades, pd.DataFrame):
+        raise ValueError("grades: expected a DataFrame of households x indicators")
+    cols, ids = [str(c) for c in grades.columns], list(crit_of.index)
+    if set(cols) != set(ids) or len(cols) != len(ids):
+        raise ValueError(
+            f"grades: columns must be exactly the indicators of groups; unknown "
+            f"{sorted(set(cols) - set(ids))}, missing {sorted(set(ids) - set(cols))}"
+        )
+    codes = grades.set_axis(cols, axis=1)[ids]
+    likert_membership(codes, levels=range(1, K + 1))  # validates the grade values
+    G = codes.to_numpy(dtype=float)
+    n, n_items = G.shape
+    onehot = (G[:, :, None] == np.arange(1, K + 1)).reshape(n, n_items * K).astype(float)
+    answered = (~np.isnan(G)).astype(float)
+    of = crit_of.to_numpy()
+    L = np.zeros((len(crit), n_items))
+    for k, c in enumerate(crit):
+        L[k, of == c] = hw.local[c].reindex(crit_of.index[of == c]).to_numpy()
+    W = hw.criteria.to_numpy(dtype=float)
+    s = grade_points(K)
+    labels = pd.Index(
+        ["overall", *(f"score:{c}" for c in crit), *(f"low:{c}" for c in crit),
+         *(f"loo:{c}" for c in crit)]
+    )  # fmt: skip
+
+    def statistic(data, w) -> pd.Series:
+        w = np.asarray(w, dtype=float)
+        if w.shape != (n,) or len(data) != n:
+            raise ValueError(
+                f"w: expected {n} household weights aligned with the grades, got {w.shape}"
+            )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            R = (w @ onehot).reshape(n_items, K) / (w @ answered)[:, None]
+        Bc = L @ R
+        score = Bc @ s
+        low = Bc[:, :low_grades].sum(axis=1)
+        overall = W @ score
+        loo = score - (overall - W * score) / (1 - W)
+        return pd.Series(np.concatenate([[overall], score, low, loo]), index=labels)
+
+    return statistic
+
+
+#: Outcomes of the two standards, and the verdict for each combination.
+VERDICTS = {
+    (True, True): "problem: fails the absolute standard and is lower than the others",
+    (True, False): "problem: fails the absolute standard (not lower than the others)",
+    (False, True): "problem relative to the others only (meets the absolute standard)",
+    (False, False): "not supported",
+}
+
+
+def dimension_verdicts(
+    result,
+    *,
+    neutral: float = 50.0,
+    low_share_threshold: float = 0.25,
+    confidence: float = 0.95,
+    method: str = "max-t",
+) -> pd.DataFrame:
+    """Judge every dimension against an absolute standard and against the other dimensions.
+
+    Input: the replicate-weight result of :func:`fce_statistic`
+    (:func:`utils.methods.survey_design.replicate_estimate`). Two standards, each with
+    simultaneous intervals over the dimensions (:func:`utils.methods.resampling.simultaneous_intervals`,
+    max-t from the replicates or Bonferroni), so that the chance of calling any dimension weak
+    when none is stays below ``1 - confidence`` per standard:
+
+    - **absolute standard** (fixed before the data are seen): the dimension *fails* when its
+      whole interval lies below ``neutral`` (the score of the neutral answer) **or** the whole
+      interval of its share of low ratings lies above ``low_share_threshold``; the family is the
+      2 x C intervals of scores and low shares;
+    - **leave-one-out**: the dimension is *lower* when the whole interval of ``loo:c`` (its gap
+      to the weighted mean of the other dimensions) lies below 0, *higher* when above 0.
+
+    ``problem`` = fails the absolute standard or is lower; the verdict says which
+    (:data:`VERDICTS`); "not supported" is reached whenever neither interval excludes its
+    standard.
+
+    Parameters
+    ----------
+    result : utils.methods.survey_design.ReplicateResult
+        Estimates labelled ``score:c``, ``low:c``, ``loo:c`` (and ``overall``).
+    neutral : float, default 50
+        Score of the neutral answer on the 0-100 scale.
+    low_share_threshold : float, default 0.25
+        Largest acceptable share of low ratings (0-1).
+    confidence : float, default 0.95
+        Joint confidence of each family of intervals.
+    method : {"max-t", "bonferroni"}
+        ``"max-t"`` needs bootstrap replicates (their spread is the sampling spread); use
+        ``"bonferroni"`` with jackknife replicates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by dimension id: ``score, score_low, score_high, low_share, low_share_low,
+        low_share_high, gap, gap_low, gap_high, p_score, p_low_share, p_gap`` (adjusted,
+        one-sided p-values are not reported: these are the two-sided adjusted p-values),
+        ``absolute_standard`` ("fails"/"passes"), ``fails_on`` (which part of the absolute
+        standard), ``leave_one_out`` ("lower"/"higher"/"not different"), ``problem``,
+        ``verdict``.
+
+    Examples
+    --------
+    >>> from utils.methods.survey_design import survey_design, replicate_estimate
+    >>> g, groups = _example_grades()
+    >>> stat = fce_statistic(g, pd.Series(0.2, index=g.columns), groups)
+    >>> res = replicate_estimate(survey_design(g.assign(w=1.0), weight="w"), stat,
+    ...                          method="jackknife")
+    >>> dimension_verdicts(res, method="bonferroni")[["absolute_standard", "verdict"]]
+              absolute_standard        verdict
+    dimension
+    A                    passes  not supported
+    B                    passes  not supported
+    """
+    from utils.methods.resampling import simultaneous_intervals  # resampling imports scoring
+
+    if method == "max-t" and getattr(result, "method", None) != "bootstrap":
+        raise ValueError(
+            "method: 'max-t' needs bootstrap replicates (their spread is the sampling "
+            f"spread); the result has {getattr(result, 'method', None)!r}: use 'bonferroni'"
+        )
+    est, se, reps = result.estimate, result.se, result.replicates
+    crit = [lab.split(":", 1)[1] for lab in est.index if str(lab).startswith("score:")]
+    if not crit:
+        raise ValueError("result: has no 'score:<dimension>' estimates (see fce_statistic)")
+    sc, lo, gp = ([f"{p}:{c}" for c in crit] for p in ("score", "low", "loo"))
+    absolute = sc + lo
+    ref = pd.Series([float(neutral)] * len(sc) + [float(low_share_threshold)] * len(lo), absolute)
+    fam_a = simultaneous_intervals(
+        est[absolute], se[absolute], reps, reference=ref, confidence=confidence,
+        method=method, df=result.df,
+    )  # fmt: skip
+    fam_g = simultaneous_intervals(
+        est[gp], se[gp], reps, reference=0.0, confidence=confidence, method=method,
+        df=result.df,
+    )  # fmt: skip
+    out = pd.DataFrame(index=pd.Index(crit, name="dimension"))
+    for name, keys, fam in (("score", sc, fam_a), ("low_share", lo, fam_a), ("gap", gp, fam_g)):
+        part = fam.loc[keys].set_axis(crit)
+        out[name] = part["estimate"]
+        out[f"{name}_low"] = part["ci_low"]
+        out[f"{name}_high"] = part["ci_high"]
+        out[f"p_{name}"] = part["p_adjusted"]
+    below = out["score_high"] < neutral
+    too_many_low = out["low_share_low"] > low_share_threshold
+    out["absolute_standard"] = np.where(below | too_many_low, "fails", "passes")
+    out["fails_on"] = [
+        " and ".join(w for w, f in (("score below neutral", b), ("too many low ratings", t)) if f)
+        for b, t in zip(below, too_many_low, strict=True)
+    ]
+    lower, higher = out["gap_high"] < 0, out["gap_low"] > 0
+    out["leave_one_out"] = np.select([lower, higher], ["lower", "higher"], "not different")
+    out["problem"] = (below | too_many_low | lower).astype(bool)
+    out["verdict"] = [
+        VERDICTS[(bool(a), bool(b))] for a, b in zip(below | too_many_low, lower, strict=True)
+    ]
+    out.attrs.update(
+        neutral=float(neutral), low_share_threshold=float(low_share_threshold),
+        confidence=float(confidence), method=method,
+        critical_absolute=float(fam_a["critical"].iloc[0]),
+        critical_gap=float(fam_g["critical"].iloc[0]),
+    )  # fmt: skip
+    return out

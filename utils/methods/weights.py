@@ -35,6 +35,7 @@ from utils.methods._validation import (
     as_float_matrix,
     as_float_vector,
     check_benefit,
+    check_choice,
     check_in_range,
     check_weights,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "ahp_hierarchy",
     "entropy_weights",
     "critic_weights",
+    "blockwise_weights",
     "combine_weights",
 ]
 
@@ -823,6 +825,85 @@ def critic_weights(X: MatrixLike, benefit: Directions = None) -> pd.Series:
             "X: all varying columns are perfectly positively correlated, CRITIC weights are undefined"
         )
     return pd.Series(C / C.sum(), index=cols, name="critic_weight")
+
+
+def blockwise_weights(
+    blocks: Sequence[pd.DataFrame], benefit: pd.Series, method: str = "entropy"
+) -> pd.Series:
+    """Objective weights of indicators measured on different units, one block per kind of unit.
+
+    Entropy and CRITIC describe the dispersion of each indicator over a set of rows, so
+    indicators observed on different units (e.g. answers of households and statistics of
+    townships) cannot share one matrix. Each block (its units x its indicators) gets the method's
+    weights separately, ``w_j^(b)`` summing to 1 within block ``b`` (:func:`entropy_weights` or
+    :func:`critic_weights`); each block then keeps the share of the indicators it holds:
+
+        w_j = (n_b / n) * w_j^(b),     j in block b,
+
+    with ``n_b`` the block's indicators and ``n`` all indicators. A block of a single indicator
+    gives it its whole share; an empty block (no column) is skipped.
+
+    Parameters
+    ----------
+    blocks : sequence of DataFrame
+        Each block's rows are its units and its columns indicator ids; together the blocks hold
+        every indicator of ``benefit`` exactly once.
+    benefit : pd.Series
+        Direction of every indicator ("benefit"/"cost", or True/False), indexed by indicator id;
+        its order is the order of the result.
+    method : {"entropy", "critic"}, default "entropy"
+
+    Returns
+    -------
+    pd.Series
+        Named ``"<method>"``, indexed like ``benefit``; sums to 1.
+
+    Raises
+    ------
+    ValueError
+        Unknown method, a block column that is not in ``benefit``, or blocks that do not hold
+        every indicator exactly once.
+
+    References
+    ----------
+    Shannon, C. E. (1948). A mathematical theory of communication. *Bell System Technical
+    Journal*, 27(3), 379-423.
+    Diakoulaki, D., Mavrotas, G. & Papayannakis, L. (1995). Determining objective weights in
+    multiple criteria problems: the CRITIC method. *Computers & Operations Research*, 22(7),
+    763-770.
+
+    Examples
+    --------
+    >>> sx = pd.DataFrame({"A1": [1.0, 2.0, 3.0], "A2": [1.0, 1.0, 3.0]})
+    >>> tx = pd.DataFrame({"A3": [4.0, 5.0]})
+    >>> w = blockwise_weights([sx, tx], pd.Series({"A1": "benefit", "A2": "benefit", "A3": "cost"}))
+    >>> round(float(w["A3"]), 4), round(float(w[["A1", "A2"]].sum()), 4)
+    (0.3333, 0.6667)
+    """
+    check_choice(method, ("entropy", "critic"), "method")
+    if not isinstance(benefit, pd.Series):
+        raise ValueError("benefit: expected a pandas Series of directions indexed by indicator id")
+    fn = entropy_weights if method == "entropy" else critic_weights
+    parts = []
+    for k, block in enumerate(blocks):
+        if not isinstance(block, pd.DataFrame) or block.shape[1] == 0:
+            continue
+        unknown = [c for c in block.columns if c not in benefit.index]
+        if unknown:
+            raise ValueError(f"blocks[{k}]: column(s) {unknown} are not indicators of benefit")
+        if block.shape[1] == 1:
+            w = pd.Series(1.0, index=block.columns)
+        else:
+            w = fn(block, benefit.loc[block.columns].tolist())
+        parts.append(w * block.shape[1])
+    out = pd.concat(parts) if parts else pd.Series(dtype=float)
+    missing = [i for i in benefit.index if i not in out.index]
+    if missing or out.index.duplicated().any():
+        raise ValueError(f"blocks: must hold every indicator once; missing {missing}")
+    out = out.reindex(benefit.index).astype(float)
+    out = out / len(benefit)
+    out.name = method
+    return out
 
 
 def combine_weights(

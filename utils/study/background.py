@@ -1,4 +1,5 @@
-"""Chapter 1 helpers: the book's content tables and the research-design diagram.
+"""Chapter 1 helpers: the book's content tables (the research-design diagram is
+:func:`utils.plots.flow_diagram`).
 
 The policy tables, the county exit test, the county's public context and the steps of the
 research design are **content, not code**: they live as CSV files in ``book/content/`` (each row
@@ -25,15 +26,9 @@ from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
 
-import matplotlib as mpl
-import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from utils.plots import BOOK_WIDTH, BookFigure, house_palette, house_rc
-
-__all__ = ["content_table", "policy_timeline", "research_design_figure"]
+__all__ = ["content_table", "policy_timeline"]
 
 
 def content_table(path: str | PathLike, columns: Sequence[str] = ()) -> pd.DataFrame:
@@ -160,107 +155,3 @@ def policy_timeline(path: str | PathLike) -> pd.DataFrame:
         years.append(start)
     df["year"] = years
     return df
-
-
-# --------------------------------------------------------------------------------------------
-# Research design diagram
-# --------------------------------------------------------------------------------------------
-def research_design_figure(steps: Sequence[tuple[str, str]], ncols: int = 4) -> Figure:
-    """Flow diagram of the research design: boxes (title + detail) joined by arrows.
-
-    Drawn with plain matplotlib patches (no Graphviz/Mermaid, no network); boxes run left to
-    right in rows of ``ncols`` ("snake" order, so each arrow is short), coloured along the
-    house cividis palette so that the order survives greyscale printing.
-
-    Parameters
-    ----------
-    steps : sequence of (title, detail)
-        At least two steps; ASCII/Latin text only (no CJK font is installed).
-    ncols : int, default 4
-
-    Returns
-    -------
-    matplotlib.figure.Figure (``utils.plots.BookFigure``)
-
-    Examples
-    --------
-    >>> fig = research_design_figure([("Data", "survey"), ("Model", "logit"), ("Findings", "")])
-    >>> len([t for t in fig.axes[0].texts if t.get_gid() == "design-box-text"])
-    6
-    """
-    steps = list(steps)
-    if len(steps) < 2:
-        raise ValueError(f"steps: need at least two (title, detail) steps, got {len(steps)}")
-    for k, s in enumerate(steps):
-        if not (isinstance(s, tuple | list) and len(s) == 2 and all(isinstance(x, str) for x in s)):
-            raise ValueError(f"steps[{k}]: expected a (title, detail) pair of strings, got {s!r}")
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols: expected a positive integer, got {ncols!r}")
-    n = len(steps)
-    ncols = min(ncols, n)
-    nrows = int(np.ceil(n / ncols))
-    w, h, gx, gy = 2.3, 1.45, 0.5, 0.6
-    pos = []
-    for k in range(n):
-        r, c = divmod(k, ncols)
-        if r % 2 == 1:
-            c = ncols - 1 - c
-        pos.append((c * (w + gx), -r * (h + gy)))
-    colors = house_palette(n)
-    with mpl.rc_context(house_rc()):
-        # book-column width like every other figure; titles wrap inside their boxes
-        data_w = ncols * w + (ncols - 1) * gx + 0.4
-        data_h = nrows * h + (nrows - 1) * gy + 0.4
-        fig = BookFigure(
-            figsize=(BOOK_WIDTH, 0.45 + 0.96 * BOOK_WIDTH * data_h / data_w), layout="constrained"
-        )
-        ax = fig.add_subplot()
-        for k, ((title, detail), (x, y), col) in enumerate(zip(steps, pos, colors, strict=True)):
-            light = np.dot(col[:3], [0.2126, 0.7152, 0.0722]) > 0.45
-            ax.add_patch(
-                FancyBboxPatch(
-                    (x, y), w, h, boxstyle="round,pad=0.02,rounding_size=0.12",
-                    facecolor=col, edgecolor="0.2", linewidth=0.8,
-                )
-            )  # fmt: skip
-            tc = "0.05" if light else "white"
-            ax.text(x + w / 2, y + h * 0.70, f"{k + 1}. {title}", ha="center", va="center",
-                    fontsize=9, fontweight="bold", color=tc, gid="design-box-text")  # fmt: skip
-            ax.text(x + w / 2, y + h * 0.36, detail, ha="center", va="center", fontsize=7.5,
-                    color=tc, gid="design-box-text")  # fmt: skip
-        for (x0, y0), (x1, y1) in zip(pos[:-1], pos[1:], strict=True):
-            if abs(y0 - y1) < 1e-9:  # same row
-                a = (x0 + w, y0 + h / 2) if x1 > x0 else (x0, y0 + h / 2)
-                b = (x1, y1 + h / 2) if x1 > x0 else (x1 + w, y1 + h / 2)
-            else:
-                a, b = (x0 + w / 2, y0), (x1 + w / 2, y1 + h)
-            ax.add_patch(
-                FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=14, color="0.25", lw=1.2)
-            )
-        xs = [p[0] for p in pos]
-        ys = [p[1] for p in pos]
-        ax.set_xlim(min(xs) - 0.2, max(xs) + w + 0.2)
-        ax.set_ylim(min(ys) - 0.2, max(ys) + h + 0.2)
-        ax.set_aspect("equal")
-        ax.axis("off")
-        ax.set_title("Research design of the thesis (and of this book)", loc="left")
-        _shrink_to_boxes(fig, ax, w)
-    return fig
-
-
-def _shrink_to_boxes(fig: Figure, ax, box_width: float, min_size: float = 6.5) -> None:
-    """Reduce the font of the box texts until the widest fits its box (minus a margin).
-
-    Titles shrink together and details shrink together, so all boxes keep one type size.
-    """
-    renderer = fig._get_renderer()
-    fig.draw_without_rendering()
-    room = (ax.transData.transform((box_width, 0)) - ax.transData.transform((0, 0)))[0] * 0.92
-    texts = [t for t in ax.texts if t.get_gid() == "design-box-text"]
-    for group in (texts[0::2], texts[1::2]):  # titles, details
-        while (
-            max(t.get_window_extent(renderer).width for t in group) > room
-            and group[0].get_fontsize() > min_size
-        ):
-            for t in group:
-                t.set_fontsize(t.get_fontsize() - 0.25)

@@ -11,9 +11,9 @@ indicator:
   are composed into global weights by :func:`utils.methods.weights.ahp_hierarchy`;
 * **objective** weights (entropy or CRITIC, :func:`utils.methods.weights.entropy_weights`,
   :func:`utils.methods.weights.critic_weights`), each source on its own units
-  (:func:`objective_weights`): survey indicators on household rows (:func:`survey_matrix`),
-  township indicators on the panel's township rows (:func:`township_matrix`), each source
-  keeping the share of the indicators it holds;
+  (:func:`utils.methods.weights.blockwise_weights`): survey indicators on household rows
+  (:func:`survey_matrix`), township indicators on the panel's township rows
+  (:func:`township_matrix`), each source keeping the share of the indicators it holds;
 * **combined** weights, the linear mix ``alpha * AHP + (1 - alpha) * objective``
   (:func:`utils.methods.weights.combine_weights` with ``method="linear"``).
 
@@ -60,11 +60,9 @@ __all__ = [
     "group_ahp_weights",
     "survey_matrix",
     "township_matrix",
-    "objective_weights",
     "weights_table",
     "indicator_weights",
     "planted_weights",
-    "recovery_ledger",
     "THESIS_PROBLEMS",
     "MATCHED_COLUMNS",
     "indicator_system_table",
@@ -478,83 +476,6 @@ def township_matrix(
     return X
 
 
-def objective_weights(
-    survey_x: pd.DataFrame,
-    township_x: pd.DataFrame,
-    indicators: pd.DataFrame,
-    method: str = "entropy",
-) -> pd.Series:
-    """Objective global weights, each source on its own units.
-
-    The survey block (households x survey indicators, :func:`survey_matrix`) and the township
-    block (townships x township indicators, :func:`township_matrix`) get the method's weights
-    separately, ``w_j^(b)`` summing to 1 within block ``b``; each block then keeps the share of
-    the indicators it holds:
-
-        w_j = (n_b / n) * w_j^(b),     j in block b,
-
-    with ``n_b`` the block's indicators and ``n`` all indicators. Local weights within a
-    criterion then follow from :func:`weights_table` (``local = global / criterion sum``). A
-    block of a single indicator gives it its whole share.
-
-    Parameters
-    ----------
-    survey_x, township_x : pd.DataFrame
-        The two blocks (columns: indicator ids).
-    indicators : pd.DataFrame
-        From :func:`utils.study.data.load_indicators` (directions and order).
-    method : {"entropy", "critic"}, default "entropy"
-
-    Returns
-    -------
-    pd.Series
-        Named ``"<method>"``, indexed by indicator id in file order; sums to 1.
-
-    Raises
-    ------
-    ValueError
-        Unknown method, or blocks whose columns are not exactly the indicators of the file.
-
-    Examples
-    --------
-    >>> ind = pd.DataFrame({"id": ["a", "A1", "A2", "A3"], "level": ["criterion"] + ["indicator"] * 3,
-    ...     "criterion": ["a"] * 4, "label_en": ["A", "a1", "a2", "a3"],
-    ...     "direction": ["", "benefit", "benefit", "cost"],
-    ...     "source": ["", "survey", "survey", "township"], "source_column": ["", "q1", "q2", "s"]})
-    >>> sx = pd.DataFrame({"A1": [1.0, 2.0, 3.0], "A2": [1.0, 1.0, 3.0]})
-    >>> tx = pd.DataFrame({"A3": [4.0, 5.0]})
-    >>> w = objective_weights(sx, tx, ind)
-    >>> round(float(w["A3"]), 4), round(float(w[["A1", "A2"]].sum()), 4)
-    (0.3333, 0.6667)
-    """
-    check_choice(method, OBJECTIVE_METHODS, "method")
-    ind = indicator_table(indicators)
-    fn = _w.entropy_weights if method == "entropy" else _w.critic_weights
-    parts = []
-    for name, block in (("survey_x", survey_x), ("township_x", township_x)):
-        if not isinstance(block, pd.DataFrame) or block.shape[1] == 0:
-            continue
-        unknown = [c for c in block.columns if c not in ind.index]
-        if unknown:
-            raise ValueError(f"{name}: column(s) {unknown} are not indicators of the system")
-        if block.shape[1] == 1:
-            w = pd.Series(1.0, index=block.columns)
-        else:
-            w = fn(block, ind.loc[block.columns, "direction"].tolist())
-        parts.append(w * block.shape[1])
-    out = pd.concat(parts) if parts else pd.Series(dtype=float)
-    missing = [i for i in ind.index if i not in out.index]
-    if missing or out.index.duplicated().any():
-        raise ValueError(
-            f"survey_x, township_x: the two blocks must hold every indicator once; missing "
-            f"{missing}"
-        )
-    out = out.reindex(ind.index).astype(float)
-    out = out / len(ind)
-    out.name = method
-    return out
-
-
 # --------------------------------------------------------------------------------------------
 # Weights of the indicator system
 # --------------------------------------------------------------------------------------------
@@ -619,7 +540,7 @@ def indicator_weights(
     consistency ratio, matrices whose ratio is not below ``consistency_threshold`` excluded when
     ``exclude_inconsistent``, geometric-mean aggregation, hierarchic composition). Objective:
     :func:`utils.methods.weights.entropy_weights` or :func:`utils.methods.weights.critic_weights`
-    with each source on its own units (:func:`objective_weights`: survey indicators on the
+    with each source on its own units (:func:`utils.methods.weights.blockwise_weights`: survey indicators on the
     households that answered every survey item, township indicators on the panel's townships,
     each source keeping its share of the indicators). Combined: the linear mix
     (:func:`utils.methods.weights.combine_weights`, ``method="linear"``; Ma et al. 1999)
@@ -677,8 +598,8 @@ def indicator_weights(
     components = pd.DataFrame(
         {
             "ahp": ahp_table["global_weight"],
-            "entropy": objective_weights(sx, tx, indicators, "entropy"),
-            "critic": objective_weights(sx, tx, indicators, "critic"),
+            "entropy": _w.blockwise_weights([sx, tx], ind["direction"], "entropy"),
+            "critic": _w.blockwise_weights([sx, tx], ind["direction"], "critic"),
         }
     ).loc[list(ind.index)]
     components.index.name = "indicator"
@@ -765,85 +686,6 @@ def planted_weights(truth: Mapping, indicators: pd.DataFrame) -> pd.DataFrame:
         local[c] = pd.Series({i: lw[c][i] for i in ids}, dtype=float)
     h = _w.ahp_hierarchy(pd.Series({c: cw[c] for c in crit}, dtype=float), local)
     return weights_table(h.set_index("indicator")["global_weight"], ind)
-
-
-def recovery_ledger(
-    planted: pd.Series,
-    estimate: pd.Series,
-    tolerance: float,
-    ci_low: pd.Series | None = None,
-    ci_high: pd.Series | None = None,
-) -> pd.DataFrame:
-    """Planted-versus-found ledger: is each planted value recovered within a stated tolerance?
-
-    For every id: ``error = estimate - planted`` and the verdict
-    ``recovered = |error| <= tolerance`` (the tolerance is stated before looking, in the
-    units of the values). With an interval, ``planted_in_interval`` says whether
-    ``ci_low <= planted <= ci_high`` (missing when the interval is missing). On simulated data
-    this checks the *method* against what the simulation planted; it says nothing about the real
-    county.
-
-    Parameters
-    ----------
-    planted, estimate : pd.Series
-        Indexed by the same ids (order of ``planted`` is kept).
-    tolerance : float
-        Largest absolute error still counted as recovered (> 0).
-    ci_low, ci_high : pd.Series, optional
-        Interval of the estimate (both or neither), indexed like ``planted``.
-
-    Returns
-    -------
-    pd.DataFrame
-        Index the ids; columns ``planted, estimate, error, ci_low, ci_high,
-        planted_in_interval, recovered``.
-
-    Raises
-    ------
-    ValueError
-        Ids that differ, non-finite planted values or estimates, a tolerance that is not a
-        positive number, or only one interval limit.
-
-    Examples
-    --------
-    >>> led = recovery_ledger(pd.Series({"a": 0.6, "b": 0.4}), pd.Series({"a": 0.59, "b": 0.45}),
-    ...                       tolerance=0.02)
-    >>> led["recovered"].tolist(), led["error"].round(2).tolist()
-    ([True, False], [-0.01, 0.05])
-    """
-    for name, s in (("planted", planted), ("estimate", estimate)):
-        if not isinstance(s, pd.Series):
-            raise ValueError(f"{name}: expected a pandas Series indexed by id")
-    if set(planted.index) != set(estimate.index):
-        raise ValueError(
-            f"estimate: ids {sorted(map(str, estimate.index))} differ from planted "
-            f"{sorted(map(str, planted.index))}"
-        )
-    tol = check_in_range(tolerance, "tolerance", 0, np.inf, low_open=True, high_open=True)
-    p = planted.astype(float)
-    e = estimate.reindex(p.index).astype(float)
-    for name, s in (("planted", p), ("estimate", e)):
-        bad = s.index[~np.isfinite(s.to_numpy())]
-        if len(bad):
-            raise ValueError(f"{name}: value for {bad[0]!r} is not a finite number")
-    if (ci_low is None) != (ci_high is None):
-        raise ValueError("ci_low, ci_high: give both limits of the interval or neither")
-    lo = pd.Series(np.nan, index=p.index) if ci_low is None else ci_low.reindex(p.index)
-    hi = pd.Series(np.nan, index=p.index) if ci_high is None else ci_high.reindex(p.index)
-    inside = ((lo <= p) & (p <= hi)).astype("boolean").mask(lo.isna() | hi.isna())
-    out = pd.DataFrame(
-        {
-            "planted": p,
-            "estimate": e,
-            "error": e - p,
-            "ci_low": lo.astype(float),
-            "ci_high": hi.astype(float),
-            "planted_in_interval": inside,
-            "recovered": (e - p).abs() <= tol,
-        }
-    )
-    out.index.name = planted.index.name
-    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,19 +6,19 @@ goal), compares townships by TOPSIS and grey relational analysis, and measures t
 poverty funds by DEA. The methods are in :mod:`utils.methods` and the chapter calls them in its
 cells; this module only turns the study's tables into their inputs:
 
-- :func:`township_grades`, :func:`household_grades`: one household x indicator table of grades
-  1..K (Likert answers for survey indicators, the household's township grade for township
-  statistics), the input of the fuzzy memberships;
-- :func:`hierarchy_weights`, :func:`restrict_to_sources`: the two-level weights from global
-  indicator weights, and the survey-only variant of the evaluation;
-- :func:`performance_scores`: the two-level evaluation of the study's indicator table (chapter 5
-  reuses the scores);
-- :func:`fce_statistic`, :func:`dimension_verdicts`: the evaluation as a statistic of the
-  household weights (for replicate-weight intervals from the survey design), and the verdict
-  rule that judges each dimension against an absolute standard and against the others;
+- :func:`household_grades`: one household x indicator table of grades 1..K (Likert answers for
+  survey indicators, the household's township grade for township statistics, graded by
+  :func:`utils.methods.scoring.relative_grades`), the input of the fuzzy memberships;
+- :func:`restrict_to_sources`: the survey-only variant of the evaluation, every criterion keeping
+  its weight;
+- the evaluation itself is general and lives in :mod:`utils.methods.scoring`:
+  ``hierarchy_weights`` (two-level weights from global indicator weights), ``fce_statistic``
+  (the evaluation as a statistic of the household weights, for replicate-weight intervals) and
+  ``dimension_verdicts`` (each dimension against an absolute standard and against the others);
 - :func:`fund_efficiency_data`, :func:`annual_efficiency_data`: the DEA inputs/outputs (volumes)
   built from the township panel, over the period and year by year (chapter 4b);
-- :func:`verdict_figure`, :func:`efficiency_figure`: custom figures of chapters 4 and 4b.
+- the figures of chapters 4 and 4b are chart types of :mod:`utils.plots`
+  (``verdict_figure``, ``efficiency_figure``, ``scatter_panels``, ``interval_figure``).
 
 Scores are on the book's one 0-100 scale: answer ``a`` of five scores ``25 (a - 1)``
 (:func:`utils.methods.scoring.grade_points`), the neutral answer 50.
@@ -26,36 +26,20 @@ Scores are on the book's one 0-100 scale: answer ``a`` of five scores ``25 (a - 
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
-from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from utils.methods import scoring
-from utils.methods._validation import as_float_matrix, check_benefit
-from utils.methods.resampling import simultaneous_intervals
 
 __all__ = [
     "GRADE_NAMES",
     "FCE_SOURCES",
-    "township_grades",
     "household_grades",
-    "HierarchyWeights",
-    "hierarchy_weights",
     "restrict_to_sources",
-    "performance_scores",
-    "fce_statistic",
-    "dimension_verdicts",
     "fund_efficiency_data",
     "annual_efficiency_data",
-    "verdict_figure",
-    "efficiency_figure",
-    "township_scatter",
-    "interval_figure",
 ]
 
 #: Names of the five evaluation grades, lowest first (grade k <-> Likert answer k).
@@ -128,12 +112,6 @@ def _indicator_rows(indicators: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def _check_levels(n_grades: int) -> list[int]:
-    if isinstance(n_grades, bool) or not isinstance(n_grades, Integral) or n_grades < 2:
-        raise ValueError(f"n_grades: must be an integer >= 2, got {n_grades!r}")
-    return list(range(1, int(n_grades) + 1))
-
-
 def _panel_year(panel: pd.DataFrame, year: int | None) -> tuple[pd.DataFrame, int]:
     """Rows of one year of the township panel, indexed by township (latest year if None)."""
     if not isinstance(panel, pd.DataFrame):
@@ -162,65 +140,6 @@ def _panel_year(panel: pd.DataFrame, year: int | None) -> tuple[pd.DataFrame, in
 # --------------------------------------------------------------------------------------------
 # Memberships
 # --------------------------------------------------------------------------------------------
-def township_grades(X: pd.DataFrame, benefit=None, n_grades: int = 5) -> pd.DataFrame:
-    """Grade every township's statistic 1..K by its place in the county-wide distribution.
-
-    For column j (n townships) let r_tj be the township's mid-rank, in the direction of the
-    indicator (ascending for benefit, descending for cost; ties get the average rank), and
-
-        p_tj = (r_tj - 1/2) / n                       (Hazen plotting position, in (0, 1))
-        g_tj = min(K, floor(K p_tj) + 1)             (grade 1 = worst .. K = best)
-
-    so that, without ties, each grade holds a K-th of the townships (quintiles for K = 5:
-    with 25 townships, 5 per grade). A constant column (no township better than another) gives
-    every township the middle position p = 1/2, i.e. the middle grade for odd K: a relative
-    grading carries no information there, and the neutral grade says so.
-
-    Why hand-written: a relative (percentile) grading of census statistics onto the Likert
-    grades is a modelling choice of this book, not a library method. It measures each
-    township's *standing within the county*, not absolute attainment; the chapter says so.
-
-    Parameters
-    ----------
-    X : DataFrame
-        Townships (index) x statistics (columns), finite numbers.
-    benefit : sequence, optional
-        Direction per column (True/1/"benefit" = larger is better); default all benefit.
-    n_grades : int, default 5
-        Number of grades K.
-
-    Returns
-    -------
-    DataFrame of int
-        Same labels as X, grades 1..K.
-
-    References
-    ----------
-    Hazen, A. (1914). Storage to be provided in impounding reservoirs for municipal water
-    supply. *Transactions of the American Society of Civil Engineers*, 77
-    (plotting position (r - 1/2)/n).
-    Hyndman, R. J. & Fan, Y. (1996). Sample quantiles in statistical packages. *The American
-    Statistician*, 50(4), 361-365 (definition 5).
-
-    Examples
-    --------
-    >>> township_grades(pd.DataFrame({"x": [3.0, 1.0, 2.0, 5.0, 4.0]})).T
-       0  1  2  3  4
-    x  3  1  2  5  4
-    """
-    if not isinstance(X, pd.DataFrame):
-        raise ValueError("X: expected a DataFrame (townships x statistics)")
-    V, rows, cols = as_float_matrix(X, "X")
-    b = check_benefit(benefit, V.shape[1])
-    K = len(_check_levels(n_grades))
-    n = V.shape[0]
-    oriented = np.where(b, V, -V)
-    ranks = stats.rankdata(oriented, method="average", axis=0)
-    p = (ranks - 0.5) / n
-    g = np.minimum(K, np.floor(K * p + 1e-12).astype(int) + 1)
-    return pd.DataFrame(g, index=rows, columns=cols)
-
-
 def household_grades(
     survey: pd.DataFrame,
     panel: pd.DataFrame,
@@ -233,7 +152,7 @@ def household_grades(
     - survey indicator i (``source == 'survey'``): household h's Likert answer
       ``y_h,source_column`` (1..K, missing stays missing);
     - township indicator i (``source == 'township'``): the grade of h's township on the
-      statistic ``source_column`` in ``year`` (:func:`township_grades` over *all* townships of
+      statistic ``source_column`` in ``year`` (:func:`utils.methods.scoring.relative_grades` over *all* townships of
       the panel, in the indicator's direction).
 
     The fuzzy membership of indicator i in grade k is then the share of households at grade k,
@@ -272,7 +191,7 @@ def household_grades(
     3          NaN  3.0  5.0  5.0  5.0
     """
     ind = _indicator_rows(indicators)
-    _check_levels(n_grades)
+    scoring.grade_points(n_grades)  # checks n_grades
     if not isinstance(survey, pd.DataFrame):
         raise ValueError("survey: expected the household survey DataFrame")
     if "township" not in survey.columns:
@@ -290,7 +209,7 @@ def household_grades(
     if not town_ind.empty:
         X = rows[list(town_ind["source_column"])].astype(float)
         X.columns = list(town_ind.index)
-        grades = township_grades(X, list(town_ind["direction"]), n_grades)
+        grades = scoring.relative_grades(X, list(town_ind["direction"]), n_grades)
     for i, r in ind.iterrows():
         if r["source"] == "survey":
             col = r["source_column"]
@@ -308,97 +227,6 @@ def household_grades(
 # --------------------------------------------------------------------------------------------
 # Two-level fuzzy comprehensive evaluation
 # --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class HierarchyWeights:
-    """Weights of the two-level hierarchy, from global indicator weights.
-
-    Attributes
-    ----------
-    criteria : pd.Series
-        Criterion weights ``W_c = sum_{i in c} w_i`` (sum to 1).
-    local : dict {criterion: pd.Series}
-        Indicator weights within each criterion ``w_i / W_c`` (each sums to 1).
-    global_ : pd.Series
-        The global indicator weights, rescaled to sum to 1.
-    """
-
-    criteria: pd.Series
-    local: dict
-    global_: pd.Series
-
-
-def hierarchy_weights(weights: pd.Series, indicators: pd.DataFrame) -> HierarchyWeights:
-    """Split global indicator weights into criterion weights and local weights.
-
-        W_c = sum_{i in c} w_i,     w_i|c = w_i / W_c,     so  w_i = W_c w_i|c.
-
-    This is the usual AHP composition read backwards (Saaty 1980, ch. 2): any global weight
-    vector over the indicators (AHP, entropy, CRITIC or combined) defines the two levels that
-    the hierarchical fuzzy evaluation needs.
-
-    Parameters
-    ----------
-    weights : pd.Series
-        Non-negative global weights indexed by indicator id (exactly the table's indicators;
-        rescaled to sum to 1).
-    indicators : DataFrame
-        Indicator table (the ``criterion`` column groups indicators).
-
-    Returns
-    -------
-    HierarchyWeights
-
-    Raises
-    ------
-    ValueError
-        Not a Series, ids that differ from the table's, negative/non-finite weights, a zero
-        total, or a criterion whose indicators all have weight 0.
-
-    References
-    ----------
-    Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill, New York.
-
-    Examples
-    --------
-    >>> _, _, table = _example_tables()
-    >>> hw = hierarchy_weights(pd.Series(0.2, index=["A1", "A2", "A3", "B1", "B2"]), table)
-    >>> hw.criteria.round(2).to_dict(), hw.local["B"].round(2).to_dict()
-    ({'A': 0.6, 'B': 0.4}, {'B1': 0.5, 'B2': 0.5})
-    """
-    ind = _indicator_rows(indicators)
-    if not isinstance(weights, pd.Series):
-        raise ValueError("weights: expected a pandas Series indexed by indicator id")
-    w = weights.copy()
-    w.index = w.index.astype(str)
-    if w.index.has_duplicates or set(w.index) != set(ind.index):
-        extra = sorted(set(w.index) - set(ind.index))
-        lack = sorted(set(ind.index) - set(w.index))
-        raise ValueError(
-            f"weights: ids must be exactly the indicators; unknown {extra}, missing {lack}"
-        )
-    w = pd.to_numeric(w.reindex(ind.index), errors="coerce").astype(float)
-    if not np.all(np.isfinite(w)):
-        raise ValueError(
-            f"weights: indicator {w.index[~np.isfinite(w)][0]!r} is not a finite number"
-        )
-    if (w < 0).any():
-        raise ValueError(
-            f"weights: indicator {w.index[w < 0][0]!r} has negative weight {w[w < 0].iloc[0]:g}"
-        )
-    if w.sum() <= 0:
-        raise ValueError("weights: sum to 0; at least one indicator needs a positive weight")
-    w = (w / w.sum()).rename("global_weight")
-    crit_of = ind["criterion"].astype(str)
-    criteria = list(dict.fromkeys(crit_of))
-    W = w.groupby(crit_of, sort=False).sum().reindex(criteria).rename("criterion_weight")
-    zero = W.index[W <= 0]
-    if len(zero):
-        raise ValueError(f"weights: all indicators of criterion {zero[0]!r} have weight 0")
-    local = {c: (w[crit_of == c] / W[c]).rename("local_weight") for c in criteria}
-    W.index.name = "criterion"
-    return HierarchyWeights(criteria=W, local=local, global_=w)
-
-
 FCE_SOURCES = {"survey": ("survey",), "all": ("survey", "township")}
 
 
@@ -418,7 +246,7 @@ def restrict_to_sources(
 
     Why: the fuzzy evaluation grades *experienced* performance. Survey items carry their own
     grade (the household's answer on the five-point scale). A township statistic has no absolute
-    grading standard; graded against the county's own distribution (:func:`township_grades`),
+    grading standard; graded against the county's own distribution (:func:`utils.methods.scoring.relative_grades`),
     it lands in the middle grades by construction and pulls every dimension towards the middle.
     Township statistics are therefore judged by the township comparison (TOPSIS, grey relational
     analysis) and DEA, and the evaluation uses ``sources="survey"`` by default; ``"all"`` keeps
@@ -464,7 +292,7 @@ def restrict_to_sources(
     unknown = sorted(set(keep_sources) - known - {"survey", "township"})
     if unknown:
         raise ValueError(f"sources: {unknown} are not indicator sources (known: {sorted(known)})")
-    hw = hierarchy_weights(weights, indicators)
+    hw = scoring.hierarchy_weights(weights, ind["criterion"].astype(str))
     kept = ind[ind["source"].astype(str).isin(keep_sources)]
     crit_of = ind["criterion"].astype(str)
     lost = [c for c in hw.criteria.index if c not in set(kept["criterion"].astype(str))]
@@ -479,307 +307,6 @@ def restrict_to_sources(
         (indicators["level"] != "indicator") | indicators["id"].astype(str).isin(kept.index)
     ]
     return grades[list(kept.index)], w_new, table
-
-
-def _memberships(grades: pd.DataFrame, ind: pd.DataFrame, grade_scores) -> pd.DataFrame:
-    if not isinstance(grades, pd.DataFrame):
-        raise ValueError("grades: expected a DataFrame of households x indicators")
-    cols = [str(c) for c in grades.columns]
-    if set(cols) != set(ind.index) or len(cols) != len(ind):
-        raise ValueError(
-            f"grades: columns must be exactly the indicators; unknown "
-            f"{sorted(set(cols) - set(ind.index))}, missing {sorted(set(ind.index) - set(cols))}"
-        )
-    K = 5 if grade_scores is None else len(list(grade_scores))
-    g = grades.set_axis(cols, axis=1)[list(ind.index)]
-    return scoring.likert_membership(g, levels=range(1, K + 1))
-
-
-def performance_scores(
-    grades: pd.DataFrame,
-    weights: pd.Series,
-    indicators: pd.DataFrame,
-    grade_scores: Sequence[float] | None = None,
-) -> pd.Series:
-    """Two-level fuzzy comprehensive evaluation: scores of the goal and of every criterion.
-
-        R_c = memberships of criterion c's indicators (likert_membership of the grade table)
-        B_c = w_.|c . R_c,        B = W . [B_c],        score = B . s,   s_k = 100 (k-1)/(K-1)
-
-    (:func:`utils.methods.scoring.likert_membership` and
-    :func:`utils.methods.scoring.fuzzy_evaluation_hierarchy`, weighted-average operator M(., +),
-    weights from :func:`hierarchy_weights`). The statistic that :func:`bootstrap_performance`
-    resamples; chapter 5 relates it to household characteristics.
-
-    Parameters
-    ----------
-    grades : DataFrame
-        Household x indicator grades 1..K (:func:`household_grades`); columns must be exactly
-        the table's indicators.
-    weights : pd.Series
-        Global indicator weights (indexed by indicator id).
-    indicators : DataFrame
-        Indicator table.
-    grade_scores : sequence, optional
-        Score of grades 1..K (default the 0-100 scale ``100 (k - 1) / (K - 1)``).
-
-    Returns
-    -------
-    pd.Series
-        ``overall`` then one score per criterion (table order), named ``score``.
-
-    References
-    ----------
-    Zadeh, L. A. (1965). Fuzzy sets. *Information and Control*, 8(3), 338-353.
-    Wang, P. Z. (1983). *Fuzzy Set Theory and Its Applications* (in Chinese). Shanghai
-    Scientific and Technical Publishers.
-
-    Examples
-    --------
-    >>> survey, panel, table = _example_tables()
-    >>> grades = household_grades(survey, panel, table)
-    >>> performance_scores(grades, pd.Series(0.2, index=grades.columns), table).round(2)
-    overall    55.83
-    A          47.22
-    B          68.75
-    Name: score, dtype: float64
-    """
-    hw = hierarchy_weights(weights, indicators)
-    ind = _indicator_rows(indicators)
-    R = _memberships(grades, ind, grade_scores)
-    crit_of = ind["criterion"].astype(str)
-    mem = {c: R.loc[crit_of.index[crit_of == c]] for c in hw.criteria.index}
-    overall, per = scoring.fuzzy_evaluation_hierarchy(mem, hw.local, hw.criteria, grade_scores)
-    return pd.concat([pd.Series({"overall": overall.score}), per["score"].astype(float)]).rename(
-        "score"
-    )
-
-
-def fce_statistic(
-    grades: pd.DataFrame,
-    weights: pd.Series,
-    indicators: pd.DataFrame,
-    n_grades: int = 5,
-    low_grades: int = 2,
-):
-    """The two-level fuzzy evaluation as a function of the household weights.
-
-    Returns ``statistic(data, w)`` for :func:`utils.methods.survey_design.replicate_estimate`:
-    with household weights ``w`` (the design weights, or one replicate's weights) it computes the
-    weighted memberships ``r_ik = sum_{h: g_hi = k} w_h / sum_{h: g_hi observed} w_h``
-    (:func:`utils.methods.scoring.likert_membership` with ``weights``), the dimension grade
-    vectors ``B_c = w_.|c R_c`` and, on the 0-100 scale ``s_k = 100 (k - 1) / (K - 1)``,
-
-        score:c = B_c . s                              (dimension score)
-        low:c   = sum_{k <= low_grades} b_ck           (share of low ratings, 0-1)
-        overall = sum_c W_c score:c                    (= B . s, the overall score)
-        loo:c   = score:c - sum_{d != c} W_d score:d / (1 - W_c)
-                                                       (gap to the weighted mean of the OTHERS)
-
-    The leave-one-out gap compares a dimension with the other dimensions only: the old gap
-    ``score:c - overall`` contains the dimension itself, so with one dimension far above the
-    rest every other one is "below the overall score" by arithmetic.
-
-    Parameters
-    ----------
-    grades : DataFrame
-        Household x indicator grades 1..K (:func:`household_grades`), rows in the order of the
-        design's data; columns exactly the table's indicators.
-    weights : pd.Series
-        Global indicator weights.
-    indicators : DataFrame
-        Indicator table (at least two criteria).
-    n_grades : int, default 5
-    low_grades : int, default 2
-        Grades counted as low ratings (2: "very poor" and "poor").
-
-    Returns
-    -------
-    callable ``(data, w) -> pd.Series``
-        ``data`` is ignored except for its length (the grades are bound here).
-
-    Examples
-    --------
-    >>> survey, panel, table = _example_tables()
-    >>> g = household_grades(survey, panel, table)
-    >>> stat = fce_statistic(g, pd.Series(0.2, index=g.columns), table)
-    >>> stat(g, np.ones(4)).round(2)
-    overall     55.83
-    score:A     47.22
-    score:B     68.75
-    low:A        0.39
-    low:B        0.25
-    loo:A      -21.53
-    loo:B       21.53
-    dtype: float64
-    """
-    ind = _indicator_rows(indicators)
-    levels = _check_levels(n_grades)
-    K = len(levels)
-    if isinstance(low_grades, bool) or not isinstance(low_grades, Integral):
-        raise ValueError(f"low_grades: must be an integer, got {low_grades!r}")
-    if not 1 <= low_grades < K:
-        raise ValueError(f"low_grades: must lie in 1..{K - 1}, got {low_grades}")
-    hw = hierarchy_weights(weights, indicators)
-    crit = list(hw.criteria.index)
-    if len(crit) < 2:
-        raise ValueError("indicators: the leave-one-out gap needs at least two criteria")
-    _memberships(grades, ind, range(K))  # validates columns and grade values
-    codes = grades.set_axis([str(c) for c in grades.columns], axis=1)[list(ind.index)]
-    G = codes.to_numpy(dtype=float)
-    n, n_items = G.shape
-    onehot = (G[:, :, None] == np.arange(1, K + 1)).reshape(n, n_items * K).astype(float)
-    answered = (~np.isnan(G)).astype(float)
-    crit_of = ind["criterion"].astype(str).to_numpy()
-    L = np.zeros((len(crit), n_items))
-    for k, c in enumerate(crit):
-        L[k, crit_of == c] = hw.local[c].reindex(ind.index[crit_of == c]).to_numpy()
-    W = hw.criteria.to_numpy(dtype=float)
-    s = scoring.grade_points(K)
-    labels = pd.Index(
-        ["overall", *(f"score:{c}" for c in crit), *(f"low:{c}" for c in crit),
-         *(f"loo:{c}" for c in crit)]
-    )  # fmt: skip
-
-    def statistic(data, w) -> pd.Series:
-        w = np.asarray(w, dtype=float)
-        if w.shape != (n,) or len(data) != n:
-            raise ValueError(
-                f"w: expected {n} household weights aligned with the grades, got {w.shape}"
-            )
-        with np.errstate(invalid="ignore", divide="ignore"):
-            R = (w @ onehot).reshape(n_items, K) / (w @ answered)[:, None]
-        Bc = L @ R
-        score = Bc @ s
-        low = Bc[:, :low_grades].sum(axis=1)
-        overall = W @ score
-        loo = score - (overall - W * score) / (1 - W)
-        return pd.Series(np.concatenate([[overall], score, low, loo]), index=labels)
-
-    return statistic
-
-
-#: Outcomes of the two standards, and the verdict for each combination.
-VERDICTS = {
-    (True, True): "problem: fails the absolute standard and is lower than the others",
-    (True, False): "problem: fails the absolute standard (not lower than the others)",
-    (False, True): "problem relative to the others only (meets the absolute standard)",
-    (False, False): "not supported",
-}
-
-
-def dimension_verdicts(
-    result,
-    *,
-    neutral: float = 50.0,
-    low_share_threshold: float = 0.25,
-    confidence: float = 0.95,
-    method: str = "max-t",
-) -> pd.DataFrame:
-    """Judge every dimension against an absolute standard and against the other dimensions.
-
-    Input: the replicate-weight result of :func:`fce_statistic`
-    (:func:`utils.methods.survey_design.replicate_estimate`). Two standards, each with
-    simultaneous intervals over the dimensions (:func:`utils.methods.resampling.simultaneous_intervals`,
-    max-t from the replicates or Bonferroni), so that the chance of calling any dimension weak
-    when none is stays below ``1 - confidence`` per standard:
-
-    - **absolute standard** (fixed before the data are seen): the dimension *fails* when its
-      whole interval lies below ``neutral`` (the score of the neutral answer) **or** the whole
-      interval of its share of low ratings lies above ``low_share_threshold``; the family is the
-      2 x C intervals of scores and low shares;
-    - **leave-one-out**: the dimension is *lower* when the whole interval of ``loo:c`` (its gap
-      to the weighted mean of the other dimensions) lies below 0, *higher* when above 0.
-
-    ``problem`` = fails the absolute standard or is lower; the verdict says which
-    (:data:`VERDICTS`); "not supported" is reached whenever neither interval excludes its
-    standard.
-
-    Parameters
-    ----------
-    result : utils.methods.survey_design.ReplicateResult
-        Estimates labelled ``score:c``, ``low:c``, ``loo:c`` (and ``overall``).
-    neutral : float, default 50
-        Score of the neutral answer on the 0-100 scale.
-    low_share_threshold : float, default 0.25
-        Largest acceptable share of low ratings (0-1).
-    confidence : float, default 0.95
-        Joint confidence of each family of intervals.
-    method : {"max-t", "bonferroni"}
-        ``"max-t"`` needs bootstrap replicates (their spread is the sampling spread); use
-        ``"bonferroni"`` with jackknife replicates.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by dimension id: ``score, score_low, score_high, low_share, low_share_low,
-        low_share_high, gap, gap_low, gap_high, p_score, p_low_share, p_gap`` (adjusted,
-        one-sided p-values are not reported: these are the two-sided adjusted p-values),
-        ``absolute_standard`` ("fails"/"passes"), ``fails_on`` (which part of the absolute
-        standard), ``leave_one_out`` ("lower"/"higher"/"not different"), ``problem``,
-        ``verdict``.
-
-    Examples
-    --------
-    >>> from utils.methods.survey_design import survey_design, replicate_estimate
-    >>> survey, panel, table = _example_tables()
-    >>> g = household_grades(survey, panel, table)
-    >>> stat = fce_statistic(g, pd.Series(0.2, index=g.columns), table)
-    >>> res = replicate_estimate(survey_design(survey.assign(w=1.0), weight="w"), stat,
-    ...                          method="jackknife")
-    >>> dimension_verdicts(res, method="bonferroni")[["absolute_standard", "verdict"]]
-              absolute_standard        verdict
-    dimension
-    A                    passes  not supported
-    B                    passes  not supported
-    """
-    if method == "max-t" and getattr(result, "method", None) != "bootstrap":
-        raise ValueError(
-            "method: 'max-t' needs bootstrap replicates (their spread is the sampling "
-            f"spread); the result has {getattr(result, 'method', None)!r}: use 'bonferroni'"
-        )
-    est, se, reps = result.estimate, result.se, result.replicates
-    crit = [lab.split(":", 1)[1] for lab in est.index if str(lab).startswith("score:")]
-    if not crit:
-        raise ValueError("result: has no 'score:<dimension>' estimates (see fce_statistic)")
-    sc, lo, gp = ([f"{p}:{c}" for c in crit] for p in ("score", "low", "loo"))
-    absolute = sc + lo
-    ref = pd.Series([float(neutral)] * len(sc) + [float(low_share_threshold)] * len(lo), absolute)
-    fam_a = simultaneous_intervals(
-        est[absolute], se[absolute], reps, reference=ref, confidence=confidence,
-        method=method, df=result.df,
-    )  # fmt: skip
-    fam_g = simultaneous_intervals(
-        est[gp], se[gp], reps, reference=0.0, confidence=confidence, method=method,
-        df=result.df,
-    )  # fmt: skip
-    out = pd.DataFrame(index=pd.Index(crit, name="dimension"))
-    for name, keys, fam in (("score", sc, fam_a), ("low_share", lo, fam_a), ("gap", gp, fam_g)):
-        part = fam.loc[keys].set_axis(crit)
-        out[name] = part["estimate"]
-        out[f"{name}_low"] = part["ci_low"]
-        out[f"{name}_high"] = part["ci_high"]
-        out[f"p_{name}"] = part["p_adjusted"]
-    below = out["score_high"] < neutral
-    too_many_low = out["low_share_low"] > low_share_threshold
-    out["absolute_standard"] = np.where(below | too_many_low, "fails", "passes")
-    out["fails_on"] = [
-        " and ".join(w for w, f in (("score below neutral", b), ("too many low ratings", t)) if f)
-        for b, t in zip(below, too_many_low, strict=True)
-    ]
-    lower, higher = out["gap_high"] < 0, out["gap_low"] > 0
-    out["leave_one_out"] = np.select([lower, higher], ["lower", "higher"], "not different")
-    out["problem"] = (below | too_many_low | lower).astype(bool)
-    out["verdict"] = [
-        VERDICTS[(bool(a), bool(b))] for a, b in zip(below | too_many_low, lower, strict=True)
-    ]
-    out.attrs.update(
-        neutral=float(neutral), low_share_threshold=float(low_share_threshold),
-        confidence=float(confidence), method=method,
-        critical_absolute=float(fam_a["critical"].iloc[0]),
-        critical_gap=float(fam_g["critical"].iloc[0]),
-    )  # fmt: skip
-    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -997,372 +524,3 @@ def annual_efficiency_data(
     inputs = inputs[order + [c for c in inputs.columns if c not in order]]
     outputs = outputs[order + [c for c in outputs.columns if c not in order]]
     return inputs, outputs
-
-
-# --------------------------------------------------------------------------------------------
-# Figures
-# --------------------------------------------------------------------------------------------
-def verdict_figure(
-    verdicts: pd.DataFrame,
-    labels: dict | None = None,
-    *,
-    neutral: float = 50.0,
-    low_share_threshold: float = 0.25,
-    title: str = "",
-):
-    """Three panels, one row per dimension: the score against the neutral answer, the share of
-    low ratings against its threshold, and the leave-one-out gap against 0, each with its
-    simultaneous interval.
-
-    A filled square marks an interval wholly on the failing side of the dashed line (below the
-    neutral score, above the low-ratings threshold, below a zero gap). Drawn in the house theme;
-    greyscale-safe.
-
-    Parameters
-    ----------
-    verdicts : DataFrame
-        From :func:`dimension_verdicts` (columns ``score, score_low, score_high, low_share,
-        low_share_low, low_share_high, gap, gap_low, gap_high``).
-    labels : dict, optional
-        Dimension id -> label for the axis.
-    neutral : float, default 50
-    low_share_threshold : float, default 0.25
-    title : str
-
-    Returns
-    -------
-    utils.plots.BookFigure
-
-    Examples
-    --------
-    >>> v = pd.DataFrame({"score": [46.0, 67.0], "score_low": [43.0, 64.0],
-    ...                   "score_high": [49.0, 70.0], "low_share": [0.4, 0.1],
-    ...                   "low_share_low": [0.3, 0.05], "low_share_high": [0.5, 0.15],
-    ...                   "gap": [-5.0, 15.0], "gap_low": [-8.0, 12.0],
-    ...                   "gap_high": [-2.0, 18.0]}, index=["gs", "lc"])
-    >>> len(verdict_figure(v).axes)
-    3
-    """
-    import textwrap
-
-    import matplotlib as mpl
-
-    from utils import plots
-
-    need = ["score", "score_low", "score_high", "low_share", "low_share_low", "low_share_high",
-            "gap", "gap_low", "gap_high"]  # fmt: skip
-    if not isinstance(verdicts, pd.DataFrame) or any(c not in verdicts.columns for c in need):
-        raise ValueError(f"verdicts: expected a table with columns {need}")
-    if verdicts.empty:
-        raise ValueError("verdicts: has no rows")
-    labels = labels or {}
-    order = verdicts.sort_values("score").index  # lowest at the bottom
-    names = [textwrap.fill(str(labels.get(c, c)), 22) for c in order]
-    y = np.arange(len(order))
-    v = verdicts.loc[order]
-    panels = (
-        ("score", 1.0, float(neutral), -1, "Score (0-100)\ndashed: neutral answer"),
-        ("low_share", 100.0, 100 * float(low_share_threshold), 1,
-         "Low ratings (%)\ndashed: threshold"),
-        ("gap", 1.0, 0.0, -1, "Gap to the other\ndimensions (points)"),
-    )  # fmt: skip
-    with mpl.rc_context(plots.house_rc()):
-        fig = plots.BookFigure(
-            figsize=(plots.BOOK_WIDTH, 1.9 + 0.55 * len(order)), layout="constrained"
-        )
-        axes = fig.subplots(1, 3, sharey=True)
-        for ax, (col, scale, ref, side, xlabel) in zip(axes, panels, strict=True):
-            lo, hi, est = (v[f"{col}_low"] * scale, v[f"{col}_high"] * scale, v[col] * scale)
-            fails = ((hi < ref) if side < 0 else (lo > ref)).to_numpy()
-            ax.hlines(y, lo, hi, color="0.25", linewidth=2.5)
-            ax.scatter(
-                est[~fails],
-                y[~fails],
-                marker="o",
-                s=40,
-                color="white",
-                edgecolor="0.1",
-                zorder=3,
-                label="interval crosses the line or passes",
-            )
-            ax.scatter(est[fails], y[fails], marker="s", s=40, color="0.1", zorder=3,
-                       label="interval wholly on the failing side")  # fmt: skip
-            ax.axvline(ref, color="0.35", linestyle="--", linewidth=1.2)
-            ax.set_xlabel(xlabel, fontsize=9)
-        axes[0].set_yticks(y, names, fontsize=8.5)
-        axes[0].set_ylim(-0.6, len(order) - 0.4)
-        seen: dict = {}
-        for ax in axes:
-            for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
-                seen.setdefault(lab, h)
-        fig.legend(list(seen.values()), list(seen), loc="outside lower center", ncols=2,
-                   frameon=False, fontsize=8.5)  # fmt: skip
-        fig.suptitle(title or "Dimensions against the two standards")
-    return fig
-
-
-def efficiency_figure(table: pd.DataFrame, title: str = ""):
-    """Decomposition plot of DEA efficiency: pure technical (x) against scale efficiency (y).
-
-    One labelled point per township at ``(BCC, scale)``; since CCR = BCC x scale, the dashed
-    curves ``y = c / x`` are iso-CCR lines (c = 0.6, 0.8, 1.0 by default range), so a point's
-    position shows both components and the overall score at once. Marker shape by returns to
-    scale (greyscale-safe). Drawn in the house theme (:func:`utils.plots.house_rc`).
-
-    Parameters
-    ----------
-    table : DataFrame
-        Index = township; columns ``bcc``, ``scale``, ``returns_to_scale`` (from
-        :func:`utils.methods.dea.dea`'s ``vrste``, ``scale``, ``returns_to_scale``).
-    title : str
-
-    Returns
-    -------
-    utils.plots.BookFigure
-
-    Examples
-    --------
-    >>> table = pd.DataFrame({"bcc": [1.0, 0.8, 0.9], "scale": [1.0, 0.9, 0.7],
-    ...                       "returns_to_scale": ["constant", "increasing", "decreasing"]},
-    ...                      index=["T1", "T2", "T3"])
-    >>> len(efficiency_figure(table).axes)
-    1
-    """
-    import matplotlib as mpl
-
-    from utils import plots
-
-    need = ["bcc", "scale", "returns_to_scale"]
-    if not isinstance(table, pd.DataFrame) or any(c not in table.columns for c in need):
-        raise ValueError(f"table: expected a table with columns {need}")
-    if table.empty:
-        raise ValueError("table: has no rows")
-    x = table["bcc"].to_numpy(float)
-    y = table["scale"].to_numpy(float)
-
-    def _floor(v: np.ndarray) -> float:
-        return max(0.0, min(0.9, float(np.floor(v.min() * 20) / 20) - 0.03))
-
-    fx, fy = _floor(x), _floor(y)
-    kinds = [k for k in ("constant", "increasing", "decreasing") if k in set(table[need[2]])]
-    styles = dict(zip(kinds, plots.series_styles(kinds), strict=True))
-    with mpl.rc_context(plots.house_rc()):
-        fig = plots.BookFigure(figsize=(plots.BOOK_WIDTH, 5.4), layout="constrained")
-        ax = fig.subplots()
-        grid = np.linspace(max(fx, 1e-3), 1.0, 400)
-        # axes-fraction coordinates of the points, to keep curve labels away from them
-        px, py = (x - fx) / (1.02 - fx), (y - fy) / (1.02 - fy)
-        for c in np.arange(0.1, 0.999, 0.1):  # CCR 1 is the single point (1, 1)
-            ys = c / grid
-            keep = (ys >= fy) & (ys <= 1.0)
-            if keep.sum() > 1:
-                ax.plot(grid[keep], ys[keep], color="0.6", linestyle="--", linewidth=0.8)
-                gx_, gy_ = grid[keep], ys[keep]
-                fx_, fy_ = (gx_ - fx) / (1.02 - fx), (gy_ - fy) / (1.02 - fy)
-                inner = (fx_ > 0.03) & (fx_ < 0.93) & (fy_ > 0.03) & (fy_ < 0.95)
-                if not inner.any():
-                    continue
-                d = np.min(np.hypot(fx_[:, None] - px, fy_[:, None] - py), axis=1)
-                i = int(np.argmax(np.where(inner, d, -1.0)))  # emptiest spot on the curve
-                ax.annotate(
-                    f"CCR {c:.1f}", (gx_[i], gy_[i]), fontsize=7.5, color="0.35",
-                    xytext=(3, 3), textcoords="offset points", ha="left",
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
-                )  # fmt: skip
-        for k in kinds:
-            sel = (table[need[2]] == k).to_numpy()
-            st_ = styles[k]
-            ax.scatter(
-                x[sel], y[sel], marker=st_.marker, color=st_.color, edgecolor="0.1",
-                linewidth=0.5, s=40, label=f"{k} returns to scale", zorder=3,
-            )  # fmt: skip
-        # one label per cluster of (nearly) coincident points: within 1.2 % of both axis spans
-        spots: list[tuple[float, float, list[str]]] = []
-        for lab, xi, yi in zip(table.index, x, y, strict=True):
-            for sx, sy, labs in spots:
-                if abs(sx - xi) < 0.012 * (1.02 - fx) and abs(sy - yi) < 0.012 * (1.02 - fy):
-                    labs.append(str(lab))
-                    break
-            else:
-                spots.append((xi, yi, [str(lab)]))
-        ax.set_xlim(fx, 1.02)
-        ax.set_ylim(fy, 1.02)
-        fig.legend(loc="outside lower center", ncols=3, frameon=False)
-        ax.set_title(title or "Efficiency decomposition")
-        ax.set_xlabel("Pure technical efficiency (BCC, 0-1)")
-        ax.set_ylabel("Scale efficiency (CCR / BCC, 0-1)")
-        _place_labels(fig, ax, spots)
-    return fig
-
-
-def township_scatter(
-    x: pd.DataFrame, y: pd.Series, title: str = "", ylabel: str = "", n_labels: int = 3
-):
-    """Side-by-side scatter plots of one township measure (y) against each column of ``x``.
-
-    One panel per column of ``x`` (its name is the x-axis label), every township a point, the
-    ``n_labels`` highest and lowest townships on y labelled, and as each panel's title
-    Spearman's rank correlation :math:`r_s` (a description of the townships, which are a census,
-    not a sample: no p-value). Drawn in the house theme.
-
-    Parameters
-    ----------
-    x : DataFrame
-        Index = township; one numeric column per panel (1 to 3 columns).
-    y : Series
-        The measure on the vertical axis, same index as ``x``.
-    title, ylabel : str
-    n_labels : int
-        How many townships to label at each end of ``y``.
-
-    Returns
-    -------
-    utils.plots.BookFigure
-
-    Examples
-    --------
-    >>> x = pd.DataFrame({"funds": [1.0, 2, 3, 4]}, index=["T1", "T2", "T3", "T4"])
-    >>> fig = township_scatter(x, pd.Series([4.0, 3, 2, 1], index=x.index), n_labels=1)
-    >>> fig.axes[0].get_title(loc="center")
-    'r_s = -1.00'
-
-    """
-    import matplotlib as mpl
-
-    from utils import plots
-
-    if not isinstance(x, pd.DataFrame) or not 1 <= x.shape[1] <= 3:
-        raise ValueError("x: expected a DataFrame with 1 to 3 columns (one per panel)")
-    if not isinstance(y, pd.Series) or not y.index.equals(x.index):
-        raise ValueError("y: expected a Series with the same index as x")
-    if len(y) < 3 or not np.isfinite(x.to_numpy(float)).all() or not np.isfinite(y).all():
-        raise ValueError("x, y: need at least 3 townships and finite values")
-    order = y.sort_values()
-    labelled = set(order.index[:n_labels]) | set(order.index[len(order) - n_labels :])
-    color = plots.house_palette(1)[0]
-    with mpl.rc_context(plots.house_rc()):
-        fig = plots.BookFigure(figsize=(plots.BOOK_WIDTH, 3.8), layout="constrained")
-        axes = np.atleast_1d(fig.subplots(1, x.shape[1], sharey=True))
-        for ax, col in zip(axes, x.columns, strict=True):
-            ax.scatter(x[col], y, color=color, edgecolor="0.1", linewidth=0.5, s=30, zorder=3)
-            for t in labelled:
-                ax.annotate(
-                    str(t), (x.loc[t, col], y[t]), fontsize=7.5, xytext=(3, 3),
-                    textcoords="offset points",
-                )  # fmt: skip
-            r = stats.spearmanr(x[col], y).statistic
-            ax.set_title(f"r_s = {r:.2f}", fontsize=9.5, fontweight="normal", loc="center")
-            ax.set_xlabel("\n".join(textwrap.wrap(str(col), 28)))
-            ax.margins(x=0.12, y=0.1)
-        axes[0].set_ylabel(ylabel or str(y.name))
-        fig.suptitle(title or "Townships")
-    return fig
-
-
-def interval_figure(
-    table: pd.DataFrame, estimate: str, title: str = "", xlabel: str = "", point: str | None = None
-):
-    """Dot plot of townships ranked by an estimate with its interval (``ci_low``, ``ci_high``).
-
-    Rank 1 (largest estimate) on top; a hollow marker shows a second value per township
-    (``point``, e.g. the uncorrected score next to the bias-corrected one).
-
-    Parameters
-    ----------
-    table : DataFrame
-        Index = township; columns ``estimate``, ``ci_low``, ``ci_high`` (and ``point``).
-    estimate : str
-        Column drawn as the filled dot and used for the order.
-    title, xlabel : str
-    point : str, optional
-        Column drawn as a hollow marker.
-
-    Returns
-    -------
-    utils.plots.BookFigure
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"bc": [0.9, 0.7], "ci_low": [0.8, 0.6], "ci_high": [1.0, 0.8]},
-    ...                  index=["T1", "T2"])
-    >>> [tick.get_text() for tick in interval_figure(t, "bc").axes[0].get_yticklabels()]
-    ['T2', 'T1']
-    """
-    import matplotlib as mpl
-
-    from utils import plots
-
-    need = [estimate, "ci_low", "ci_high"] + ([point] if point else [])
-    if not isinstance(table, pd.DataFrame) or any(c not in table.columns for c in need):
-        raise ValueError(f"table: expected a table with columns {need}")
-    if table.empty:
-        raise ValueError("table: has no rows")
-    t = table.sort_values(estimate, kind="stable")
-    pos = np.arange(len(t))
-    color = plots.house_palette(1)[0]
-    with mpl.rc_context(plots.house_rc()):
-        fig = plots.BookFigure(
-            figsize=(plots.BOOK_WIDTH, 1.2 + min(0.24 * len(t), 7.8)), layout="constrained"
-        )
-        ax = fig.subplots()
-        ax.hlines(pos, t["ci_low"], t["ci_high"], color="0.45", linewidth=1.6)
-        ax.scatter(t[estimate], pos, color=color, edgecolor="0.1", s=30, zorder=3,
-                   label=estimate)  # fmt: skip
-        if point:
-            ax.scatter(t[point], pos, facecolor="white", edgecolor="0.1", marker="D", s=22,
-                       zorder=4, label=point)  # fmt: skip
-            fig.legend(loc="outside lower center", ncols=2, frameon=False)
-        ax.set_yticks(pos, [str(i) for i in t.index])
-        ax.set_ylim(-0.6, len(t) - 0.4)
-        ax.set_title(title or "Estimates with intervals")
-        ax.set_xlabel(xlabel or estimate)
-    return fig
-
-
-def _place_labels(fig, ax, spots) -> None:
-    """Greedy point labelling: try eight offsets per label, keep the first free one.
-
-    Labels are placed longest first.
-    A candidate is free when its box stays inside the axes and overlaps neither an already
-    placed label nor any plotted point (a 4-px square around each marker centre); when no
-    candidate is free the least-overlapping one is used. Hand-written because no maintained
-    dependency of the project does label placement (adjustText is not installed).
-    """
-    renderer = fig._get_renderer()
-    fig.draw_without_rendering()
-    ax_bb = ax.get_window_extent(renderer)
-    pts = ax.transData.transform(np.array([(sx, sy) for sx, sy, _ in spots]))
-    marks = [(px - 5, py - 5, px + 5, py + 5) for px, py in pts]
-    placed: list[tuple[float, float, float, float]] = []
-    cands = [(4, 3, "left", "bottom"), (4, -3, "left", "top"), (-4, 3, "right", "bottom"),
-             (-4, -3, "right", "top"), (0, 6, "center", "bottom"), (0, -6, "center", "top"),
-             (7, 0, "left", "center"), (-7, 0, "right", "center")]  # fmt: skip
-
-    def overlap(a, b) -> float:
-        w = min(a[2], b[2]) - max(a[0], b[0])
-        h = min(a[3], b[3]) - max(a[1], b[1])
-        return max(w, 0) * max(h, 0)
-
-    longest_first = sorted(range(len(spots)), key=lambda j: -len(", ".join(spots[j][2])))
-    for k in longest_first:  # long cluster labels have the fewest free spots: place them first
-        sx, sy, labs = spots[k]
-        best, best_cost = None, np.inf
-        for dx, dy, ha, va in cands:
-            t = ax.annotate(", ".join(labs), (sx, sy), xytext=(dx, dy), textcoords="offset points",
-                            fontsize=7.5, ha=ha, va=va, gid="efficiency-point-label")  # fmt: skip
-            bb = t.get_window_extent(renderer)
-            box = (bb.x0, bb.y0, bb.x1, bb.y1)
-            outside = (max(ax_bb.x0 - box[0], 0) + max(box[2] - ax_bb.x1, 0)
-                       + max(ax_bb.y0 - box[1], 0) + max(box[3] - ax_bb.y1, 0))  # fmt: skip
-            cost = (1e3 * outside + sum(overlap(box, p) for p in placed)
-                    + sum(overlap(box, m) for j, m in enumerate(marks) if j != k))  # fmt: skip
-            if cost < best_cost:
-                if best is not None:
-                    best.remove()
-                best, best_cost = t, cost
-            else:
-                t.remove()
-            if cost == 0:
-                break
-        bb = best.get_window_extent(renderer)
-        placed.append((bb.x0, bb.y0, bb.x1, bb.y1))

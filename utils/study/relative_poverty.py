@@ -1,4 +1,4 @@
-"""Relative poverty in M County's survey: income years, lines, reference medians, deprivations.
+"""Relative poverty in M County's survey: income years, absolute lines and thresholds, deprivations.
 
 Chapter 6 measures relative poverty with the methods of :mod:`utils.methods.poverty` (FGT,
 relative lines, Alkire-Foster, Theil, poverty dynamics) in its own cells. What is specific to
@@ -21,7 +21,6 @@ __all__ = [
     "deprivation_dimensions",
     "income_columns",
     "income_thresholds",
-    "national_medians",
 ]
 
 _INCOME = re.compile(r"^income_(\d{4})$")
@@ -217,76 +216,5 @@ def income_thresholds(codebook: pd.DataFrame) -> pd.DataFrame:
             "official": [True] * len(official) + [False] * len(simulated),
         }
     ).sort_index()
-    out.index.name = "year"
-    return out
-
-
-def national_medians(
-    background: pd.DataFrame,
-    years,
-    column: str = "rural_disposable_income_median_yuan",
-) -> pd.DataFrame:
-    r"""National rural median income of the given years, a gap year filled and labelled.
-
-    The background file (real NBS figures) has empty cells where no release was found (the
-    national rural median of 2017). A year inside the observed range is filled by geometric
-    interpolation between its nearest observed neighbours,
-    :math:`m_t = m_a (m_b / m_a)^{(t - a)/(b - a)}`, and flagged ``interpolated``; a year
-    outside the observed range is refused (no extrapolation).
-
-    Parameters
-    ----------
-    background : DataFrame
-        Columns ``year`` and ``column`` (as :func:`utils.study.data.load_background` returns).
-    years : iterable of int
-        The years wanted (e.g. the survey's income years).
-    column : str
-        The median column.
-
-    Returns
-    -------
-    DataFrame
-        Index ``year``; columns ``median_yuan`` and ``interpolated`` (bool).
-
-    Examples
-    --------
-    >>> bg = pd.DataFrame({"year": [2016, 2017, 2018], "m": [100.0, None, 121.0]})
-    >>> national_medians(bg, [2016, 2017, 2018], column="m")
-          median_yuan  interpolated
-    year
-    2016        100.0         False
-    2017        110.0          True
-    2018        121.0         False
-    """
-    if not isinstance(background, pd.DataFrame):
-        raise ValueError(f"background: expected a DataFrame, got {type(background).__name__}")
-    missing = [c for c in ("year", column) if c not in background.columns]
-    if missing:
-        raise ValueError(f"background: missing column(s) {missing}")
-    obs = (
-        background[["year", column]]
-        .dropna()
-        .astype({"year": int, column: float})
-        .set_index("year")[column]
-        .sort_index()
-    )
-    if (obs <= 0).any():
-        raise ValueError(f"background: column {column!r} must be positive where given")
-    rows = {}
-    for year in years:
-        year = int(year)
-        if year in obs.index:
-            rows[year] = (float(obs[year]), False)
-            continue
-        before, after = obs[obs.index < year], obs[obs.index > year]
-        if before.empty or after.empty:
-            raise ValueError(
-                f"background: no {column!r} for {year} and no observed year on both sides "
-                f"(observed: {list(obs.index)}); a median is not extrapolated"
-            )
-        a, b = before.index[-1], after.index[0]
-        m = before.iloc[-1] * (after.iloc[0] / before.iloc[-1]) ** ((year - a) / (b - a))
-        rows[year] = (float(m), True)
-    out = pd.DataFrame.from_dict(rows, orient="index", columns=["median_yuan", "interpolated"])
     out.index.name = "year"
     return out

@@ -7,7 +7,8 @@ real county.
 
 Everything is read from the data passed in: the dimension codes and labels from the indicator
 table's criterion rows (:func:`dimension_labels`), the item lists from the codebook
-(:func:`utils.study.data.likert_items`), the poverty lines from the codebook's descriptions. Nothing
+(:func:`utils.study.data.likert_items`); the poverty lines are
+:func:`utils.study.relative_poverty.absolute_lines`. Nothing
 is read at import time. The general methods the chapter uses (Wilson intervals, frequency tables,
 item non-response) are in :mod:`utils.methods.descriptive`, the psychometrics in
 :mod:`utils.methods.reliability`.
@@ -41,11 +42,9 @@ __all__ = [
     "dimension_codes",
     "dimension_labels",
     "dimension_scores",
-    "factor_correspondence",
     "group_columns",
     "planted_county_scores",
     "planted_dimension_scores",
-    "poverty_lines",
 ]
 
 #: The answers of a Likert item, 1 = strongly disagree ... 5 = strongly agree.
@@ -379,125 +378,6 @@ def category_order(codebook: pd.DataFrame, column: str) -> list[str]:
     if not allowed or allowed.startswith("regex:"):
         raise ValueError(f"column: {column!r} has no list of allowed values in the codebook")
     return allowed.split("|")
-
-
-_LINE_RE = r"[Pp]overty line (\d{4}):\s*([\d,]+(?:\.\d+)?)\s*yuan"
-
-
-def poverty_lines(codebook: pd.DataFrame) -> pd.Series:
-    """Poverty line per survey year, read from the codebook descriptions of the income columns.
-
-    The codebook's ``description`` of each ``income_<year>`` column states the line used for
-    that year ("Poverty line 2020: 4000 yuan"). In the shipped codebook: the national lines of
-    2016 (NBS) and 2020 (SCIO 2021), the years between geometrically interpolated by the data
-    model (see ``data/README.md``; a modelling choice, not official figures).
-
-    Returns
-    -------
-    Series
-        Yuan per person per year (current prices), indexed by year (int), named
-        ``"poverty_line_yuan"``.
-
-    Raises
-    ------
-    ValueError
-        No ``description`` column, or no survey column description states a line.
-
-    Examples
-    --------
-    >>> cb = pd.DataFrame(
-    ...     {"file": ["survey/households.csv"] * 2, "column": ["income_2020", "income_2016"],
-    ...      "group": ["income"] * 2,
-    ...      "description": ["Poverty line 2020: 4,000 yuan", "Poverty line 2016: 2952 yuan"]}
-    ... )
-    >>> poverty_lines(cb).to_dict()
-    {2016: 2952.0, 2020: 4000.0}
-    """
-    rows = _check_codebook(codebook)
-    if "description" not in rows.columns:
-        raise ValueError("codebook: missing column 'description'")
-    found = rows["description"].astype(str).str.extract(_LINE_RE).dropna()
-    if found.empty:
-        raise ValueError(
-            "codebook: no survey column description states a poverty line "
-            "('Poverty line <year>: <amount> yuan')"
-        )
-    out = pd.Series(
-        found[1].str.replace(",", "").astype(float).to_numpy(),
-        index=found[0].astype(int).to_numpy(),
-        name="poverty_line_yuan",
-    )
-    out.index.name = "year"
-    return out[~out.index.duplicated()].sort_index()
-
-
-# ----------------------------------------------------------------------------------------------
-# factor structure against the questionnaire's dimensions
-# ----------------------------------------------------------------------------------------------
-def factor_correspondence(
-    loadings: pd.DataFrame, items: Mapping[str, Sequence[str]]
-) -> pd.DataFrame:
-    """Which rotated factor each dimension's items load on, and whether they agree.
-
-    For dimension ``d`` with items ``I_d``, its factor is ``argmax_f sum_{i in I_d} l_{if}^2``
-    (largest share of the items' common variance); an item is *on target* when its own largest
-    absolute loading is on that factor.
-
-    Parameters
-    ----------
-    loadings : DataFrame
-        Items x factors (e.g. ``exploratory_factor_analysis(...).loadings``).
-    items : dict dimension -> item list
-        The questionnaire's design: which items were written for which dimension.
-
-    Returns
-    -------
-    DataFrame
-        Index ``dimension``; ``factor``, ``items``, ``on target`` (count), ``min loading``
-        (smallest target loading), ``max cross-loading`` (largest absolute loading of the
-        items on any other factor).
-
-    Raises
-    ------
-    ValueError
-        ``loadings`` not a DataFrame; ``items`` empty; an item not a row of ``loadings``.
-
-    Examples
-    --------
-    >>> L = pd.DataFrame(
-    ...     {"F1": [0.1, 0.6, 0.2, 0.7, 0.8], "F2": [0.7, 0.5, 0.8, 0.1, -0.3]},
-    ...     index=["a1", "a2", "a3", "b1", "b2"],
-    ... )
-    >>> factor_correspondence(L, {"a": ["a1", "a2", "a3"], "b": ["b1", "b2"]})
-              factor  items  on target  min loading  max cross-loading
-    dimension
-    a             F2      3          2          0.5                0.6
-    b             F1      2          2          0.7                0.3
-    """
-    if not isinstance(loadings, pd.DataFrame):
-        raise ValueError(f"loadings: expected a DataFrame, got {type(loadings).__name__}")
-    if not isinstance(items, Mapping) or not items:
-        raise ValueError("items: expected a non-empty dict dimension -> item list")
-    rows = {}
-    for d, cols in items.items():
-        cols = list(cols)
-        absent = [c for c in cols if c not in loadings.index]
-        if absent:
-            raise ValueError(f"items[{d!r}]: {absent} are not rows of loadings")
-        block = loadings.loc[cols].astype(float)
-        factor = (block**2).sum(axis=0).idxmax()
-        primary = block.abs().idxmax(axis=1)
-        others = block.drop(columns=[factor])
-        rows[d] = {
-            "factor": factor,
-            "items": len(cols),
-            "on target": int((primary == factor).sum()),
-            "min loading": float(block[factor].min()),
-            "max cross-loading": float(others.abs().to_numpy().max()) if others.size else 0.0,
-        }
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "dimension"
-    return out
 
 
 def planted_dimension_scores(truth: Mapping) -> pd.DataFrame:
