@@ -1036,8 +1036,8 @@ def fce_statistic(
 #: Outcomes of the two standards, and the verdict for each combination.
 VERDICTS = {
     (True, True): "problem: fails the absolute standard and is lower than the others",
-    (True, False): "problem: fails the absolute standard (not lower than the others)",
-    (False, True): "problem relative to the others only (meets the absolute standard)",
+    (True, False): "problem: fails the absolute standard (not shown lower than the others)",
+    (False, True): "problem relative to the others only (fails no absolute standard)",
     (False, False): "not supported",
 }
 
