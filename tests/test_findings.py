@@ -1,9 +1,10 @@
-"""Chapter 5's findings follow the planted truth (issue 12, items 8-9; "done when").
+"""Chapters 4-5's findings follow the planted truth (issue 12, items 8-9; "done when").
 
 For each scenario of the simulator (``thesis``, ``null``, ``shuffled``; 300 households, the
-simulator's default seed) the data are generated into a temporary folder, chapter 5 is executed on
-them with ``tools.run`` (no HTML build), and its findings record ``05_attribution.json`` is checked
-against the scenario's ``truth.json``:
+simulator's default seed) the data are generated into a temporary folder, chapters 4 and 5 are
+executed on them with ``tools.run`` (no HTML build), and chapter 5's findings record
+``05_attribution.json`` and the merged ``findings.json`` are checked against the scenario's
+``truth.json``:
 
 - every cause, countermeasure and dimension id of the truth file is in the record, and each
   countermeasure's cause and verdict follow its cause (ids as in the truth file);
@@ -21,6 +22,9 @@ against the scenario's ``truth.json``:
   lies on the failing side of its standard, but the simultaneous interval does not settle it:
   the test runs on 300 households, where such near-threshold cases are expected). A problem that
   fails the absolute standard names the components that fail;
+- chapter 4's verdicts on the ratings (``problem`` in ``findings.json``) never call a dimension
+  a problem that was not planted weak, and the merged file carries chapter 5's verdicts
+  (``problem_supported``) unchanged;
 - on ``null`` no cause and no problem (dimension) is "supported".
 
 SIMULATED data; slow (about a minute per scenario), so marked ``slow``.
@@ -65,7 +69,8 @@ def simulate(scenario: str, out: Path, households: int = 300) -> dict:
 
 
 def run_chapter(data: Path, work: Path, book_dir: Path = REPO / "book") -> dict:
-    """Execute chapter 5 on ``data`` (findings into ``work/build/findings``); return its record."""
+    """Execute chapters 4 and 5 on ``data``; return chapter 5's record, with the merged
+    ``findings.json`` under ``"merged"``."""
     from tools.run import run
 
     findings = work / "build" / "findings"  # the runner sets FINDINGS_DIR to BUILD_DIR/findings
@@ -73,14 +78,16 @@ def run_chapter(data: Path, work: Path, book_dir: Path = REPO / "book") -> dict:
         book_dir=book_dir,
         data_dir=data,
         build_dir=work / "build",
-        only=["05_attribution"],
+        only=["04_scoring", "05_attribution"],
         build=False,
         force=True,
     )
     summary = json.loads((work / "build" / "runner" / "summary.json").read_text())
     errors = {r["chapter"]: r.get("error") for r in summary["results"] if r["status"] != "ok"}
-    assert status == 0 and not errors, f"chapter 5 failed on {data}: {errors}"
-    return json.loads((findings / "05_attribution.json").read_text(encoding="utf-8"))
+    assert status == 0 and not errors, f"chapters 4-5 failed on {data}: {errors}"
+    record = json.loads((findings / "05_attribution.json").read_text(encoding="utf-8"))
+    record["merged"] = json.loads((work / "build" / "findings.json").read_text(encoding="utf-8"))
+    return record
 
 
 def check_against_truth(record: dict, truth: dict) -> list[str]:
@@ -123,6 +130,13 @@ def check_against_truth(record: dict, truth: dict) -> list[str]:
             problems.append(f"{d['id']}: planted weak, found no problem and does not lean failing")
         if d.get("absolute_standard") == "fails" and not d.get("fails_on"):
             problems.append(f"{d['id']}: fails the absolute standard without naming a component")
+    for d in record.get("merged", {}).get("dimensions", []):  # chapter 4's verdict on the ratings
+        if d.get("problem") and d["id"] not in weak:
+            problems.append(f"{d['id']}: chapter 4 calls it a problem, not planted weak")
+        if d.get("problem_supported") != next(
+            (x["problem"] for x in record["dimensions"] if x["id"] == d["id"]), None
+        ):
+            problems.append(f"{d['id']}: findings.json and chapter 5's record disagree")
     if truth["scenario"] == "null":
         problems += [
             f"null: cause {c} supported" for c in causes if causes[c]["verdict"] == "supported"
