@@ -1002,8 +1002,7 @@ def fce_statistic(
     likert_membership(codes, levels=range(1, K + 1))  # validates the grade values
     G = codes.to_numpy(dtype=float)
     n, n_items = G.shape
-    onehot = (G[:, :, None] == np.arange(1, K + 1)).reshape(n, n_items * K).astype(float)
-    answered = (~np.isnan(G)).astype(float)
+    levels = np.arange(1, K + 1)
     of = crit_of.to_numpy()
     L = np.zeros((len(crit), n_items))
     for k, c in enumerate(crit):
@@ -1021,10 +1020,8 @@ def fce_statistic(
             raise ValueError(
                 f"w: expected {n} household weights aligned with the grades, got {w.shape}"
             )
-        with np.errstate(invalid="ignore", divide="ignore"):
-            R = (w @ onehot).reshape(n_items, K) / (w @ answered)[:, None]
-        Bc = L @ R
-        score = Bc @ s
+        R = _memberships(G, levels, w)  # the one membership kernel of the module
+        Bc, score = _compose(L, R, s)
         low = Bc[:, :low_grades].sum(axis=1)
         overall = W @ score
         loo = score - (overall - W * score) / (1 - W)
