@@ -1086,7 +1086,8 @@ def dimension_verdicts(
         Indexed by dimension id: ``score, score_low, score_high, low_share, low_share_low,
         low_share_high, gap, gap_low, gap_high, p_score, p_low_share, p_gap`` (adjusted,
         one-sided p-values are not reported: these are the two-sided adjusted p-values),
-        ``absolute_standard`` ("fails"/"passes"), ``fails_on`` (which part of the absolute
+        ``absolute_standard`` ("fails"; "meets" when every interval of the standard lies on the
+        passing side; "not settled" otherwise), ``fails_on`` (which part of the absolute
         standard), ``leave_one_out`` ("lower"/"higher"/"not different"), ``problem``,
         ``verdict``.
 
@@ -1098,10 +1099,11 @@ def dimension_verdicts(
     >>> res = replicate_estimate(survey_design(g.assign(w=1.0), weight="w"), stat,
     ...                          method="jackknife")
     >>> dimension_verdicts(res, method="bonferroni")[["absolute_standard", "verdict"]]
+    ... # doctest: +NORMALIZE_WHITESPACE
               absolute_standard        verdict
     dimension
-    A                    passes  not supported
-    B                    passes  not supported
+    A               not settled  not supported
+    B               not settled  not supported
     """
     from utils.methods.resampling import simultaneous_intervals  # resampling imports scoring
 
@@ -1134,7 +1136,10 @@ def dimension_verdicts(
         out[f"p_{name}"] = part["p_adjusted"]
     below = out["score_high"] < neutral
     too_many_low = out["low_share_low"] > low_share_threshold
-    out["absolute_standard"] = np.where(below | too_many_low, "fails", "passes")
+    meets = (out["score_low"] >= neutral) & (out["low_share_high"] <= low_share_threshold)
+    out["absolute_standard"] = np.select(
+        [below | too_many_low, meets], ["fails", "meets"], "not settled"
+    )
     out["fails_on"] = [
         " and ".join(w for w, f in (("score below neutral", b), ("too many low ratings", t)) if f)
         for b, t in zip(below, too_many_low, strict=True)
