@@ -303,6 +303,18 @@ class SeriesStyle:
     linestyle: object
 
 
+def _line_kwargs(st: SeriesStyle) -> dict[str, object]:
+    """``Axes.plot`` keywords of a series drawn as a line with outlined markers."""
+    return {
+        "color": st.color,
+        "marker": st.marker,
+        "linestyle": st.linestyle,
+        "label": st.label,
+        "markeredgecolor": "0.15",
+        "markeredgewidth": 0.6,
+    }
+
+
 def series_styles(labels: Sequence) -> list[SeriesStyle]:
     """Assign each categorical series a colour, hatch, marker and line style.
 
@@ -949,16 +961,7 @@ def radar(
         for k, st in enumerate(styles):
             r = np.r_[v[:, k], v[0, k]]
             t = np.r_[theta, theta[0]]
-            ax.plot(
-                t,
-                r,
-                color=st.color,
-                marker=st.marker,
-                linestyle=st.linestyle,
-                label=st.label,
-                markeredgecolor="0.15",
-                markeredgewidth=0.6,
-            )
+            ax.plot(t, r, **_line_kwargs(st))
             if df.shape[1] == 1:
                 ax.fill(t, r, color=st.color, alpha=0.15)
         ax.set_xticks(theta, [str(i) for i in df.index])
@@ -1370,16 +1373,7 @@ def series_with_gaps(
         ends = []
         for c, st in zip(df.columns, styles, strict=True):
             yv = df[c].to_numpy(dtype=float)
-            ax.plot(
-                x,
-                yv,
-                color=st.color,
-                marker=st.marker,
-                linestyle=st.linestyle,
-                label=st.label,
-                markeredgecolor="0.15",
-                markeredgewidth=0.6,
-            )
+            ax.plot(x, yv, **_line_kwargs(st))
             last = int(np.flatnonzero(~np.isnan(yv))[-1])
             ends.append((st.label, x[last], yv[last]))
         if len(x) <= 15:
