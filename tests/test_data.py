@@ -352,3 +352,19 @@ def test_duplicate_judgment_cell(data_copy):
         match=rf"line {len(df) + 1}, column 'row, col', value 'gs, in': duplicate cell for expert E01, block criteria \(first at line 3\)",
     ):
         D.load_expert_judgments(data_copy)
+
+
+def test_bad_numeric_cells_are_reported_once_at_their_line():
+    """A number too large, a fraction in an integer column and text in a numeric column are each
+    reported once (not again by the schema's range or missing-value checks), at line = row
+    label + 2 (header on line 1), with the cell as written."""
+    raw = _SURVEY_HEAD[["age"]].copy()
+    raw["age"] = ["1e999", "41.5", "fifty", "40"]
+    raw.index = [5, 6, 7, 8]
+    _, problems = D._validate(raw, "survey/households.csv", _CODEBOOK)
+    found = sorted((p.line, p.value, p.rule) for p in problems if p.column == "age")
+    assert found == [
+        (7, "1e999", "overflow: number too large for a integer column"),
+        (8, "41.5", "must be a whole number"),
+        (9, "fifty", "non-numeric text in a integer column"),
+    ]

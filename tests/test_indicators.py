@@ -224,6 +224,26 @@ def test_survey_and_township_matrices_by_hand():
         I.survey_matrix(_survey().assign(q1=np.nan), _indicators())
 
 
+def test_matrices_check_their_inputs_with_the_same_rules():
+    """survey_matrix and township_matrix share one check: the frame, its key columns, at
+    least one indicator of the source, known sources; each message names the argument."""
+    with pytest.raises(ValueError, match=r"^survey: expected a DataFrame$"):
+        I.survey_matrix(_survey().to_numpy(), _indicators())
+    with pytest.raises(ValueError, match=r"^panel: expected a DataFrame$"):
+        I.township_matrix(None, _indicators())
+    with pytest.raises(ValueError, match=r"^survey: missing column\(s\) \['household_id'\]$"):
+        I.survey_matrix(_survey().drop(columns="household_id"), _indicators())
+    with pytest.raises(ValueError, match=r"^panel: missing column\(s\) \['year'\]$"):
+        I.township_matrix(_panel().drop(columns="year"), _indicators())
+    ind = _indicators()
+    only_survey = ind.assign(source=ind["source"].replace("township", "survey"))
+    with pytest.raises(ValueError, match=r"^indicators: no indicator has source 'township'$"):
+        I.township_matrix(_panel(), only_survey)
+    bad = ind.assign(source=ind["source"].replace("township", "census"))
+    with pytest.raises(ValueError, match=r"has source 'census'; must be 'survey' or 'township'"):
+        I.survey_matrix(_survey(), bad)
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.integers(min_value=1, max_value=6))
 def test_township_weights_do_not_depend_on_households_per_township(copies):

@@ -3,9 +3,10 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from utils.methods._validation import check_choice, check_fraction, check_in_range
+from utils.methods._validation import check_choice, check_fraction, check_frame, check_in_range
 
 
 def test_check_choice():
@@ -38,3 +39,14 @@ def test_check_in_range_closed_and_open_ends():
     for bad in (math.inf, math.nan, True, "0.5", None, -1):
         with pytest.raises(ValueError, match=r"^alpha: must be a number in \[0, 1\], got "):
             check_in_range(bad, "alpha", 0, 1)
+
+
+def test_check_frame_returns_the_frame_and_names_the_argument():
+    df = pd.DataFrame({"a": [1]})
+    assert check_frame(df, "data") is df
+    with pytest.raises(ValueError, match=r"^survey: expected a pandas DataFrame, got list$"):
+        check_frame([1, 2], "survey")
+    with pytest.raises(ValueError, match=r"^data: is empty \(no rows or no columns\)$"):
+        check_frame(pd.DataFrame({"a": []}), "data")
+    with pytest.raises(ValueError, match=r"^df: is empty$"):
+        check_frame(pd.DataFrame(index=[0, 1]), "df", empty="is empty")

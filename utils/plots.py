@@ -303,6 +303,18 @@ class SeriesStyle:
     linestyle: object
 
 
+def _line_kwargs(st: SeriesStyle) -> dict[str, object]:
+    """``Axes.plot`` keywords of a series drawn as a line with outlined markers."""
+    return {
+        "color": st.color,
+        "marker": st.marker,
+        "linestyle": st.linestyle,
+        "label": st.label,
+        "markeredgecolor": "0.15",
+        "markeredgewidth": 0.6,
+    }
+
+
 def series_styles(labels: Sequence) -> list[SeriesStyle]:
     """Assign each categorical series a colour, hatch, marker and line style.
 
@@ -469,6 +481,21 @@ def _finish(fig: Figure) -> Figure:
 
 def _title(ax: Axes, title: str) -> None:
     ax.set_title(_check_text(title, "title"))
+
+
+def _axis_labels(ax: Axes, xlabel: str, ylabel: str) -> None:
+    """Set both axis labels, each checked to be a non-empty string."""
+    ax.set_xlabel(_check_text(xlabel, "xlabel"))
+    ax.set_ylabel(_check_text(ylabel, "ylabel"))
+
+
+def _category_rows(ax: Axes, y: np.ndarray, labels: Sequence[str], xlabel, ylabel) -> None:
+    """A horizontal category axis: one labelled row per ``y``, axis labels, no grid along the
+    rows, limits fitted to the rows (:func:`_tight_categories`)."""
+    ax.set_yticks(y, labels)
+    _axis_labels(ax, xlabel, ylabel)
+    ax.grid(axis="y", visible=False)
+    _tight_categories(ax, len(y))
 
 
 def _wrap(label: object, width: int) -> str:
@@ -729,8 +756,7 @@ def scree_plot(
                 1.0, color="0.35", linestyle=":", linewidth=1.2, label="Kaiser criterion (1)"
             )
         ax.set_xticks(x if ev.size <= 30 else x[:: max(1, ev.size // 15)])
-        ax.set_xlabel(_check_text(xlabel, "xlabel"))
-        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        _axis_labels(ax, xlabel, ylabel)
         ax.set_ylim(bottom=min(0.0, float(np.min(ev)) * 1.1))
         ax.legend(loc="center right")
         _title(ax, title)
@@ -791,8 +817,7 @@ def loadings_heatmap(
                 text.set_fontweight("bold")
             else:
                 text.set_alpha(0.55)
-        ax.set_xlabel(_check_text(xlabel, "xlabel"))
-        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        _axis_labels(ax, xlabel, ylabel)
         ax.tick_params(axis="y", rotation=0)
         ax.tick_params(axis="x", rotation=0)
         ax.text(
@@ -870,12 +895,8 @@ def weights_bar(
             )
             if annotate and s == 1:
                 ax.bar_label(bars, fmt="%.3f", padding=3, fontsize=8.5)
-        ax.set_yticks(y, [str(i) for i in df.index])
-        ax.set_xlabel(_check_text(xlabel, "xlabel"))
-        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        _category_rows(ax, y, [str(i) for i in df.index], xlabel, ylabel)
         ax.set_xlim(0, float(df.to_numpy().max()) * 1.15 or 1.0)
-        ax.grid(axis="y", visible=False)
-        _tight_categories(ax, n)
         if s > 1:
             _bottom_legend(
                 fig,
@@ -940,16 +961,7 @@ def radar(
         for k, st in enumerate(styles):
             r = np.r_[v[:, k], v[0, k]]
             t = np.r_[theta, theta[0]]
-            ax.plot(
-                t,
-                r,
-                color=st.color,
-                marker=st.marker,
-                linestyle=st.linestyle,
-                label=st.label,
-                markeredgecolor="0.15",
-                markeredgewidth=0.6,
-            )
+            ax.plot(t, r, **_line_kwargs(st))
             if df.shape[1] == 1:
                 ax.fill(t, r, color=st.color, alpha=0.15)
         ax.set_xticks(theta, [str(i) for i in df.index])
@@ -1070,8 +1082,7 @@ def ipa_grid(
             )
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
-        ax.set_xlabel(_check_text(xlabel, "xlabel"))
-        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        _axis_labels(ax, xlabel, ylabel)
         handles, _ = ax.get_legend_handles_labels()
         _bottom_legend(fig, handles, title="Quadrant")
         _title(ax, title)
@@ -1135,13 +1146,10 @@ def ranking_plot(
                     va="center",
                     fontsize=8.5,
                 )
-        ax.set_yticks(y, [f"{r:g}. {i}" for r, i in zip(t["rank"], t.index, strict=True)])
         span = float(s.max()) - lo
         ax.set_xlim(lo, float(s.max()) + 0.15 * (span or 1.0))
-        ax.set_xlabel(_check_text(xlabel, "xlabel"))
-        ax.set_ylabel(_check_text(ylabel, "ylabel"))
-        ax.grid(axis="y", visible=False)
-        _tight_categories(ax, len(t))
+        ranks = [f"{r:g}. {i}" for r, i in zip(t["rank"], t.index, strict=True)]
+        _category_rows(ax, y, ranks, xlabel, ylabel)
         _title(ax, title)
     return _finish(fig)
 
@@ -1215,11 +1223,7 @@ def tornado(
             )
             ax.axvline(base, color="0.1", linewidth=1)
             fig.legend(loc="outside lower center", ncols=2, frameon=False)
-        ax.set_yticks(y, [str(i) for i in t.index])
-        ax.set_xlabel(_check_text(xlabel, "xlabel"))
-        ax.set_ylabel(_check_text(ylabel, "ylabel"))
-        ax.grid(axis="y", visible=False)
-        _tight_categories(ax, len(t))
+        _category_rows(ax, y, [str(i) for i in t.index], xlabel, ylabel)
         _title(ax, title)
     return _finish(fig)
 
@@ -1369,16 +1373,7 @@ def series_with_gaps(
         ends = []
         for c, st in zip(df.columns, styles, strict=True):
             yv = df[c].to_numpy(dtype=float)
-            ax.plot(
-                x,
-                yv,
-                color=st.color,
-                marker=st.marker,
-                linestyle=st.linestyle,
-                label=st.label,
-                markeredgecolor="0.15",
-                markeredgewidth=0.6,
-            )
+            ax.plot(x, yv, **_line_kwargs(st))
             last = int(np.flatnonzero(~np.isnan(yv))[-1])
             ends.append((st.label, x[last], yv[last]))
         if len(x) <= 15:
@@ -1387,8 +1382,7 @@ def series_with_gaps(
         if np.nanmax(np.abs(df.to_numpy(dtype=float))) >= 1000:
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.set_xlim(x.min() - 0.02 * span, x.max() + 0.02 * span)
-        ax.set_xlabel(_check_text(xlabel, "xlabel"))
-        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        _axis_labels(ax, xlabel, ylabel)
         if legend:
             ax.legend(loc="best")
         _title(ax, title)
@@ -1565,8 +1559,7 @@ def histogram(
             va="top",
             fontsize=8.5,
         )
-        ax.set_xlabel(_check_text(xlabel, "xlabel"))
-        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        _axis_labels(ax, xlabel, ylabel)
         _title(ax, title)
     return _finish(fig)
 
@@ -1678,8 +1671,7 @@ def grouped_bars(
                 ha="right" if rot == 30 else "center",
                 rotation_mode="anchor" if rot == 30 else "default",
             )
-            ax.set_xlabel(_check_text(xlabel, "xlabel"))
-            ax.set_ylabel(_check_text(ylabel, "ylabel"))
+            _axis_labels(ax, xlabel, ylabel)
             ax.grid(axis="x", visible=False)
             ax.margins(y=0.1)
         if s > 1:
@@ -1788,8 +1780,7 @@ def heatmap(
             ax.collections[0].colorbar.ax.yaxis.set_major_formatter(
                 PercentFormatter(xmax=1, decimals=0)
             )
-        ax.set_xlabel(_check_text(xlabel, "xlabel"))
-        ax.set_ylabel(_check_text(ylabel, "ylabel"))
+        _axis_labels(ax, xlabel, ylabel)
         _title(ax, title)
     return _finish(fig)
 

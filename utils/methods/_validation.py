@@ -131,6 +131,21 @@ def labels_or_default(labels: Sequence | None, n: int, prefix: str) -> list:
     return labels
 
 
+def check_frame(
+    value, name: str, *, empty: str = "is empty (no rows or no columns)"
+) -> pd.DataFrame:
+    """Return ``value`` if it is a non-empty DataFrame; else ``ValueError`` naming ``name``.
+
+    The messages read ``"<name>: expected a pandas DataFrame, got <type>"`` and
+    ``"<name>: <empty>"``.
+    """
+    if not isinstance(value, pd.DataFrame):
+        raise ValueError(f"{name}: expected a pandas DataFrame, got {type(value).__name__}")
+    if value.empty:
+        raise ValueError(f"{name}: {empty}")
+    return value
+
+
 def check_choice(value, allowed: Sequence, name: str):
     """Return ``value`` if it is one of ``allowed``; else ``ValueError`` naming the choices."""
     if isinstance(value, (list, dict, set)) or value not in allowed:

@@ -30,7 +30,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from utils.methods._validation import as_float_matrix, as_float_vector, check_choice, check_fraction
+from utils.methods._validation import (
+    as_float_matrix,
+    as_float_vector,
+    check_choice,
+    check_fraction,
+    check_frame,
+)
 
 __all__ = [
     "GroupDiffResult",
@@ -60,11 +66,7 @@ MAX_DOMINANCE_PREDICTORS = 12
 # shared checks
 # ----------------------------------------------------------------------------------------------
 def _check_frame(df, name: str = "df") -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"{name}: expected a pandas DataFrame, got {type(df).__name__}")
-    if df.empty:
-        raise ValueError(f"{name}: is empty")
-    return df
+    return check_frame(df, name, empty="is empty")
 
 
 def _check_columns(df: pd.DataFrame, columns, arg: str) -> list:

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from utils.methods._validation import check_fraction, check_in_range
+from utils.methods._validation import check_fraction, check_frame, check_in_range
 
 __all__ = [
     "band",
@@ -41,14 +41,6 @@ def _first_label(index: pd.Index, mask) -> object:
     """The first label of ``index`` where ``mask`` is true, as a plain Python value."""
     label = index[np.flatnonzero(np.asarray(mask))[0]]
     return label.item() if isinstance(label, np.generic) else label
-
-
-def _check_frame(data, name: str = "data") -> pd.DataFrame:
-    if not isinstance(data, pd.DataFrame):
-        raise ValueError(f"{name}: expected a pandas DataFrame, got {type(data).__name__}")
-    if data.empty:
-        raise ValueError(f"{name}: is empty (no rows or no columns)")
-    return data
 
 
 def _check_columns(data: pd.DataFrame, columns: Sequence[str], name: str = "data") -> list[str]:
@@ -173,7 +165,7 @@ def proportion_table(
     0     a  2          2   1.0
     1     b  2          1   0.5
     """
-    data = _check_frame(data)
+    data = check_frame(data, "data")
     columns = _check_columns(data, columns)
     if by is not None:
         _check_columns(data, [by])
@@ -376,7 +368,7 @@ def item_nonresponse(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame
     >>> out.attrs["respondents_complete"], out.attrs["max_missing"]
     (1, 1)
     """
-    data = _check_frame(data)
+    data = check_frame(data, "data")
     columns = _check_columns(data, columns)
     miss = data[columns].isna()
     out = pd.DataFrame({"answered": (~miss).sum(), "missing": miss.sum()})

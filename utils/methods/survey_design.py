@@ -45,13 +45,13 @@ in https://support.sas.com/documentation/cdl/en/statug/63962/HTML/default/statug
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from utils.methods._validation import check_choice, check_fraction
+from utils.methods._validation import check_choice, check_fraction, check_frame
 
 __all__ = [
     "LONELY_PSU",
@@ -122,7 +122,7 @@ class SurveyDesign:
 
     def summary(self) -> pd.DataFrame:
         """One-row table: rows, strata, PSUs, mean PSU size, sum of weights, design df."""
-        n_strata = 1 if self.strata is None else int(self.data[self.strata].nunique())
+        n_strata = _n_strata(self)
         n_psu = _n_psu(self)
         return pd.DataFrame(
             {
@@ -169,6 +169,16 @@ def _psu_keys(design: SurveyDesign) -> pd.Series:
 
 def _n_psu(design: SurveyDesign) -> int:
     return int(_psu_keys(design).nunique())
+
+
+def _n_strata(design: SurveyDesign) -> int:
+    return 1 if design.strata is None else int(design.data[design.strata].nunique())
+
+
+def _stratum_labels(design: SurveyDesign) -> pd.Series:
+    """Each row's stratum as text (``"all"`` when the design has no strata)."""
+    d = design.data
+    return d[design.strata].astype(str) if design.strata else pd.Series("all", index=d.index)
 
 
 def survey_design(
@@ -246,10 +256,7 @@ def survey_design(
        n  n_strata  n_psu  df
     0  6         2      4   2
     """
-    if not isinstance(data, pd.DataFrame):
-        raise ValueError(f"data: expected a pandas DataFrame, got {type(data).__name__}")
-    if data.empty:
-        raise ValueError("data: is empty")
+    check_frame(data, "data", empty="is empty")
     check_choice(lonely_psu, tuple(LONELY_PSU), "lonely_psu")
     named = {"weight": weight, "strata": strata, "psu": psu, "ssu": ssu}
     named |= {"fpc": fpc, "fpc_ssu": fpc_ssu}
@@ -275,7 +282,7 @@ def survey_design(
             raise ValueError(f"{arg}: column {col!r} is missing at row {data.index[i]!r}")
     design = SurveyDesign(df, weight, strata, psu, ssu, fpc, fpc_ssu, lonely_psu)
     keys = _psu_keys(design)
-    stratum = df[strata].astype(str) if strata else pd.Series("all", index=df.index)
+    stratum = _stratum_labels(design)
     n_h = keys.groupby(stratum).nunique()
     if fpc is not None:
         pop = pd.to_numeric(df[fpc], errors="coerce")
@@ -474,6 +481,19 @@ def _t_quantile(confidence: float, df: float) -> float:
     )
 
 
+def _t_row(estimate: float, se: float, df: float, n: int, confidence: float) -> dict:
+    """A table row ``estimate, se, ci_low, ci_high, df, n``; interval ``estimate -/+ t_{df} se``."""
+    t = _t_quantile(confidence, df)
+    return {
+        "estimate": estimate,
+        "se": se,
+        "ci_low": estimate - t * se,
+        "ci_high": estimate + t * se,
+        "df": df,
+        "n": n,
+    }
+
+
 def _deff_kind(design: SurveyDesign) -> str:
     """SRS reference of the design effect: without replacement when the design has an fpc."""
     return "wor" if design.fpc is not None else "wr"
@@ -557,15 +577,7 @@ def _replicate_table(
                 "linearization, or merge small domains"
             )
         se = float(np.sqrt(_replicate_var(theta[:, None], reps.coefficients)[0]))
-        t = _t_quantile(confidence, reps.df)
-        rows[level] = {
-            "estimate": full,
-            "se": se,
-            "ci_low": full - t * se,
-            "ci_high": full + t * se,
-            "df": reps.df,
-            "n": int(mask.sum()),
-        }
+        rows[level] = _t_row(full, se, reps.df, int(mask.sum()), confidence)
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = domain or "domain"
     return out
@@ -587,15 +599,7 @@ def _naive_table(
         n = v.size
         mean = float(v.mean())
         se = float(v.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
-        t = _t_quantile(confidence, n - 1)
-        rows[level] = {
-            "estimate": mean,
-            "se": se,
-            "ci_low": mean - t * se,
-            "ci_high": mean + t * se,
-            "df": n - 1,
-            "n": n,
-        }
+        rows[level] = _t_row(mean, se, n - 1, n, confidence)
         if statistic == "proportion":
             lo, hi = proportion_interval(mean, se, n=n, df=n - 1, confidence=confidence)
             rows[level].update(ci_low=lo, ci_high=hi)
@@ -917,16 +921,7 @@ def survey_proportion(
         )
     if raw.dtype == bool or not pd.api.types.is_float_dtype(raw):
         data = design.data.assign(**{variable: values.to_numpy(dtype=float)})
-        design = SurveyDesign(
-            data,
-            design.weight,
-            design.strata,
-            design.psu,
-            design.ssu,
-            design.fpc,
-            design.fpc_ssu,
-            design.lonely_psu,
-        )
+        design = replace(design, data=data)
     est = survey_mean(
         design,
         variable,
@@ -1009,7 +1004,6 @@ def replicate_weights(
         raise ValueError(f"design: expected a SurveyDesign, got {design!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ValueError(f"seed: must be an integer, got {seed!r}")
-    data = design.data
     extra = {}
     if design.psu is None:  # each row its own PSU
         extra["__row_psu"] = np.arange(design.n)
@@ -1017,15 +1011,11 @@ def replicate_weights(
         extra["__one_weight"] = np.ones(design.n)
     base = design
     if extra:
-        base = SurveyDesign(
-            data.assign(**extra),
-            design.weight or "__one_weight",
-            design.strata,
-            design.psu or "__row_psu",
-            design.ssu,
-            design.fpc,
-            design.fpc_ssu,
-            design.lonely_psu,
+        base = replace(
+            design,
+            data=design.data.assign(**extra),
+            weight=design.weight or "__one_weight",
+            psu=design.psu or "__row_psu",
         )
     sample = base._svy()
     if method == "bootstrap":
@@ -1045,12 +1035,11 @@ def replicate_weights(
         coef = np.full(rw.n_reps, 1.0 / (rw.n_reps - 1))
     if method == "jackknife" and design.fpc is not None:
         coef = coef * _jackknife_fpc(base, weights)
-    n_strata = 1 if design.strata is None else int(data[design.strata].nunique())
     return ReplicateWeights(
         weights=weights,
         coefficients=coef,
         method=method,
-        df=_n_psu(design) - n_strata,
+        df=_n_psu(design) - _n_strata(design),
         seed=int(seed) if method == "bootstrap" else None,
     )
 
@@ -1058,11 +1047,7 @@ def replicate_weights(
 def _jackknife_fpc(design: SurveyDesign, weights: np.ndarray) -> np.ndarray:
     """``1 - n_h / N_h`` for the stratum of the PSU each jackknife replicate deletes."""
     keys = _psu_keys(design).to_numpy()
-    stratum = (
-        design.data[design.strata].astype(str).to_numpy()
-        if design.strata
-        else np.full(design.n, "all")
-    )
+    stratum = _stratum_labels(design).to_numpy()
     n_h = pd.Series(keys).groupby(stratum).nunique()
     pop = pd.Series(design.data[design.fpc].to_numpy(dtype=float)).groupby(stratum).first()
     factors = []

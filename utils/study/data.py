@@ -271,6 +271,17 @@ def _num(s: str) -> float | None:
     return None if s is None or str(s).strip() == "" else float(s)
 
 
+def _row_problems(
+    rel: str, mask: pd.Series | np.ndarray, column: str, values: pd.Series, rule: str
+) -> list[Problem]:
+    """One :class:`Problem` per row where ``mask`` is true, quoting that row of ``values``.
+
+    The line is the row label + 2 (the header is line 1; rows are labelled 0..n-1 as read).
+    """
+    rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+    return [Problem(rel, int(values.index[i]) + 2, column, values.iloc[i], rule) for i in rows]
+
+
 def _schema_from_codebook(cb: pd.DataFrame) -> tuple[pa.DataFrameSchema, dict]:
     """Build a pandera schema (and human-readable rule texts) from codebook rows."""
     columns, rules = {}, {}
@@ -333,43 +344,16 @@ def _validate(raw: pd.DataFrame, rel: str, cb: pd.DataFrame) -> tuple[pd.DataFra
             overflow = ~empty & (v.abs() > limit) | (
                 ~empty & v.isna() & s.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
             )
-            for i in np.flatnonzero(overflow.to_numpy()):
-                bad_cells.add((r.column, int(raw.index[i])))
-                problems.append(
-                    Problem(
-                        rel,
-                        int(raw.index[i]) + 2,
-                        r.column,
-                        s.iloc[i],
-                        f"overflow: number too large for a {r.type} column",
-                    )  # fmt: skip
-                )
             v = v.where(~overflow)
-            bad = ~empty & v.isna() & ~overflow
-            for i in np.flatnonzero(bad.to_numpy()):
-                bad_cells.add((r.column, int(raw.index[i])))
-                problems.append(
-                    Problem(
-                        rel,
-                        int(raw.index[i]) + 2,
-                        r.column,
-                        s.iloc[i],
-                        f"non-numeric text in a {r.type} column",
-                    )
-                )
+            flagged = [
+                (overflow, f"overflow: number too large for a {r.type} column"),
+                (~empty & v.isna() & ~overflow, f"non-numeric text in a {r.type} column"),
+            ]
             if r.type in ("integer", "boolean"):
-                frac = v.notna() & (v != np.round(v))
-                for i in np.flatnonzero(frac.to_numpy()):
-                    bad_cells.add((r.column, int(raw.index[i])))
-                    problems.append(
-                        Problem(
-                            rel,
-                            int(raw.index[i]) + 2,
-                            r.column,
-                            s.iloc[i],
-                            "must be a whole number",
-                        )
-                    )
+                flagged.append((v.notna() & (v != np.round(v)), "must be a whole number"))
+            for mask, rule in flagged:
+                problems += _row_problems(rel, mask, r.column, s, rule)
+                bad_cells.update((r.column, int(i)) for i in raw.index[mask.to_numpy()])
             cols[r.column] = v.astype(float)
         else:
             cols[r.column] = s.where(~empty, np.nan).astype(object)
@@ -431,16 +415,9 @@ def _missing_rules(
                 problems.append(
                     Problem(rel, int(raw.index[i]) + 2, r.column, "", f"missing, but {rule}")
                 )
-            for i in np.flatnonzero((~cond & ~empty).to_numpy()):
-                problems.append(
-                    Problem(
-                        rel,
-                        int(raw.index[i]) + 2,
-                        r.column,
-                        raw[r.column].iloc[i],
-                        f"must be empty: {rule}",
-                    )
-                )
+            problems += _row_problems(
+                rel, ~cond & ~empty, r.column, raw[r.column], f"must be empty: {rule}"
+            )
     for rule, cols in groups.items():
         share = float(_MAX_RULE.fullmatch(rule).group(1)) / 100
         miss = (raw[cols].astype(str).apply(lambda s: s.str.strip()) == "").sum(axis=1)
@@ -536,16 +513,9 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
                     Problem("codebook.csv", i + 2, field_name, v, "must be a number or empty")
                 )
     dup = cb.duplicated(["file", "column"], keep="first")
-    for i in np.flatnonzero(dup.to_numpy()):
-        problems.append(
-            Problem(
-                "codebook.csv",
-                int(i) + 2,
-                "column",
-                cb["column"].iloc[i],
-                "duplicate (file, column) entry",
-            )
-        )
+    problems += _row_problems(
+        "codebook.csv", dup, "column", cb["column"], "duplicate (file, column) entry"
+    )
     if problems:
         raise DataValidationError(problems)
     return cb
@@ -586,16 +556,9 @@ def load_survey(path: str | Path | None = None) -> pd.DataFrame:
                 )
     if {"labour_force", "household_size"} <= set(typed.columns):
         over = (typed["labour_force"] > typed["household_size"]).fillna(False).to_numpy(dtype=bool)
-        for i in np.flatnonzero(over):
-            problems.append(
-                Problem(
-                    rel,
-                    int(i) + 2,
-                    "labour_force",
-                    raw["labour_force"].iloc[i],
-                    "must not exceed household_size",
-                )
-            )
+        problems += _row_problems(
+            rel, over, "labour_force", raw["labour_force"], "must not exceed household_size"
+        )
     if problems:
         raise DataValidationError(problems)
     return typed
@@ -615,11 +578,10 @@ def load_township_panel(path: str | Path | None = None) -> pd.DataFrame:
     rel = FILES["townships"]
     if {"township", "year"} <= set(raw.columns):
         dup = raw.duplicated(["township", "year"], keep="first")
-        for i in np.flatnonzero(dup.to_numpy()):
-            problems.append(
-                Problem(rel, int(i) + 2, "township, year", f"{raw['township'].iloc[i]}, {raw['year'].iloc[i]}",
-                        "duplicate (township, year) row")
-            )  # fmt: skip
+        pairs = raw["township"] + ", " + raw["year"]
+        problems += _row_problems(
+            rel, dup, "township, year", pairs, "duplicate (township, year) row"
+        )
     if problems:
         raise DataValidationError(problems)
     return typed

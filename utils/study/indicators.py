@@ -319,7 +319,12 @@ def group_ahp_weights(
 # --------------------------------------------------------------------------------------------
 # Objective weights
 # --------------------------------------------------------------------------------------------
-def _check_sources(ind: pd.DataFrame) -> None:
+def _sourced_items(
+    indicators: pd.DataFrame, source: str, data, name: str, required: list[str]
+) -> pd.DataFrame:
+    """The indicators whose ``source`` is ``source``, once ``data`` (the argument ``name``) is
+    checked: a DataFrame with the ``required`` columns and every such indicator's column."""
+    ind = indicator_table(indicators)
     bad_src = ind.index[~ind["source"].isin(["survey", "township"])]
     if len(bad_src):
         i = bad_src[0]
@@ -327,6 +332,20 @@ def _check_sources(ind: pd.DataFrame) -> None:
             f"indicators: indicator {i!r} has source {ind.at[i, 'source']!r}; must be 'survey' "
             f"or 'township'"
         )
+    if not isinstance(data, pd.DataFrame):
+        raise ValueError(f"{name}: expected a DataFrame")
+    missing = [c for c in required if c not in data.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {missing}")
+    items = ind[ind["source"] == source]
+    if items.empty:
+        raise ValueError(f"indicators: no indicator has source {source!r}")
+    for i, r in items.iterrows():
+        if r["source_column"] not in data.columns:
+            raise ValueError(
+                f"{name}: column {r['source_column']!r} (source of indicator {i!r}) is missing"
+            )
+    return items
 
 
 def survey_matrix(
@@ -372,20 +391,7 @@ def survey_matrix(
     >>> survey_matrix(sv, ind).to_numpy().tolist()
     [[1.0, 3.0], [2.0, 4.0]]
     """
-    ind = indicator_table(indicators)
-    _check_sources(ind)
-    if not isinstance(survey, pd.DataFrame):
-        raise ValueError("survey: expected a DataFrame")
-    if "household_id" not in survey.columns:
-        raise ValueError("survey: missing column(s) ['household_id']")
-    items = ind[ind["source"] == "survey"]
-    if items.empty:
-        raise ValueError("indicators: no indicator has source 'survey'")
-    for i, r in items.iterrows():
-        if r["source_column"] not in survey.columns:
-            raise ValueError(
-                f"survey: column {r['source_column']!r} (source of indicator {i!r}) is missing"
-            )
+    items = _sourced_items(indicators, "survey", survey, "survey", ["household_id"])
     X = pd.DataFrame(
         {
             i: pd.to_numeric(survey[r["source_column"]], errors="coerce").astype(float)
@@ -443,21 +449,7 @@ def township_matrix(
     >>> township_matrix(pn, ind)["A2"].tolist(), township_matrix(pn, ind, year=2019)["A2"].tolist()
     ([2.0, 5.0], [1.0, 5.0])
     """
-    ind = indicator_table(indicators)
-    _check_sources(ind)
-    if not isinstance(panel, pd.DataFrame):
-        raise ValueError("panel: expected a DataFrame")
-    miss = [c for c in ("township", "year") if c not in panel.columns]
-    if miss:
-        raise ValueError(f"panel: missing column(s) {miss}")
-    stats_ind = ind[ind["source"] == "township"]
-    if stats_ind.empty:
-        raise ValueError("indicators: no indicator has source 'township'")
-    for i, r in stats_ind.iterrows():
-        if r["source_column"] not in panel.columns:
-            raise ValueError(
-                f"panel: column {r['source_column']!r} (source of indicator {i!r}) is missing"
-            )
+    stats_ind = _sourced_items(indicators, "township", panel, "panel", ["township", "year"])
     cols = list(dict.fromkeys(stats_ind["source_column"]))
     years = sorted(int(y) for y in pd.unique(panel["year"].astype(int)))
     p = panel.assign(township=panel["township"].astype(str))

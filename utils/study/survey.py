@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from utils.methods._validation import check_choice
+from utils.methods._validation import check_choice, check_frame
 from utils.study import data as _data
 
 __all__ = [
@@ -134,14 +134,6 @@ def dimension_codes(codebook: pd.DataFrame) -> list[str]:
 def _plain(label: object) -> object:
     """A NumPy scalar label as the plain Python value (messages read ``row 2``)."""
     return label.item() if isinstance(label, np.generic) else label
-
-
-def _check_survey(survey, name: str = "survey") -> pd.DataFrame:
-    if not isinstance(survey, pd.DataFrame):
-        raise ValueError(f"{name}: expected a pandas DataFrame, got {type(survey).__name__}")
-    if survey.empty:
-        raise ValueError(f"{name}: is empty (no rows or no columns)")
-    return survey
 
 
 def _likert_block(survey: pd.DataFrame, items: Sequence[str], where: str) -> pd.DataFrame:
@@ -252,7 +244,7 @@ def dimension_scores(
     >>> dimension_scores(gs, scale="0-100", dimensions=["gs"])["gs"].tolist()
     [50.0, 75.0, nan]
     """
-    survey = _check_survey(survey)
+    survey = check_frame(survey, "survey")
     check_choice(scale, _SCALES, "scale")
     items = _item_lists(survey, codebook, dimensions)
     k_min = min(len(v) for v in items.values())
