@@ -2009,7 +2009,8 @@ def scatter_panels(
     if len(y) < 3 or not np.isfinite(x.to_numpy(float)).all() or not np.isfinite(y).all():
         raise ValueError("x, y: need at least 3 units (rows) and finite values")
     order = y.sort_values()
-    labelled = set(order.index[:n_labels]) | set(order.index[len(order) - n_labels :])
+    ends = set(order.index[:n_labels]) | set(order.index[len(order) - n_labels :])
+    labelled = [t for t in order.index if t in ends]  # a fixed order: reproducible figures
     color = house_palette(1)[0]
     with mpl.rc_context(house_rc()):
         fig = BookFigure(figsize=(BOOK_WIDTH, 3.8), layout="constrained")
