@@ -267,6 +267,8 @@ def test_matched_measures_by_hand():
     assert m["gs"].tolist() == [5.0, 1.0]
     assert np.isnan(m.at[0, "in"]) and m.at[1, "in"] == pytest.approx(np.log(1000))
     assert m["ss"].tolist() == [1.0, 0.25]  # (1) and (0 + 1 + 0 + 0) / 4
+    assert m["quiz"].tolist() == [1.0, 1.0] and m["aspiration"].tolist() == [5.0, 1.0]
+    assert m.at[0, "ed"] > m.at[1, "ed"]  # same quiz, higher aspiration
     with pytest.raises(ValueError, match="missing column"):
         cm.matched_measures(s.drop(columns="labour_force"), service_items=["gs1"])
     with pytest.raises(ValueError, match="missing column"):

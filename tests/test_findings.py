@@ -128,7 +128,7 @@ def check_against_truth(record: dict, truth: dict) -> list[str]:
             problems.append(f"{d['id']}: not planted weak, found a problem ({d.get('verdict')})")
         if d["id"] in weak and not d["problem"] and not d.get("leans_failing"):
             problems.append(f"{d['id']}: planted weak, found no problem and does not lean failing")
-        if d.get("absolute_standard") == "fails" and not d.get("fails_on"):
+        if d.get("matched_standard") == "fails" and not d.get("fails_on"):
             problems.append(f"{d['id']}: fails the absolute standard without naming a component")
     for d in record.get("merged", {}).get("dimensions", []):  # chapter 4's verdict on the ratings
         if d.get("problem") and d["id"] not in weak:
@@ -187,7 +187,7 @@ def test_check_against_truth_can_fail():
     assert not any("gs: planted weak" in f for f in check_against_truth(near, truth2))
     unnamed = {
         **record,
-        "dimensions": [{"id": "gs", "problem": True, "absolute_standard": "fails"}],
+        "dimensions": [{"id": "gs", "problem": True, "matched_standard": "fails"}],
     }
     assert any("without naming" in f for f in check_against_truth(unnamed, truth2))
     record["causes"][0].update(verdict="cannot tell", ci_low=-0.2)

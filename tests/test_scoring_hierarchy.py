@@ -250,7 +250,7 @@ def test_dimension_verdicts_can_say_not_supported_and_problem():
     assert set(v["leave_one_out"]) == {"not different"}
     planted = _fake_result({"a": 40, "b": 70, "c": 49.5}, {"a": 0.5, "b": 0.1, "c": 0.2})
     v = scoring.dimension_verdicts(planted)
-    assert v.loc["a", "verdict"] == scoring.VERDICTS[(True, True)]
+    assert v.loc["a", "verdict"] == scoring.verdict_text(True, True)
     assert v.loc["a", "fails_on"] == "score below neutral and too many low ratings"
     assert v.loc["c", "absolute_standard"] == "not settled"  # 49.5 is within sampling error of 50
     assert v.loc["b", "leave_one_out"] == "higher" and not v.loc["b", "problem"]
@@ -271,7 +271,7 @@ def test_dimension_verdicts_absolute_only_and_relative_only():
     assert v.loc["e", "verdict"] == "not supported"
     relative = _fake_result({"a": 60, "b": 80, "c": 80}, {"a": 0.1, "b": 0.05, "c": 0.05})
     v = scoring.dimension_verdicts(relative)
-    assert v.loc["a", "verdict"] == scoring.VERDICTS[(False, True)]
+    assert v.loc["a", "verdict"] == scoring.verdict_text(False, True)
 
 
 @settings(max_examples=25, deadline=None)
@@ -331,3 +331,51 @@ def test_verdicts_on_design_replicates_end_to_end():
     v = scoring.dimension_verdicts(res)
     assert v.loc["A", "problem"] and not v.loc["B", "problem"]
     assert v.loc["A", "leave_one_out"] == "lower" and v.loc["B", "leave_one_out"] == "higher"
+
+
+# ------------------------------------------------------------------ standards and verdict words
+def test_standard_results_by_hand_both_sides():
+    """Hand cases: an interval wholly on the failing side fails, wholly on the other side
+    meets, one that holds the standard is not settled (an end on the standard meets)."""
+    r = scoring.standard_results([40, 45, 50, 52], [48, 55, 60, 60], 50, "below")
+    assert r.tolist() == ["fails", "not settled", "meets", "meets"]
+    r = scoring.standard_results([0.30, 0.20, 0.10], [0.45, 0.30, 0.25], 0.25, "above")
+    assert r.tolist() == ["fails", "not settled", "meets"]
+    mixed = scoring.standard_results(
+        pd.Series([90.0, 20.0], index=["ss:medical", "in:short"]),
+        pd.Series([94.0, 30.0], index=["ss:medical", "in:short"]),
+        [95, 25],
+        ["below", "above"],
+    )
+    assert mixed.to_dict() == {"ss:medical": "fails", "in:short": "not settled"}
+    with pytest.raises(ValueError, match="fails_when"):
+        scoring.standard_results([1.0], [2.0], 1.5, "under")
+
+
+@FAST
+@given(
+    st.floats(-50, 50), st.floats(0, 20), st.floats(0, 20), st.floats(-50, 50),
+)  # fmt: skip
+def test_standard_results_mirror_and_narrowing(center, half, shrink, ref):
+    """'above' is 'below' mirrored; narrowing an interval never undoes a settled result."""
+    lo, hi = center - half, center + half
+    below = scoring.standard_results([lo], [hi], ref, "below").iloc[0]
+    above = scoring.standard_results([-hi], [-lo], -ref, "above").iloc[0]
+    assert below == above
+    s = min(shrink, half)
+    narrow = scoring.standard_results([lo + s], [hi - s], ref, "below").iloc[0]
+    if below != "not settled":
+        assert narrow == below
+
+
+def test_combined_result_and_verdict_words():
+    assert scoring.combined_result(["meets", "meets"]) == "meets"
+    assert scoring.combined_result(["not settled", "fails"]) == "fails"
+    assert scoring.combined_result(["meets", "not settled"]) == "not settled"
+    with pytest.raises(ValueError, match="results"):
+        scoring.combined_result(["passes"])
+    assert scoring.verdict_text(False, False) == "not supported"
+    assert scoring.verdict_text(True, True, "its standard").startswith(
+        "problem: fails its standard"
+    )
+    assert "relative to the others only" in scoring.verdict_text(False, True)

@@ -52,7 +52,10 @@ __all__ = [
     "HierarchyWeights",
     "hierarchy_weights",
     "fce_statistic",
-    "VERDICTS",
+    "RESULTS",
+    "standard_results",
+    "combined_result",
+    "verdict_text",
     "dimension_verdicts",
 ]
 
@@ -1030,13 +1033,90 @@ def fce_statistic(
     return statistic
 
 
-#: Outcomes of the two standards, and the verdict for each combination.
-VERDICTS = {
-    (True, True): "problem: fails the absolute standard and is lower than the others",
-    (True, False): "problem: fails the absolute standard (not shown lower than the others)",
-    (False, True): "problem relative to the others only (fails no absolute standard)",
-    (False, False): "not supported",
-}
+RESULTS = ("fails", "meets", "not settled")
+
+
+def standard_results(ci_low, ci_high, standard, fails_when) -> pd.Series:
+    """Judge intervals against standards: ``"fails"``, ``"meets"`` or ``"not settled"``.
+
+    For a standard that an estimate fails by lying **below** it (``fails_when="below"``), the
+    interval *fails* when it lies wholly below the standard (``ci_high < standard``), *meets* it
+    when it lies wholly on or above it (``ci_low >= standard``) and is *not settled* when it holds
+    the standard; ``"above"`` mirrors this. With simultaneous intervals (e.g. from
+    :func:`utils.methods.resampling.simultaneous_intervals`) the chance of any false "fails"
+    over the family is at most one minus their joint confidence.
+
+    Parameters
+    ----------
+    ci_low, ci_high : array-like or Series
+        Interval ends (same length).
+    standard : float or array-like
+        The standard of each interval.
+    fails_when : {"below", "above"} or array-like of them
+        On which side of its standard an estimate fails.
+
+    Returns
+    -------
+    pandas.Series
+        One of :data:`RESULTS` per interval (index of ``ci_low`` when it is a Series).
+
+    Examples
+    --------
+    >>> standard_results([40, 45, 52], [48, 55, 60], 50, "below").tolist()
+    ['fails', 'not settled', 'meets']
+    >>> standard_results([0.30, 0.10], [0.45, 0.20], 0.25, "above").tolist()
+    ['fails', 'meets']
+    """
+    index = ci_low.index if isinstance(ci_low, pd.Series) else None
+    lo = np.asarray(ci_low, dtype=float)
+    hi = np.asarray(ci_high, dtype=float)
+    ref = np.broadcast_to(np.asarray(standard, dtype=float), lo.shape)
+    side = np.broadcast_to(np.asarray(fails_when, dtype=object), lo.shape)
+    if lo.shape != hi.shape:
+        raise ValueError("ci_low, ci_high: must have the same length")
+    bad = sorted({str(v) for v in side.ravel()} - {"below", "above"})
+    if bad:
+        raise ValueError(f"fails_when: must be 'below' or 'above', got {bad}")
+    below = side == "below"
+    fails = np.where(below, hi < ref, lo > ref)
+    meets = np.where(below, lo >= ref, hi <= ref)
+    return pd.Series(np.select([fails, meets], ["fails", "meets"], "not settled"), index=index)
+
+
+def combined_result(results) -> str:
+    """One result for several intervals of one standard: ``"fails"`` when any fails,
+    ``"meets"`` when all meet, ``"not settled"`` otherwise (see :func:`standard_results`).
+
+    Examples
+    --------
+    >>> combined_result(["meets", "fails"]), combined_result(["meets", "not settled"])
+    ('fails', 'not settled')
+    """
+    results = list(results)
+    if not results or set(results) - set(RESULTS):
+        raise ValueError(f"results: expected a non-empty list of {RESULTS}, got {results}")
+    if "fails" in results:
+        return "fails"
+    return "meets" if all(r == "meets" for r in results) else "not settled"
+
+
+def verdict_text(fails_absolute: bool, lower: bool, standard: str = "the absolute standard") -> str:
+    """The verdict on one dimension from its two standards, naming what it fails.
+
+    Examples
+    --------
+    >>> verdict_text(True, False)
+    'problem: fails the absolute standard (not shown lower than the others)'
+    >>> verdict_text(False, False)
+    'not supported'
+    """
+    if fails_absolute and lower:
+        return f"problem: fails {standard} and is lower than the others"
+    if fails_absolute:
+        return f"problem: fails {standard} (not shown lower than the others)"
+    if lower:
+        return f"problem relative to the others only (fails no part of {standard})"
+    return "not supported"
 
 
 def dimension_verdicts(
@@ -1063,7 +1143,7 @@ def dimension_verdicts(
       to the weighted mean of the other dimensions) lies below 0, *higher* when above 0.
 
     ``problem`` = fails the absolute standard or is lower; the verdict says which
-    (:data:`VERDICTS`); "not supported" is reached whenever neither interval excludes its
+    (:func:`verdict_text`); "not supported" is reached whenever neither interval excludes its
     standard.
 
     Parameters
@@ -1134,12 +1214,12 @@ def dimension_verdicts(
         out[f"{name}_low"] = part["ci_low"]
         out[f"{name}_high"] = part["ci_high"]
         out[f"p_{name}"] = part["p_adjusted"]
-    below = out["score_high"] < neutral
-    too_many_low = out["low_share_low"] > low_share_threshold
-    meets = (out["score_low"] >= neutral) & (out["low_share_high"] <= low_share_threshold)
-    out["absolute_standard"] = np.select(
-        [below | too_many_low, meets], ["fails", "meets"], "not settled"
+    r_score = standard_results(out["score_low"], out["score_high"], neutral, "below")
+    r_low = standard_results(
+        out["low_share_low"], out["low_share_high"], low_share_threshold, "above"
     )
+    below, too_many_low = r_score == "fails", r_low == "fails"
+    out["absolute_standard"] = [combined_result(r) for r in zip(r_score, r_low, strict=True)]
     out["fails_on"] = [
         " and ".join(w for w, f in (("score below neutral", b), ("too many low ratings", t)) if f)
         for b, t in zip(below, too_many_low, strict=True)
@@ -1148,7 +1228,7 @@ def dimension_verdicts(
     out["leave_one_out"] = np.select([lower, higher], ["lower", "higher"], "not different")
     out["problem"] = (below | too_many_low | lower).astype(bool)
     out["verdict"] = [
-        VERDICTS[(bool(a), bool(b))] for a, b in zip(below | too_many_low, lower, strict=True)
+        verdict_text(bool(a), bool(b)) for a, b in zip(below | too_many_low, lower, strict=True)
     ]
     out.attrs.update(
         neutral=float(neutral), low_share_threshold=float(low_share_threshold),

@@ -357,7 +357,9 @@ def matched_measures(survey: pd.DataFrame, service_items: Sequence[str]) -> pd.D
       (all), pension (``has_elderly``), dibao (need: no labour, or a registered household whose
       cause is in :data:`DIBAO_NEED_CAUSES`), serious-illness aid (``serious_illness``);
     - ``ed``: mean of the standardised policy-quiz share (``quiz1..quiz5``) and the
-      standardised aspiration score (``asp1..asp3``, ``asp4`` reversed: ``6 - asp4``).
+      standardised aspiration score (``asp1..asp3``, ``asp4`` reversed: ``6 - asp4``), whose
+      raw values are the columns ``quiz`` (share of right answers, 0-1) and ``aspiration``
+      (mean answer, 1-5).
 
     Examples
     --------
@@ -369,9 +371,9 @@ def matched_measures(survey: pd.DataFrame, service_items: Sequence[str]) -> pd.D
     ...     **{f"quiz{i}": [1, 0] for i in range(1, 6)}, "asp1": [4, 2], "asp2": [4, 2],
     ...     "asp3": [4, 2], "asp4": [2, 4]})
     >>> matched_measures(s, service_items=["gs1", "gs2", "gs3"]).round(3)
-        gs     in     ss     ed
-    0  4.0  5.605  0.667  0.707
-    1  2.0    NaN  1.000 -0.707
+        gs     in     ss     ed  quiz  aspiration
+    0  4.0  5.605  0.667  0.707   1.0         4.0
+    1  2.0    NaN  1.000 -0.707   0.0         2.0
     """
     if isinstance(service_items, str) or not list(service_items):
         raise ValueError(
@@ -404,7 +406,9 @@ def matched_measures(survey: pd.DataFrame, service_items: Sequence[str]) -> pd.D
 
     quiz = survey[[f"quiz{i}" for i in range(1, 6)]].astype(float).mean(axis=1)
     asp = survey[["asp1", "asp2", "asp3"]].astype(float).join(6 - survey[["asp4"]].astype(float))
-    out["ed"] = pd.concat([z(quiz), z(asp.mean(axis=1))], axis=1).mean(axis=1)
+    aspiration = asp.mean(axis=1)
+    out["ed"] = pd.concat([z(quiz), z(aspiration)], axis=1).mean(axis=1)
+    out["quiz"], out["aspiration"] = quiz, aspiration
     return out
 
 
