@@ -489,8 +489,9 @@ def fit_cause_model(
     ``outcome ~ predictors`` with random intercepts for the township (groups) and for the
     village within township (a variance component; the village is the PSU). When the REML
     optimiser fails on the village component (a variance estimated at zero makes its matrix
-    singular), the fit is retried with Powell's method and then without the village component
-    (its variance is then taken as zero; lbfgs, Powell, Nelder-Mead). A fit is accepted when it
+    singular), statsmodels retries with Powell's method (``method=["lbfgs", "powell"]``), and
+    then the model is fitted without the village component (its variance taken as zero; lbfgs,
+    Powell, Nelder-Mead). A fit is accepted when it
     converged with finite fixed-effect standard errors. ``.fit_note`` on the result says which fit was used.
 
     Returns
@@ -518,13 +519,10 @@ def fit_cause_model(
     if missing:
         raise ValueError(f"frame: missing column(s) {missing}")
     formula = f"{outcome} ~ " + " + ".join(predictors)
-    attempts = (
-        ({village: f"0 + C({village})"}, "lbfgs", "township and village random intercepts"),
-        ({village: f"0 + C({village})"}, "powell", "township and village random intercepts"),
-        (None, "lbfgs", "township random intercept (village variance estimated at zero)"),
-        (None, "powell", "township random intercept (village variance estimated at zero)"),
-        (None, "nm", "township random intercept (village variance estimated at zero)"),
-    )
+    attempts = (  # statsmodels tries the optimisers of a list in turn until one converges
+        ({village: f"0 + C({village})"}, ["lbfgs", "powell"], "township and village random intercepts"),
+        (None, ["lbfgs", "powell", "nm"], "township random intercept (village variance estimated at zero)"),
+    )  # fmt: skip
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for vc, method, note in attempts:
