@@ -477,13 +477,6 @@ def _fmt_int(x) -> str:
     return "" if x is None or (isinstance(x, float) and np.isnan(x)) else str(int(x))
 
 
-def _write_csv(df: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    path.write_bytes(buf.getvalue().encode("utf-8"))
-
-
 def _round_floats(obj, ndigits: int = 6):
     if isinstance(obj, float):
         return round(obj, ndigits)
